@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
-import traceback
 
 PASS = 'pass'
 WARN = 'warn'
@@ -236,6 +235,16 @@ def limit_errors(params, specs):
     return errors
 
 
-def format_exception(exc):
-    """One line for an unexpected error, with the traceback kept out of the message."""
-    return '%s: %s' % (type(exc).__name__, exc), traceback.format_exc()
+def missing_library_result(component, library):
+    """The ``readiness`` value of a module whose Python library is missing on the host.
+
+    The module still fails the task (``missing_required_lib``); this result
+    lets the fleet report show *which* checks could not run and why.
+    """
+    report = Component(component)
+    report.add(unknown('python_library:%s' % library,
+                       'the Python library %s is not installed for the interpreter '
+                       'Ansible uses on this host' % library,
+                       remediation='Install %s on the host (the golive.readiness.readiness role '
+                                   'does it when readiness_install_dependencies is true).' % library))
+    return report.result()

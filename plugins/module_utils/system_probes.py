@@ -1,0 +1,264 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Host resource measurements for ``system_check``.
+
+Each ``check_*`` function takes its options (a dict with ``warn`` / ``fail``
+and its own settings) and returns one or more check records.  psutil is
+passed in, so the logic can be unit-tested with a real psutil and the module
+can report a missing library the standard way.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import statistics
+import tempfile
+import time
+
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    HIGHER_IS_WORSE,
+    LOWER_IS_WORSE,
+    measured,
+    skipped,
+    unknown,
+)
+
+# Filesystems that hold no data of their own (kernel views, memory, images
+# mounted read-only).  overlay stays in: it is a container's root.
+PSEUDO_FSTYPES = frozenset((
+    'autofs', 'binfmt_misc', 'bpf', 'cgroup', 'cgroup2', 'configfs', 'debugfs',
+    'devpts', 'devtmpfs', 'efivarfs', 'fusectl', 'hugetlbfs', 'mqueue', 'nsfs',
+    'proc', 'pstore', 'ramfs', 'rpc_pipefs', 'securityfs', 'selinuxfs', 'squashfs',
+    'sysfs', 'tmpfs', 'tracefs', 'iso9660', 'fuse.lxcfs', 'fuse.gvfsd-fuse',
+    'fuse.portal', 'nfsd', 'shm', 'overlayfs-lower',
+))
+
+# Defaults from the readiness guide: resources warn at 80 %, fail at 90 %.
+DEFAULTS = {
+    'cpu_count': {'enabled': True, 'warn': 1, 'fail': None},
+    'load': {'enabled': True, 'warn': 1.0, 'fail': 2.0},
+    'cpu': {'enabled': True, 'warn': 80, 'fail': 90, 'sample_seconds': 0.2},
+    'memory': {'enabled': True, 'warn': 20, 'fail': 10},
+    'swap': {'enabled': True, 'warn': 80, 'fail': 90},
+    'disk': {'enabled': True, 'warn': 80, 'fail': 90, 'paths': None,
+             'exclude_fstypes': None},
+    'inodes': {'enabled': True, 'warn': 80, 'fail': 90},
+    'io_latency': {'enabled': True, 'warn': 10, 'fail': 50, 'path': None,
+                   'samples': 5, 'budget_ms': 200},
+    'open_files': {'enabled': True, 'warn': 80, 'fail': 90},
+}
+
+# (option, direction): how each check's limits must be ordered.
+DIRECTIONS = (
+    ('cpu_count', LOWER_IS_WORSE),
+    ('load', HIGHER_IS_WORSE),
+    ('cpu', HIGHER_IS_WORSE),
+    ('memory', LOWER_IS_WORSE),
+    ('swap', HIGHER_IS_WORSE),
+    ('disk', HIGHER_IS_WORSE),
+    ('inodes', HIGHER_IS_WORSE),
+    ('io_latency', HIGHER_IS_WORSE),
+    ('open_files', HIGHER_IS_WORSE),
+)
+
+
+def merged(params, option):
+    """Return the options of one check: its defaults overlaid with what was given."""
+    opts = dict(DEFAULTS[option])
+    for key, value in (params.get(option) or {}).items():
+        if value is not None:
+            opts[key] = value
+    return opts
+
+
+def check_cpu_count(psutil, opts):
+    """Logical CPUs available to this host (a minimum: lower is worse)."""
+    count = psutil.cpu_count(logical=True)
+    if not count:
+        return unknown('cpu_count', 'the CPU count could not be read', unit='count',
+                       warn=opts['warn'], fail=opts['fail'])
+    return measured('cpu_count', count, 'count', opts['warn'], opts['fail'], LOWER_IS_WORSE,
+                    subject='CPU count', remediation='Give the host more CPUs.')
+
+
+def check_load(psutil, opts):
+    """5-minute load average divided by the logical CPU count."""
+    load1, load5, load15 = psutil.getloadavg()
+    cores = psutil.cpu_count(logical=True) or 1
+    per_core = round(load5 / cores, 3)
+    return measured('load_per_core', per_core, 'ratio', opts['warn'], opts['fail'],
+                    subject='5-minute load per core',
+                    remediation='Find what keeps the CPUs busy (top, pidstat) before the release.',
+                    details={'load1': load1, 'load5': load5, 'load15': load15, 'cores': cores})
+
+
+def check_cpu(psutil, opts):
+    """CPU utilisation over a short sample."""
+    sample = max(0.05, min(float(opts['sample_seconds']), 5.0))
+    percent = psutil.cpu_percent(interval=sample)
+    return measured('cpu_utilisation', round(percent, 1), 'percent', opts['warn'], opts['fail'],
+                    subject='CPU utilisation over %gs' % sample,
+                    remediation='Find the busy processes (top) or add capacity.')
+
+
+def check_memory(psutil, opts):
+    """Available memory as a percentage of the total (lower is worse)."""
+    mem = psutil.virtual_memory()
+    percent = round(100.0 * mem.available / mem.total, 1) if mem.total else None
+    if percent is None:
+        return unknown('memory_available', 'total memory reads as 0', unit='percent')
+    return measured('memory_available', percent, 'percent', opts['warn'], opts['fail'],
+                    LOWER_IS_WORSE, subject='available memory',
+                    remediation='Free memory or add RAM before the release.',
+                    details={'available_mib': mem.available // 1048576,
+                             'total_mib': mem.total // 1048576})
+
+
+def check_swap(psutil, opts):
+    """Swap in use as a percentage of the swap space; no swap is a skip."""
+    swap = psutil.swap_memory()
+    if not swap.total:
+        return skipped('swap_used', 'no swap space is configured')
+    return measured('swap_used', round(swap.percent, 1), 'percent', opts['warn'], opts['fail'],
+                    subject='swap use',
+                    remediation='The host is short of memory: find what swaps out.',
+                    details={'used_mib': swap.used // 1048576, 'total_mib': swap.total // 1048576})
+
+
+def filesystems(psutil, paths=None, exclude_fstypes=None):
+    """Return ``[(mountpoint, fstype)]`` to check.
+
+    With ``paths`` each path is checked as given (its filesystem is whatever
+    holds it).  Otherwise every mounted filesystem that holds data, once per
+    device, skipping file bind mounts (a container's ``/etc/hosts``).
+    """
+    if paths:
+        return [(path, None) for path in paths]
+    excluded = PSEUDO_FSTYPES | frozenset(exclude_fstypes or ())
+    seen_devices = set()
+    found = []
+    for part in psutil.disk_partitions(all=True):
+        if part.fstype in excluded or not os.path.isdir(part.mountpoint):
+            continue
+        key = part.device if part.device not in ('none', '', 'overlay') else part.mountpoint
+        if key in seen_devices:
+            continue
+        seen_devices.add(key)
+        found.append((part.mountpoint, part.fstype))
+    return sorted(found)
+
+
+def check_disk(psutil, opts, mounts):
+    """Disk space use per filesystem."""
+    records = []
+    for mountpoint, fstype in mounts:
+        name = 'disk_usage:%s' % mountpoint
+        try:
+            usage = psutil.disk_usage(mountpoint)
+        except OSError as exc:
+            records.append(unknown(name, 'cannot read %s: %s' % (mountpoint, exc.strerror or exc),
+                                   unit='percent', warn=opts['warn'], fail=opts['fail']))
+            continue
+        if not usage.total:
+            continue
+        records.append(measured(
+            name, round(usage.percent, 1), 'percent', opts['warn'], opts['fail'],
+            subject='%s use' % mountpoint,
+            remediation='Free space or grow the filesystem before the release.',
+            details={'free_mib': usage.free // 1048576, 'total_mib': usage.total // 1048576,
+                     'fstype': fstype}))
+    return records
+
+
+def check_inodes(opts, mounts):
+    """Inode use per filesystem; filesystems without fixed inodes are left out."""
+    records = []
+    for mountpoint, _fstype in mounts:
+        name = 'inode_usage:%s' % mountpoint
+        try:
+            st = os.statvfs(mountpoint)
+        except OSError as exc:
+            records.append(unknown(name, 'cannot read %s: %s' % (mountpoint, exc.strerror or exc),
+                                   unit='percent', warn=opts['warn'], fail=opts['fail']))
+            continue
+        if not st.f_files:
+            continue  # btrfs, zfs: inodes are allocated on demand
+        used = st.f_files - st.f_ffree
+        percent = round(100.0 * used / st.f_files, 1)
+        records.append(measured(
+            name, percent, 'percent', opts['warn'], opts['fail'],
+            subject='%s inode use' % mountpoint,
+            remediation='Delete small files (caches, sessions, mail queues) or rebuild with more inodes.',
+            details={'inodes_used': used, 'inodes_total': st.f_files}))
+    return records
+
+
+def fsync_probe(directory, samples, budget_ms, clock=time.monotonic):
+    """Write and fsync 4 KiB ``samples`` times in ``directory``, within ``budget_ms``.
+
+    Returns the list of latencies in ms (at least one).  The probe file is
+    removed whatever happens.
+    """
+    payload = os.urandom(4096)
+    latencies = []
+    deadline = clock() + budget_ms / 1000.0
+    fd, path = tempfile.mkstemp(prefix='.golive-io-probe-', dir=directory)
+    try:
+        for _ in range(max(1, samples)):
+            start = clock()
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, payload)
+            os.fsync(fd)
+            latencies.append((clock() - start) * 1000.0)
+            if clock() >= deadline:
+                break
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    return latencies
+
+
+def check_io_latency(opts):
+    """Median fsync latency of a small write in the probe directory."""
+    directory = opts['path'] or tempfile.gettempdir()
+    name = 'io_latency:%s' % directory
+    try:
+        latencies = fsync_probe(directory, int(opts['samples']), float(opts['budget_ms']))
+    except OSError as exc:
+        return unknown(name, 'cannot write a probe file in %s: %s' % (directory, exc.strerror or exc),
+                       unit='ms', warn=opts['warn'], fail=opts['fail'],
+                       remediation='Give the check a writable io_latency.path.')
+    median = round(statistics.median(latencies), 3)
+    return measured(name, median, 'ms', opts['warn'], opts['fail'],
+                    subject='median fsync latency in %s' % directory,
+                    remediation='The storage is slow: check the device (iostat -x) and its neighbours.',
+                    details={'samples': len(latencies), 'max_ms': round(max(latencies), 3)})
+
+
+def read_file_nr(path='/proc/sys/fs/file-nr'):
+    """Return ``(allocated, maximum)`` file handles from the kernel, or None off Linux."""
+    try:
+        with open(path) as handle:
+            allocated, _free, maximum = handle.read().split()[:3]
+    except (IOError, OSError, ValueError):
+        return None
+    return int(allocated), int(maximum)
+
+
+def check_open_files(opts, file_nr=None):
+    """System-wide open file handles as a percentage of ``fs.file-max``."""
+    counts = file_nr if file_nr is not None else read_file_nr()
+    if counts is None:
+        return unknown('open_files', 'no /proc/sys/fs/file-nr on this host', unit='percent',
+                       warn=opts['warn'], fail=opts['fail'])
+    allocated, maximum = counts
+    if maximum <= 0:
+        return unknown('open_files', 'fs.file-max reads as %d' % maximum, unit='percent')
+    percent = round(100.0 * allocated / maximum, 3)
+    return measured('open_files', percent, 'percent', opts['warn'], opts['fail'],
+                    subject='open file handles (%d of %d)' % (allocated, maximum),
+                    remediation='Find the process leaking descriptors (lsof) or raise fs.file-max.',
+                    details={'allocated': allocated, 'maximum': maximum})
