@@ -1,0 +1,62 @@
+"""Run the collection's modules and playbooks for real, the way a user does."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def ansible_env(**extra):
+    """Environment of an ansible command run from the checkout with its ansible.cfg."""
+    env = dict(os.environ)
+    env.update(ANSIBLE_CONFIG=os.path.join(REPO, 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
+               ANSIBLE_FORCE_COLOR='0', ANSIBLE_HOST_KEY_CHECKING='False')
+    env.update(extra)
+    return env
+
+
+def run_module(module, args=None, check_mode=False, timeout=120):
+    """Run ``golive.readiness.<module>`` on localhost and return its result dict.
+
+    Uses the ``json`` stdout callback so the result is exactly what the module returned.
+    """
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'localhost',
+           '-i', os.path.join(REPO, 'inventories', 'local'),
+           '-m', 'golive.readiness.%s' % module, '-a', json.dumps(args or {})]
+    if check_mode:
+        cmd.append('--check')
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout,
+                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1',
+                                          ANSIBLE_STDOUT_CALLBACK='json',
+                                          ANSIBLE_CALLBACKS_ENABLED=''))
+    try:
+        data = json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError('ansible printed no JSON (rc %s):\n%s\n%s'
+                             % (proc.returncode, proc.stdout, proc.stderr))
+    return data['plays'][0]['tasks'][0]['hosts']['localhost']
+
+
+def checks_by_name(result):
+    """Map check name to check record of a module result."""
+    return dict((c['name'], c) for c in result['readiness']['checks'])
+
+
+def run_playbook(playbook, report_dir, *args, timeout=600, env=None):
+    """Run a playbook of the checkout through the fleet_report callback; return the process."""
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+           os.path.join(REPO, 'playbooks', playbook)] + list(args)
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout,
+                          env=ansible_env(GOLIVE_REPORT_DIR=str(report_dir), **(env or {})))
+
+
+@pytest.fixture
+def report_dir(tmp_path):
+    """A fresh directory for the fleet report."""
+    path = tmp_path / 'reports'
+    path.mkdir()
+    return path
