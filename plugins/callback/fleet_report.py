@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Callback: gather every host's readiness checks into one fleet report."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: fleet_report
+type: aggregate
+short_description: One fleet readiness report from every host's checks
+version_added: 0.1.0
+description:
+  - Records every task result that carries a C(readiness) key (the result of a
+    golive.readiness check module), every unreachable host and every host whose task
+    failed, keyed by host and check name.
+  - At the end of the run prints a fleet summary (hosts ready / warn / fail / unknown /
+    unreachable, failing checks grouped by check with the hosts that fail them) and
+    writes a versioned JSON report atomically (see docs/report-schema.md).
+  - It keeps compact records only and does no I/O until the end of the run.
+  - An aggregate callback, it runs beside any stdout callback (AWX owns stdout).
+    Enable it by its FQCN in C(callbacks_enabled).
+requirements:
+  - Enable in configuration, for example C(callbacks_enabled = golive.readiness.fleet_report).
+options:
+  report_dir:
+    description:
+      - Directory the report is written to; created if missing.
+      - A directory that cannot be written gives a warning; the summary is still printed
+        and no partial file is left.
+    type: path
+    default: ./readiness-reports
+    env:
+      - name: GOLIVE_REPORT_DIR
+    ini:
+      - section: golive_fleet_report
+        key: report_dir
+  report_name:
+    description: File name of the latest report inside O(report_dir).
+    type: str
+    default: readiness.json
+    env:
+      - name: GOLIVE_REPORT_NAME
+    ini:
+      - section: golive_fleet_report
+        key: report_name
+  keep_history:
+    description: Also write a copy named after the run's time (C(readiness-20261126T101500Z.json)).
+    type: bool
+    default: false
+    env:
+      - name: GOLIVE_REPORT_KEEP_HISTORY
+    ini:
+      - section: golive_fleet_report
+        key: keep_history
+  show_summary:
+    description: Print the fleet summary at the end of the run.
+    type: bool
+    default: true
+    env:
+      - name: GOLIVE_REPORT_SHOW_SUMMARY
+    ini:
+      - section: golive_fleet_report
+        key: show_summary
+  summary_max_hosts:
+    description: Hosts listed per failing check in the summary; the rest are counted.
+    type: int
+    default: 10
+    env:
+      - name: GOLIVE_REPORT_SUMMARY_MAX_HOSTS
+    ini:
+      - section: golive_fleet_report
+        key: summary_max_hosts
+'''
+
+import datetime
+import os
+
+from ansible.plugins.callback import CallbackBase
+from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
+    FleetCollector,
+    summary_lines,
+    write_json_atomic,
+)
+
+
+class CallbackModule(CallbackBase):
+    """Collects readiness results and writes the fleet report at the end of the run."""
+
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'aggregate'
+    CALLBACK_NAME = 'golive.readiness.fleet_report'
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, display=None):
+        super(CallbackModule, self).__init__(display=display)
+        self.collector = FleetCollector()
+        self.playbook = None
+        self.started = datetime.datetime.now(datetime.timezone.utc)
+        self.report_path = None
+
+    # -- collecting -------------------------------------------------------
+
+    def v2_playbook_on_start(self, playbook):
+        self.playbook = os.path.basename(getattr(playbook, '_file_name', '') or '') or None
+
+    def _readiness_results(self, result):
+        """The readiness dicts of a result, including those of a loop's items."""
+        data = result._result
+        found = []
+        if isinstance(data.get('readiness'), dict):
+            found.append(data['readiness'])
+        for item in data.get('results') or ():
+            if isinstance(item, dict) and isinstance(item.get('readiness'), dict):
+                found.append(item['readiness'])
+        return found
+
+    def _record(self, result):
+        host = result._host.get_name()
+        self.collector.add_host(host)
+        task = result._task.get_name() if result._task else None
+        for readiness in self._readiness_results(result):
+            self.collector.add_readiness(host, readiness, task=task)
+        return host, task
+
+    def v2_runner_on_ok(self, result):
+        self._record(result)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        host, task = self._record(result)
+        data = result._result
+        if data.get('_ansible_no_log') or result._task.no_log:
+            message = 'the output has been hidden because no_log was set for this task'
+        else:
+            message = data.get('msg') or data.get('stderr') or 'task failed'
+        self.collector.add_error(host, task, message, ignored=ignore_errors)
+
+    def v2_runner_item_on_failed(self, result):
+        # The loop's final result reaches v2_runner_on_failed with every item.
+        return
+
+    def v2_runner_on_unreachable(self, result):
+        host = result._host.get_name()
+        self.collector.add_unreachable(host, result._result.get('msg') or 'host unreachable')
+
+    # -- reporting --------------------------------------------------------
+
+    def v2_playbook_on_stats(self, stats):
+        for host in sorted(getattr(stats, 'processed', {}) or {}):
+            self.collector.add_host(host)
+        finished = datetime.datetime.now(datetime.timezone.utc)
+        report = self.collector.report(playbook=self.playbook, started=self.started,
+                                       finished=finished)
+        self.report_path = self._write(report, finished)
+        if self.get_option('show_summary'):
+            for line in summary_lines(report, self.get_option('summary_max_hosts')):
+                self._display.display(line)
+            if self.report_path:
+                self._display.display('report: %s' % self.report_path)
+
+    def _write(self, report, finished):
+        """Write the report files; on failure warn and return None."""
+        directory = self.get_option('report_dir')
+        name = self.get_option('report_name')
+        if not name or os.path.basename(name) != name:
+            self._display.warning('golive.readiness.fleet_report: report_name %r must be a plain '
+                                  'file name; no report written' % (name,))
+            return None
+        path = os.path.join(directory, name)
+        try:
+            if not os.path.isdir(directory):
+                os.makedirs(directory)
+            write_json_atomic(path, report)
+            if self.get_option('keep_history'):
+                stem = os.path.splitext(name)[0]
+                write_json_atomic(os.path.join(directory, '%s-%s.json' % (
+                    stem, finished.strftime('%Y%m%dT%H%M%SZ'))), report)
+        except OSError as exc:
+            self._display.warning('golive.readiness.fleet_report: cannot write the report to %s: %s'
+                                  % (directory, exc.strerror or exc))
+            return None
+        return path

@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fleet aggregation: every host's readiness checks into one report.
+
+Shared by the ``fleet_report`` callback and the gate.  It knows nothing of
+the callback API: callers hand it plain values (host names, ``readiness``
+dicts, messages) and get plain dicts back.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import json
+import os
+import tempfile
+
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    FAIL,
+    PASS,
+    STATUSES,
+    UNKNOWN,
+    WARN,
+    status_rank,
+    worst_status,
+)
+
+SCHEMA_VERSION = '1.0'
+UNREACHABLE = 'unreachable'
+# Host statuses in the order a summary lists them.
+HOST_STATUSES = (PASS, WARN, FAIL, UNKNOWN, UNREACHABLE)
+
+# Only these keys of a check are kept: records stay small whatever a module returns.
+CHECK_KEYS = ('name', 'status', 'value', 'unit', 'warn', 'fail', 'message', 'remediation',
+              'duration_ms')
+MESSAGE_LIMIT = 2000
+
+
+def _short(text, limit=MESSAGE_LIMIT):
+    text = '' if text is None else str(text)
+    return text if len(text) <= limit else text[:limit - 3] + '...'
+
+
+class FleetCollector:
+    """Collects compact per-host records while a run goes on; no I/O."""
+
+    def __init__(self):
+        self.hosts = {}
+
+    def _host(self, host):
+        if host not in self.hosts:
+            self.hosts[host] = dict(checks={}, components={}, errors=[], unreachable=None)
+        return self.hosts[host]
+
+    def add_readiness(self, host, readiness, task=None):
+        """Record a module's ``readiness`` result for ``host``.
+
+        Checks are keyed by (component, check name): running a component
+        again replaces its earlier measurement instead of duplicating it.
+        """
+        if not isinstance(readiness, dict):
+            return
+        component = str(readiness.get('component') or 'unknown')
+        record = self._host(host)
+        record['components'][component] = dict(task=task)
+        for check in readiness.get('checks') or ():
+            if not isinstance(check, dict) or 'name' not in check:
+                continue
+            compact = dict((key, check.get(key)) for key in CHECK_KEYS)
+            compact['status'] = compact['status'] if compact['status'] in STATUSES else UNKNOWN
+            compact['message'] = _short(compact['message'])
+            compact['component'] = component
+            record['checks'][(component, str(check['name']))] = compact
+
+    def add_unreachable(self, host, message):
+        """Mark ``host`` unreachable; a later successful result does not undo it."""
+        self._host(host)['unreachable'] = _short(message) or 'unreachable'
+
+    def add_error(self, host, task, message, ignored=False):
+        """Record a task that failed on ``host`` (bad input, missing library, ...)."""
+        self._host(host)['errors'].append(dict(task=task, message=_short(message),
+                                               ignored=bool(ignored)))
+
+    def add_host(self, host):
+        """Make sure ``host`` appears even if nothing else is recorded for it."""
+        self._host(host)
+
+    def report(self, playbook=None, started=None, finished=None, extra=None):
+        """Build the versioned fleet report (a JSON-serialisable dict)."""
+        hosts = {}
+        for name in sorted(self.hosts):
+            hosts[name] = host_entry(self.hosts[name])
+        summary = summarise(hosts)
+        report = dict(
+            schema_version=SCHEMA_VERSION,
+            generated_at=_iso(finished or _now()),
+            started_at=_iso(started) if started else None,
+            playbook=playbook,
+            status=fleet_status(summary),
+            summary=summary,
+            failing_checks=failing_checks(hosts),
+            hosts=hosts,
+        )
+        if extra:
+            report.update(extra)
+        return report
+
+
+def host_entry(record):
+    """Turn a collector record into the report's host entry."""
+    checks = sorted(record['checks'].values(), key=lambda c: (c['component'], c['name']))
+    components = {}
+    for component in sorted(record['components']):
+        statuses = [c['status'] for c in checks if c['component'] == component]
+        components[component] = dict(status=worst_status(statuses), checks=len(statuses))
+    if record['unreachable']:
+        status = UNREACHABLE
+    else:
+        statuses = [c['status'] for c in checks]
+        if record['errors']:
+            statuses.append(FAIL)
+        status = worst_status(statuses, empty=UNKNOWN)
+    counts = dict((s, 0) for s in STATUSES)
+    for check in checks:
+        counts[check['status']] += 1
+    return dict(status=status, unreachable=bool(record['unreachable']),
+                unreachable_message=record['unreachable'], errors=list(record['errors']),
+                components=components, check_counts=counts, checks=checks)
+
+
+def summarise(hosts):
+    """Count hosts per status and checks per status."""
+    host_counts = dict((s, 0) for s in HOST_STATUSES)
+    check_counts = dict((s, 0) for s in STATUSES)
+    for entry in hosts.values():
+        host_counts[entry['status']] = host_counts.get(entry['status'], 0) + 1
+        for status, count in entry['check_counts'].items():
+            check_counts[status] += count
+    return dict(hosts=len(hosts), host_status=host_counts, checks=sum(check_counts.values()),
+                check_status=check_counts,
+                hosts_with_errors=sum(1 for e in hosts.values() if e['errors']))
+
+
+def fleet_status(summary):
+    """The fleet's worst host status; an unreachable host counts as ``fail``."""
+    counts = summary['host_status']
+    if not summary['hosts']:
+        return UNKNOWN
+    if counts.get(UNREACHABLE):
+        return FAIL
+    return worst_status(s for s in STATUSES if counts.get(s))
+
+
+def failing_checks(hosts):
+    """Group the fail / warn / unknown checks by check name, with the hosts that have them."""
+    grouped = {}
+    for host, entry in hosts.items():
+        for check in entry['checks']:
+            if check['status'] not in (FAIL, WARN, UNKNOWN):
+                continue
+            key = '%s/%s' % (check['component'], check['name'])
+            item = grouped.setdefault(key, dict(component=check['component'], name=check['name'],
+                                                status=check['status'], hosts=[]))
+            item['hosts'].append(host)
+            if status_rank(check['status']) > status_rank(item['status']):
+                item['status'] = check['status']
+    ordered = sorted(grouped.values(),
+                     key=lambda i: (-status_rank(i['status']), -len(i['hosts']), i['component'], i['name']))
+    for item in ordered:
+        item['hosts'].sort()
+    return ordered
+
+
+def summary_lines(report, max_hosts=10):
+    """The terminal summary of a report, as lines of text."""
+    summary = report['summary']
+    counts = summary['host_status']
+    lines = ['FLEET READINESS: %s  (%d hosts, %d checks)' % (
+        report['status'].upper(), summary['hosts'], summary['checks'])]
+    lines.append('hosts: ready %d, warn %d, fail %d, unknown %d, unreachable %d' % (
+        counts[PASS], counts[WARN], counts[FAIL], counts[UNKNOWN], counts[UNREACHABLE]))
+    checks = summary['check_status']
+    lines.append('checks: ' + ', '.join('%s %d' % (s, checks[s]) for s in STATUSES[::-1]))
+    for item in report['failing_checks']:
+        hosts = item['hosts']
+        shown = ', '.join(hosts[:max_hosts]) + (' (+%d more)' % (len(hosts) - max_hosts)
+                                                 if len(hosts) > max_hosts else '')
+        lines.append('  %-7s %s/%s: %s' % (item['status'].upper(), item['component'],
+                                           item['name'], shown))
+    for host, entry in report['hosts'].items():
+        if entry['unreachable']:
+            lines.append('  UNREACHABLE %s: %s' % (host, _short(entry['unreachable_message'], 200)))
+        for error in entry['errors']:
+            lines.append('  ERROR   %s: task %r failed: %s' % (host, error['task'],
+                                                              _short(error['message'], 200)))
+    return lines
+
+
+def write_json_atomic(path, data):
+    """Write ``data`` as JSON to ``path`` so readers see the old file or the new one, never half.
+
+    Raises OSError (after removing the temporary file) when the directory cannot be written.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
+    try:
+        with os.fdopen(fd, 'w') as handle:
+            json.dump(data, handle, indent=2, sort_keys=True, default=str)
+            handle.write('\n')
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _iso(moment):
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
