@@ -13,7 +13,7 @@
 #   DEBIAN_MIRROR          Debian mirror (default: the one apt uses here, else deb.debian.org)
 #   DEBIAN_SECURITY_MIRROR security mirror (default: the one apt uses here, else deb.debian.org)
 #   FORCE_REBUILD=1        rebuild even when the tagged images exist
-set -euo pipefail
+set -Eeuo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
@@ -37,7 +37,7 @@ cleanup() {
   if [ -n "${ROOTFS}" ] && [ -d "${ROOTFS}" ]; then
     # debootstrap may leave /proc, /sys or /dev mounted inside the target on failure:
     # unmount them (deepest first) before removing anything, and never cross a filesystem.
-    findmnt -rn -o TARGET | grep -F "${ROOTFS}/" | sort -r | while read -r m; do
+    { findmnt -rn -o TARGET | grep -F "${ROOTFS}/" || true; } | sort -r | while read -r m; do
       umount -l "$m" 2>/dev/null || true
     done
     rm -rf --one-file-system "${ROOTFS}"
@@ -66,6 +66,18 @@ BASE_IMAGE="${REPO_NAME}/base:${BASE_HASH}"
 FLEET_IMAGE="${REPO_NAME}/fleet:${FLEET_HASH}"
 # shellcheck source=recipe/base.env
 . "${RECIPE}/base.env"
+
+# Boot must finish before installing: systemd-tmpfiles cleans /tmp while it boots.
+wait_booted() {
+  local state i
+  for i in $(seq 1 60); do
+    state=$(docker exec "$1" systemctl is-system-running 2>/dev/null || true)
+    case "${state}" in running|degraded) return 0 ;; esac
+    sleep 0.5
+  done
+  say "systemd in $1 did not finish booting within 30s (state: ${state:-none})" >&2
+  false
+}
 
 have_image() { [ "${FORCE_REBUILD:-0}" != 1 ] && docker image inspect "$1" >/dev/null 2>&1; }
 
@@ -134,9 +146,11 @@ else
   BAKE="golive-testbed-bake-${FLEET_HASH}"
   docker rm -f "${BAKE}" >/dev/null 2>&1 || true
   docker run -d --name "${BAKE}" "${SYSTEMD_FLAGS[@]}" "${BASE_IMAGE}" /sbin/init >/dev/null
+  STEP="wait for systemd in the bake container"
+  wait_booted "${BAKE}"
   STEP="install packages in the bake container (recipe/fleet-setup.sh)"
-  docker cp "${RECIPE}/fleet-setup.sh" "${BAKE}:/tmp/fleet-setup.sh"
-  if ! docker exec "${BAKE}" sh /tmp/fleet-setup.sh "${PKGS[@]}" >"${CACHE}/bake.log" 2>&1; then
+  docker cp "${RECIPE}/fleet-setup.sh" "${BAKE}:/root/fleet-setup.sh"
+  if ! docker exec "${BAKE}" sh /root/fleet-setup.sh "${PKGS[@]}" >"${CACHE}/bake.log" 2>&1; then
     tail -n 20 "${CACHE}/bake.log" >&2
     false
   fi
