@@ -207,7 +207,7 @@ def fsync_probe(directory, samples, budget_ms, clock=time.monotonic):
     deadline = clock() + budget_ms / 1000.0
     fd, path = tempfile.mkstemp(prefix='.golive-io-probe-', dir=directory)
     try:
-        for _ in range(max(1, samples)):
+        for _sample in range(max(1, samples)):
             start = clock()
             os.lseek(fd, 0, os.SEEK_SET)
             os.write(fd, payload)
@@ -242,7 +242,8 @@ def read_file_nr(path='/proc/sys/fs/file-nr'):
     """Return ``(allocated, maximum)`` file handles from the kernel, or None off Linux."""
     try:
         with open(path) as handle:
-            allocated, _free, maximum = handle.read().split()[:3]
+            fields = handle.read().split()
+        allocated, maximum = fields[0], fields[2]
     except (IOError, OSError, ValueError):
         return None
     return int(allocated), int(maximum)

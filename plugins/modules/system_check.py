@@ -23,7 +23,7 @@ description:
   - The module is read-only. The I/O probe writes one 4 KiB temporary file in
     O(io_latency.path) and removes it, also in check mode.
 author:
-  - golive.readiness contributors
+  - golive.readiness contributors (@golive)
 requirements:
   - psutil >= 5.6 on the managed host
 extends_documentation_fragment:
@@ -32,6 +32,7 @@ options:
   cpu_count:
     description: Number of logical CPUs, a minimum (lower is worse).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this many CPUs (a single CPU leaves no headroom)., type: float, default: 1}
@@ -39,6 +40,7 @@ options:
   load:
     description: 5-minute load average divided by the logical CPU count (check C(load_per_core)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this load per core., type: float, default: 1.0}
@@ -46,14 +48,16 @@ options:
   cpu:
     description: CPU utilisation in percent over a short sample (check C(cpu_utilisation)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
       fail: {description: Fail at this percentage., type: float, default: 90}
-      sample_seconds: {description: Length of the sample, between 0.05 and 5 seconds., type: float, default: 0.2}
+      sample_seconds: {description: 'Length of the sample, 0.05 to 5 seconds.', type: float, default: 0.2}
   memory:
     description: Available memory as a percentage of the total (check C(memory_available); lower is worse).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this percentage available., type: float, default: 20}
@@ -61,6 +65,7 @@ options:
   swap:
     description: Swap in use as a percentage of the swap space (check C(swap_used)); C(skip) without swap.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
@@ -68,6 +73,7 @@ options:
   disk:
     description: Space use per filesystem (checks C(disk_usage:<mountpoint>)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
@@ -86,6 +92,7 @@ options:
   inodes:
     description: Inode use per filesystem, on the same filesystems as O(disk) (checks C(inode_usage:<mountpoint>)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
@@ -95,16 +102,18 @@ options:
       - Median latency of writing and fsyncing 4 KiB in a directory (check C(io_latency:<path>)).
       - The probe stops after O(io_latency.samples) writes or O(io_latency.budget_ms), whichever comes first.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many milliseconds., type: float, default: 10}
       fail: {description: Fail at this many milliseconds., type: float, default: 50}
-      path: {description: Directory to probe; must exist. Defaults to the system temporary directory., type: path}
-      samples: {description: Number of writes, 1 to 100., type: int, default: 5}
-      budget_ms: {description: Time budget of the probe in milliseconds, 1 to 200., type: float, default: 200}
+      path: {description: 'Directory to probe; must exist. Defaults to the system temporary directory.', type: path}
+      samples: {description: 'Number of writes, 1 to 100.', type: int, default: 5}
+      budget_ms: {description: 'Time budget of the probe in milliseconds, at most 200.', type: float, default: 200}
   open_files:
     description: Open file handles of the whole system as a percentage of C(fs.file-max) (check C(open_files)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}

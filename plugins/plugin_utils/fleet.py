@@ -185,16 +185,16 @@ def summary_lines(report, max_hosts=10):
     lines.append('checks: ' + ', '.join('%s %d' % (s, checks[s]) for s in STATUSES[::-1]))
     for item in report['failing_checks']:
         hosts = item['hosts']
-        shown = ', '.join(hosts[:max_hosts]) + (' (+%d more)' % (len(hosts) - max_hosts)
-                                                 if len(hosts) > max_hosts else '')
+        more = len(hosts) - max_hosts
+        shown = ', '.join(hosts[:max_hosts]) + (' (+%d more)' % more if more > 0 else '')
         lines.append('  %-7s %s/%s: %s' % (item['status'].upper(), item['component'],
                                            item['name'], shown))
     for host, entry in report['hosts'].items():
         if entry['unreachable']:
             lines.append('  UNREACHABLE %s: %s' % (host, _short(entry['unreachable_message'], 200)))
         for error in entry['errors']:
-            lines.append('  ERROR   %s: task %r failed: %s' % (host, error['task'],
-                                                              _short(error['message'], 200)))
+            lines.append('  ERROR   %s: task %r failed: %s'
+                         % (host, error['task'], _short(error['message'], 200)))
     return lines
 
 

@@ -29,7 +29,7 @@ def run_module(module, args=None, check_mode=False, timeout=120):
            '-m', 'golive.readiness.%s' % module, '-a', json.dumps(args or {})]
     if check_mode:
         cmd.append('--check')
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout,
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
                           env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1',
                                           ANSIBLE_STDOUT_CALLBACK='json',
                                           ANSIBLE_CALLBACKS_ENABLED=''))
@@ -50,7 +50,7 @@ def run_playbook(playbook, report_dir, *args, timeout=600, env=None):
     """Run a playbook of the checkout through the fleet_report callback; return the process."""
     cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
            os.path.join(REPO, 'playbooks', playbook)] + list(args)
-    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout,
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
                           env=ansible_env(GOLIVE_REPORT_DIR=str(report_dir), **(env or {})))
 
 
