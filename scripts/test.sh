@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every test, from a fresh machine: set-up, unit tests, lint, sanity, real-service tests, the fleet.
+#   scripts/test.sh              all stages
+#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet)
+# Every stage runs even if an earlier one failed; the exit code is non-zero if any failed.
+set -uo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+export ANSIBLE_CONFIG=$REPO/ansible.cfg PYTHONDONTWRITEBYTECODE=1
+
+"$REPO/scripts/setup.sh" --test || { echo "set-up failed: no tests run" >&2; exit 1; }
+
+stages=("$@")
+((${#stages[@]})) || stages=(unit lint sanity e2e fleet)
+failed=()
+run_stage() {
+  local name=$1; shift
+  echo; echo "===== $name: $*"
+  local start=$SECONDS
+  if "$@"; then echo "===== $name: ok ($((SECONDS - start)) s)"
+  else echo "===== $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name"); fi
+}
+for stage in "${stages[@]}"; do
+  case $stage in
+    unit)   run_stage unit python3 -m pytest -q -p no:cacheprovider tests/unit ;;
+    lint)   run_stage lint ansible-lint --profile production --offline ;;
+    sanity) run_stage sanity scripts/sanity.sh ;;
+    e2e)    run_stage e2e python3 -m pytest -q -p no:cacheprovider tests/e2e ;;
+    fleet)  run_stage fleet scripts/testbed/fleet-test.sh ;;
+    *) echo "unknown stage: $stage (unit lint sanity e2e fleet)" >&2; exit 2 ;;
+  esac
+done
+echo
+if ((${#failed[@]})); then echo "FAILED stages: ${failed[*]}"; exit 1; fi
+echo "all stages passed: ${stages[*]}"
