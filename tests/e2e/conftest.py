@@ -32,7 +32,9 @@ def run_module(module, args=None, check_mode=False, timeout=120):
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
                           env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1',
                                           ANSIBLE_STDOUT_CALLBACK='json',
-                                          ANSIBLE_CALLBACKS_ENABLED=''))
+                                          # Not '': ansible-core 2.19 rejects an empty name.
+                                          # Naming the stdout callback keeps fleet_report out.
+                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
     try:
         data = json.loads(proc.stdout)
     except ValueError:
