@@ -1,0 +1,135 @@
+"""system_check's probes, with the real psutil on this machine."""
+
+import collections
+import os
+
+import psutil
+import pytest
+
+from ansible_collections.golive.readiness.plugins.module_utils import system_probes as p
+from ansible_collections.golive.readiness.plugins.modules import system_check
+
+
+def params(**overrides):
+    """Module parameters as AnsibleModule would give them: every suboption present."""
+    spec = system_check.argument_spec()
+    out = {}
+    for name, option in spec.items():
+        out[name] = dict((k, v.get('default')) for k, v in option['options'].items())
+        out[name].update(overrides.get(name, {}))
+    return out
+
+
+def test_defaults_follow_the_guide():
+    for name in ('cpu', 'swap', 'disk', 'inodes', 'open_files'):
+        assert (p.DEFAULTS[name]['warn'], p.DEFAULTS[name]['fail']) == (80, 90)
+    assert p.DEFAULTS['io_latency']['warn'] == 10
+    assert p.DEFAULTS['io_latency']['budget_ms'] == 200
+
+
+def test_spec_defaults_are_the_probe_defaults():
+    for name, opts in params().items():
+        for key, value in opts.items():
+            if key in p.DEFAULTS[name]:
+                assert value == p.DEFAULTS[name][key], (name, key)
+
+
+def test_measure_reports_every_check_with_a_status():
+    result = system_check.measure(params())
+    names = [c['name'] for c in result['checks']]
+    for expected in ('cpu_count', 'load_per_core', 'memory_available', 'swap_used',
+                     'open_files', 'cpu_utilisation'):
+        assert expected in names
+    assert any(n.startswith('disk_usage:') for n in names)
+    assert any(n.startswith('io_latency:') for n in names)
+    assert len(names) == len(set(names))
+    for check in result['checks']:
+        assert check['status'] in ('pass', 'warn', 'fail', 'unknown', 'skip')
+        if check['status'] != 'skip':
+            assert check['message']
+
+
+def test_switched_off_checks_are_skipped():
+    off = dict((name, {'enabled': False}) for name in p.DEFAULTS)
+    result = system_check.measure(params(**off))
+    assert {c['status'] for c in result['checks']} == {'skip'}
+    assert result['status'] == 'skip'
+
+
+def test_limits_below_the_measured_value_make_it_fail(tmp_path):
+    result = system_check.measure(params(
+        disk={'paths': [str(tmp_path)], 'warn': 0, 'fail': 0},
+        memory={'warn': 100, 'fail': 99.999},
+    ))
+    by_name = dict((c['name'], c) for c in result['checks'])
+    disk = by_name['disk_usage:%s' % tmp_path]
+    assert disk['status'] == 'fail' and disk['value'] > 0
+    assert by_name['memory_available']['status'] in ('fail', 'warn')
+    assert result['status'] == 'fail'
+
+
+def test_io_probe_is_bounded_and_cleans_up(tmp_path):
+    latencies = p.fsync_probe(str(tmp_path), samples=100, budget_ms=20)
+    assert 1 <= len(latencies) <= 100
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_io_probe_stops_at_the_budget(tmp_path):
+    ticks = iter(range(0, 10000, 50))  # every clock read advances 50 ms
+    latencies = p.fsync_probe(str(tmp_path), samples=100, budget_ms=200,
+                              clock=lambda: next(ticks) / 1000.0)
+    assert len(latencies) < 5
+
+
+def test_io_probe_in_unwritable_directory_is_unknown():
+    rec = p.check_io_latency(dict(p.DEFAULTS['io_latency'], path='/proc'))
+    assert rec['status'] == 'unknown'
+    assert 'cannot write a probe file in /proc' in rec['message']
+
+
+def test_filesystems_skip_pseudo_filesystems_and_file_mounts():
+    mounts = p.filesystems(psutil)
+    assert mounts, 'at least the root filesystem holds data'
+    for mountpoint, fstype in mounts:
+        assert fstype not in p.PSEUDO_FSTYPES
+        assert os.path.isdir(mountpoint)
+
+
+def test_filesystems_dedupe_devices():
+    Part = collections.namedtuple('Part', 'device mountpoint fstype opts')
+
+    class FakeParts:
+        @staticmethod
+        def disk_partitions(all=True):  # noqa: A002 - psutil's own keyword
+            return [Part('/dev/sda1', '/', 'ext4', ''), Part('/dev/sda1', '/tmp', 'ext4', ''),
+                    Part('proc', '/proc', 'proc', ''), Part('tmpfs', '/run', 'tmpfs', '')]
+
+    assert p.filesystems(FakeParts) == [('/', 'ext4')]
+
+
+def test_open_files_from_kernel_counts():
+    assert p.check_open_files(dict(p.DEFAULTS['open_files']), file_nr=(850, 1000))['status'] == 'warn'
+    assert p.check_open_files(dict(p.DEFAULTS['open_files']), file_nr=(950, 1000))['status'] == 'fail'
+    assert p.check_open_files(dict(p.DEFAULTS['open_files']), file_nr=(10, 1000))['status'] == 'pass'
+    assert p.read_file_nr('/nonexistent') is None
+    assert p.check_open_files(dict(p.DEFAULTS['open_files']), file_nr=None)['status'] in (
+        'pass', 'warn', 'fail', 'unknown')
+
+
+def test_cpu_count_minimum():
+    opts = dict(p.DEFAULTS['cpu_count'], warn=psutil.cpu_count() + 1, fail=psutil.cpu_count())
+    assert p.check_cpu_count(psutil, opts)['status'] == 'fail'
+
+
+@pytest.mark.parametrize('option,bad,fragment', [
+    ('disk', {'warn': 95, 'fail': 90}, 'disk: warn limit 95 is above the fail limit 90'),
+    ('memory', {'warn': 5, 'fail': 10}, 'memory: warn limit 5 is below the fail limit 10'),
+    ('io_latency', {'path': '/does/not/exist'}, 'io_latency.path: /does/not/exist does not exist'),
+    ('io_latency', {'samples': 0}, 'io_latency.samples: 0 is out of range'),
+    ('io_latency', {'budget_ms': 500}, 'io_latency.budget_ms: 500 is out of range'),
+    ('cpu', {'sample_seconds': 10}, 'cpu.sample_seconds: 10 is out of range'),
+    ('disk', {'paths': ['/does/not/exist']}, 'disk.paths: /does/not/exist does not exist'),
+])
+def test_bad_input_names_the_option(option, bad, fragment):
+    errors = system_check.input_errors(params(**{option: bad}))
+    assert any(fragment in e for e in errors), errors
