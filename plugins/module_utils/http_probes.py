@@ -1,0 +1,565 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP endpoint measurements for ``http_check``.
+
+Each endpoint is one check (``http:<name>``): the request is sent (with
+retries for services that are still starting), the answer is judged (status
+code, body regex, jmespath expression) and its response time is measured with
+``time.perf_counter`` and judged against ``warn`` / ``fail`` in milliseconds.
+Optionally an endpoint is sampled: N requests give p50 / p95 / p99 and an
+error rate (``http_p95:<name>``, ``http_error_rate:<name>``).
+
+requests and jmespath are passed in, so the logic is testable and the module
+reports a missing library the standard way.  Nothing from the request's
+headers or body, and nothing from the response body, is ever put in a
+record: only status codes, times, sizes and the caller's own patterns.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import math
+import re
+import threading
+import time
+
+from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
+    TimedOut,
+    run_bounded,
+)
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    FAIL,
+    HIGHER_IS_WORSE,
+    check_result,
+    measured,
+    validate_limits,
+)
+
+try:
+    from urllib.parse import urlsplit, urlunsplit
+except ImportError:  # pragma: no cover
+    from urlparse import urlsplit, urlunsplit  # noqa
+
+# Defaults from the readiness guide: response time warn at 1 s, fail at 2 s;
+# p95 under 1 s; error rate warn at 1 %, fail at 5 %.
+RESPONSE_TIME = {'warn': 1000.0, 'fail': 2000.0}
+SAMPLE_DEFAULTS = {
+    'requests': 0, 'concurrency': 4, 'budget_s': 30.0,
+    'p95': {'warn': 1000.0, 'fail': None},
+    'error_rate': {'warn': 1.0, 'fail': 5.0},
+}
+ENDPOINT_DEFAULTS = {
+    'name': None, 'url': None, 'method': 'GET', 'headers': None, 'secret_headers': None,
+    'body': None, 'secret_body': None, 'body_format': 'json', 'status_codes': [200],
+    'body_regex': None, 'json_query': None, 'json_expected': None, 'timeout': 10.0,
+    'retries': 0, 'delay': 1.0, 'validate_certs': True, 'ca_path': None,
+    'client_cert': None, 'client_key': None, 'follow_redirects': True,
+    'max_body_bytes': 1048576, 'response_time': RESPONSE_TIME, 'sample': None,
+}
+METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS')
+MAX_SAMPLE_REQUESTS = 1000
+MAX_SAMPLE_CONCURRENCY = 32
+MAX_RETRIES = 10
+MAX_TIMEOUT = 300.0
+MAX_TOTAL_TIMEOUT = 600.0
+MAX_BODY_BYTES = 16 * 1048576
+CHUNK = 65536
+
+
+def merged_limits(given, defaults):
+    """Overlay the given ``warn`` / ``fail`` on the defaults (None keeps the default)."""
+    limits = dict(defaults)
+    for key, value in (given or {}).items():
+        if value is not None:
+            limits[key] = value
+    return limits
+
+
+def merged_endpoint(given):
+    """Return one endpoint's options: its defaults overlaid with what was given."""
+    ep = dict(ENDPOINT_DEFAULTS)
+    for key, value in given.items():
+        if value is not None:
+            ep[key] = value
+    ep['method'] = ep['method'].upper()
+    ep['response_time'] = merged_limits(given.get('response_time'), RESPONSE_TIME)
+    sample = dict(SAMPLE_DEFAULTS)
+    for key, value in (given.get('sample') or {}).items():
+        if value is not None and key not in ('p95', 'error_rate'):
+            sample[key] = value
+    sample['p95'] = merged_limits((given.get('sample') or {}).get('p95'), SAMPLE_DEFAULTS['p95'])
+    sample['error_rate'] = merged_limits((given.get('sample') or {}).get('error_rate'),
+                                         SAMPLE_DEFAULTS['error_rate'])
+    ep['sample'] = sample
+    return ep
+
+
+def redact_url(url):
+    """Return ``url`` without any ``user:password@`` part."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if '@' not in parts.netloc:
+        return url
+    netloc = parts.netloc.rsplit('@', 1)[1]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def endpoint_name(ep):
+    """The stable name of an endpoint: its ``name``, else its URL (without credentials)."""
+    return ep.get('name') or redact_url(ep['url'])
+
+
+def endpoint_errors(index, ep, jmespath=None, path_exists=None):
+    """Return every problem with one merged endpoint, each naming its option."""
+    opt = 'endpoints[%d]' % index
+    errors = []
+    url = ep.get('url') or ''
+    try:
+        parts = urlsplit(url)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:
+        scheme, host = '', None
+    if scheme not in ('http', 'https') or not host:
+        errors.append('%s.url: %r is not an http:// or https:// URL with a host'
+                      % (opt, redact_url(url)))
+    if ep['method'] not in METHODS:
+        errors.append('%s.method: %s is not one of %s' % (opt, ep['method'], ', '.join(METHODS)))
+    codes = ep['status_codes'] or []
+    if not codes:
+        errors.append('%s.status_codes: give at least one status code' % opt)
+    for code in codes:
+        if not 100 <= code <= 599:
+            errors.append('%s.status_codes: %d is not an HTTP status code (100-599)' % (opt, code))
+    if ep['body'] is not None and ep['secret_body'] is not None:
+        errors.append('%s.body and %s.secret_body are mutually exclusive' % (opt, opt))
+    body = ep['body'] if ep['body'] is not None else ep['secret_body']
+    if body is not None and ep['body_format'] == 'form' and not isinstance(body, dict):
+        errors.append('%s.body_format: form needs the body as a dict of fields' % opt)
+    if body is not None and ep['method'] in ('GET', 'HEAD'):
+        errors.append('%s.method: %s requests carry no body; use POST, PUT or PATCH'
+                      % (opt, ep['method']))
+    if ep['body_regex'] is not None:
+        try:
+            re.compile(ep['body_regex'])
+        except re.error as exc:
+            errors.append('%s.body_regex: not a valid regular expression: %s' % (opt, exc))
+    if ep['json_query'] is not None and jmespath is not None:
+        try:
+            jmespath.compile(ep['json_query'])
+        except Exception as exc:  # jmespath raises its own ParseError family
+            errors.append('%s.json_query: not a valid jmespath expression: %s'
+                          % (opt, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    if ep['json_expected'] is not None and ep['json_query'] is None:
+        errors.append('%s.json_expected: needs json_query' % opt)
+    if not 0 < ep['timeout'] <= MAX_TIMEOUT:
+        errors.append('%s.timeout: %g is out of range (0, %g]' % (opt, ep['timeout'], MAX_TIMEOUT))
+    if not 0 <= ep['retries'] <= MAX_RETRIES:
+        errors.append('%s.retries: %d is out of range 0 to %d' % (opt, ep['retries'], MAX_RETRIES))
+    if not 0 <= ep['delay'] <= 60:
+        errors.append('%s.delay: %g is out of range 0 to 60' % (opt, ep['delay']))
+    if not 0 < ep['max_body_bytes'] <= MAX_BODY_BYTES:
+        errors.append('%s.max_body_bytes: %d is out of range 1 to %d'
+                      % (opt, ep['max_body_bytes'], MAX_BODY_BYTES))
+    if path_exists is not None:
+        for key in ('ca_path', 'client_cert', 'client_key'):
+            if ep[key] and not path_exists(ep[key]):
+                errors.append('%s.%s: %s does not exist' % (opt, key, ep[key]))
+    if ep['client_key'] and not ep['client_cert']:
+        errors.append('%s.client_key: needs client_cert' % opt)
+    for option, limits in (('response_time', ep['response_time']),
+                           ('sample.p95', ep['sample']['p95']),
+                           ('sample.error_rate', ep['sample']['error_rate'])):
+        error = validate_limits('%s.%s' % (opt, option), limits.get('warn'), limits.get('fail'),
+                                HIGHER_IS_WORSE)
+        if error:
+            errors.append(error)
+    sample = ep['sample']
+    if not 0 <= sample['requests'] <= MAX_SAMPLE_REQUESTS:
+        errors.append('%s.sample.requests: %d is out of range 0 to %d'
+                      % (opt, sample['requests'], MAX_SAMPLE_REQUESTS))
+    if not 1 <= sample['concurrency'] <= MAX_SAMPLE_CONCURRENCY:
+        errors.append('%s.sample.concurrency: %d is out of range 1 to %d'
+                      % (opt, sample['concurrency'], MAX_SAMPLE_CONCURRENCY))
+    if not 0 < sample['budget_s'] <= MAX_TOTAL_TIMEOUT:
+        errors.append('%s.sample.budget_s: %g is out of range (0, %g]'
+                      % (opt, sample['budget_s'], MAX_TOTAL_TIMEOUT))
+    return errors
+
+
+def input_errors(endpoints, total_timeout, workers, jmespath=None, path_exists=None):
+    """Validate the merged endpoints and module-wide options; return the messages."""
+    errors = []
+    if not endpoints:
+        errors.append('endpoints: give at least one endpoint')
+    seen = {}
+    for index, ep in enumerate(endpoints):
+        errors.extend(endpoint_errors(index, ep, jmespath, path_exists))
+        name = endpoint_name(ep)
+        if name in seen:
+            errors.append('endpoints[%d].name: %r is also the name of endpoints[%d]; '
+                          'give each endpoint a unique name' % (index, name, seen[name]))
+        seen.setdefault(name, index)
+    if not 0 < total_timeout <= MAX_TOTAL_TIMEOUT:
+        errors.append('total_timeout: %g is out of range (0, %g]' % (total_timeout, MAX_TOTAL_TIMEOUT))
+    if not 1 <= workers <= 64:
+        errors.append('workers: %d is out of range 1 to 64' % workers)
+    return errors
+
+
+def percentile(values, q):
+    """The ``q``-th percentile (0-100) of ``values``, interpolated between the closest ranks.
+
+    Matches numpy's default ("linear"); None for no values.
+    """
+    if not values:
+        return None
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * (q / 100.0)
+    low = int(math.floor(rank))
+    high = min(low + 1, len(ordered) - 1)
+    fraction = rank - low
+    return ordered[low] + (ordered[high] - ordered[low]) * fraction
+
+
+def request_kwargs(ep):
+    """The keyword arguments of ``requests.Session.request`` for one endpoint."""
+    headers = dict(ep['headers'] or {})
+    headers.update(ep['secret_headers'] or {})
+    kwargs = dict(method=ep['method'], url=ep['url'], headers=headers,
+                  timeout=(ep['timeout'], ep['timeout']),
+                  allow_redirects=ep['follow_redirects'], stream=True)
+    body = ep['body'] if ep['body'] is not None else ep['secret_body']
+    if body is not None:
+        if ep['body_format'] == 'form':
+            kwargs['data'] = body
+        elif ep['body_format'] == 'raw':
+            kwargs['data'] = body if isinstance(body, (bytes, str)) else str(body)
+        else:
+            kwargs['json'] = body
+    if ep['ca_path']:
+        kwargs['verify'] = ep['ca_path'] if ep['validate_certs'] else False
+    else:
+        kwargs['verify'] = bool(ep['validate_certs'])
+    if ep['client_cert']:
+        kwargs['cert'] = (ep['client_cert'], ep['client_key']) if ep['client_key'] else ep['client_cert']
+    return kwargs
+
+
+def describe_error(requests, exc, timeout):
+    """A short, secret-free sentence for a failed request, and its kind."""
+    exceptions = requests.exceptions
+    if isinstance(exc, exceptions.SSLError):
+        kind, text = 'tls', 'TLS handshake or certificate verification failed'
+    elif isinstance(exc, exceptions.ConnectTimeout):
+        kind, text = 'timeout', 'no connection within %gs' % timeout
+    elif isinstance(exc, (exceptions.ReadTimeout, BodyTimeout)):
+        kind, text = 'timeout', 'no complete response within %gs' % timeout
+    elif isinstance(exc, exceptions.ConnectionError):
+        refused = 'refused' in str(exc).lower()
+        kind, text = 'connection', 'connection refused' if refused else 'connection failed'
+    else:
+        kind, text = 'error', 'request failed'
+    return kind, '%s (%s)' % (text, error_reason(exc))
+
+
+REASON_PATTERNS = (
+    re.compile(r'certificate verify failed: [^\'")(]+'),
+    re.compile(r'\[SSL: [A-Z_]+\] [^\'")(]+'),
+    re.compile(r'\[Errno -?\d+\] [^\'")(]+'),
+    re.compile(r'Read timed out'),
+)
+
+
+def error_reason(exc):
+    """The root reason of a requests error (``[Errno 111] Connection refused``), short.
+
+    requests wraps urllib3 which wraps the socket error; its text repeats the
+    pool and URL, so only the innermost reason is kept.
+    """
+    text = str(exc)
+    for pattern in REASON_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return match.group(0).strip().rstrip(',')
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return '%s: %s' % (type(exc).__name__, first[:200])
+
+
+class BodyTimeout(Exception):
+    """The body did not arrive within the endpoint's timeout."""
+
+
+def send(session, kwargs, max_body_bytes, clock=time.perf_counter):
+    """Send one request; return ``(status_code, elapsed_ms, body_bytes, size)``.
+
+    The time runs from before the connection to the last byte of the body; the
+    body must arrive within the endpoint's timeout.  Only ``max_body_bytes`` of
+    it are kept for matching.  Raises what requests raises, or BodyTimeout.
+    """
+    timeout = kwargs['timeout'][1]
+    start = clock()
+    response = session.request(**kwargs)
+    try:
+        kept = []
+        kept_size = 0
+        size = 0
+        for chunk in response.iter_content(CHUNK):
+            size += len(chunk)
+            if kept_size < max_body_bytes:
+                kept.append(chunk[:max_body_bytes - kept_size])
+                kept_size += len(kept[-1])
+            if clock() - start > timeout:
+                raise BodyTimeout('the body was still arriving after %gs' % timeout)
+        elapsed_ms = (clock() - start) * 1000.0
+        return response.status_code, elapsed_ms, b''.join(kept), size
+    finally:
+        response.close()
+
+
+def judge_answer(ep, status_code, body, jmespath=None):
+    """Return the list of problems with an answer (empty when it is the expected one).
+
+    Problems name the caller's own expectations, never the response body.
+    """
+    problems = []
+    if status_code not in ep['status_codes']:
+        problems.append('status %d, expected %s' % (
+            status_code, ' or '.join(str(c) for c in ep['status_codes'])))
+        return problems
+    text = None
+    if ep['body_regex'] is not None or ep['json_query'] is not None:
+        text = body.decode('utf-8', 'replace')
+    if ep['body_regex'] is not None and not re.search(ep['body_regex'], text):
+        problems.append('the body does not match %r' % ep['body_regex'])
+    if ep['json_query'] is not None:
+        try:
+            document = json.loads(text)
+        except ValueError:
+            problems.append('the body is not JSON, so %r cannot be evaluated' % ep['json_query'])
+            return problems
+        actual = jmespath.search(ep['json_query'], document)
+        if ep['json_expected'] is None:
+            if not actual:
+                problems.append('%r is %s, expected a true value'
+                                % (ep['json_query'], describe_value(actual)))
+        elif actual != ep['json_expected']:
+            problems.append('%r is %s, expected %s' % (
+                ep['json_query'], describe_value(actual), describe_value(ep['json_expected'])))
+    return problems
+
+
+def describe_value(value):
+    """Describe a JSON value for a message without quoting large or nested data."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 64 else 'a string of %d characters' % len(value)
+    if isinstance(value, list):
+        return 'a list of %d items' % len(value)
+    if isinstance(value, dict):
+        return 'an object with %d keys' % len(value)
+    return type(value).__name__
+
+
+def check_endpoint(requests, ep, jmespath=None, deadline=None, clock=time.monotonic,
+                   sleep=time.sleep):
+    """Probe one endpoint, with its retries, and return its ``http:<name>`` record."""
+    name = 'http:%s' % endpoint_name(ep)
+    limits = ep['response_time']
+    kwargs = request_kwargs(ep)
+    started = clock()
+    attempts = 0
+    problems = []
+    elapsed_ms = None
+    status_code = None
+    size = None
+    kind = None
+    with requests.Session() as session:
+        for attempt in range(ep['retries'] + 1):
+            if attempt:
+                if deadline is not None and clock() + ep['delay'] >= deadline:
+                    break
+                sleep(ep['delay'])
+            attempts += 1
+            try:
+                status_code, elapsed_ms, body, size = send(session, kwargs, ep['max_body_bytes'])
+            except Exception as exc:  # pylint: disable=broad-except
+                kind, text = describe_error(requests, exc, ep['timeout'])
+                problems = [text]
+                status_code = elapsed_ms = size = None
+                continue
+            problems = judge_answer(ep, status_code, body, jmespath)
+            kind = 'answer' if problems else None
+            if not problems:
+                break
+    details = dict(url=redact_url(ep['url']), method=ep['method'], status_code=status_code,
+                   attempts=attempts, bytes=size)
+    total_ms = (clock() - started) * 1000.0
+    if problems:
+        suffix = ' after %d attempts' % attempts if attempts > 1 else ''
+        details['error_kind'] = kind
+        return check_result(
+            name, FAIL, value=None if elapsed_ms is None else round(elapsed_ms, 3), unit='ms',
+            warn=limits['warn'], fail=limits['fail'],
+            message='%s %s: %s%s' % (ep['method'], redact_url(ep['url']), '; '.join(problems), suffix),
+            remediation=remediation_for(kind), duration_ms=total_ms, details=details)
+    return measured(name, round(elapsed_ms, 3), 'ms', limits['warn'], limits['fail'],
+                    subject='%s %s (status %d) response time'
+                    % (ep['method'], redact_url(ep['url']), status_code),
+                    remediation='The endpoint is slow: profile it (and its database) before the release.',
+                    duration_ms=total_ms, details=details)
+
+
+def remediation_for(kind):
+    """What to do about a failed endpoint, by the kind of failure."""
+    return {
+        'tls': 'Fix the server certificate chain, or give the CA with ca_path.',
+        'timeout': 'The service hangs or is overloaded: check it and its dependencies.',
+        'connection': 'Start the service, or fix the address / firewall in front of it.',
+        'answer': 'The service answers, but not as expected: check its logs and the deployed version.',
+    }.get(kind, 'Check the service and the request options.')
+
+
+def sample_endpoint(requests, ep, deadline=None, clock=time.monotonic):
+    """Send ``sample.requests`` requests and return the p95 and error-rate records."""
+    sample = ep['sample']
+    label = endpoint_name(ep)
+    kwargs = request_kwargs(ep)
+    local = threading.local()
+    sessions = []
+    lock = threading.Lock()
+
+    def one():
+        session = getattr(local, 'session', None)
+        if session is None:
+            session = local.session = requests.Session()
+            with lock:
+                sessions.append(session)
+        try:
+            status_code, elapsed_ms, _body, _size = send(session, kwargs, 1)
+        except Exception as exc:  # pylint: disable=broad-except
+            return (describe_error(requests, exc, ep['timeout'])[0], None)
+        if status_code not in ep['status_codes']:
+            return ('status_%d' % status_code, elapsed_ms)
+        return (None, elapsed_ms)
+
+    budget = sample['budget_s']
+    if deadline is not None:
+        budget = max(0.0, min(budget, deadline - clock()))
+    started = clock()
+    outcomes = run_bounded([(i, one) for i in range(sample['requests'])],
+                           sample['concurrency'], budget)
+    duration_ms = (clock() - started) * 1000.0
+    for session in sessions:
+        session.close()
+    latencies, errors, kinds = [], 0, {}
+    completed = 0
+    for ok, value in outcomes.values():
+        if not ok:
+            if isinstance(value, TimedOut):
+                continue
+            kind, elapsed = 'error', None
+        else:
+            kind, elapsed = value
+        completed += 1
+        if kind:
+            errors += 1
+            kinds[kind] = kinds.get(kind, 0) + 1
+        else:
+            latencies.append(elapsed)
+    return sample_records(label, sample, latencies, errors, completed, kinds, duration_ms)
+
+
+def sample_records(label, sample, latencies, errors, completed, kinds, duration_ms=None):
+    """Judge a sample: the ``http_p95:`` and ``http_error_rate:`` records."""
+    requested = sample['requests']
+    p95_limits, rate_limits = sample['p95'], sample['error_rate']
+    note = ''
+    if completed < requested:
+        note = ' (%d of %d requests completed within %gs)' % (completed, requested, sample['budget_s'])
+    stats = dict(requested=requested, completed=completed, errors=errors, error_kinds=kinds)
+    if latencies:
+        stats.update(
+            p50_ms=round(percentile(latencies, 50), 3), p95_ms=round(percentile(latencies, 95), 3),
+            p99_ms=round(percentile(latencies, 99), 3), min_ms=round(min(latencies), 3),
+            max_ms=round(max(latencies), 3),
+            mean_ms=round(sum(latencies) / len(latencies), 3))
+    if duration_ms:
+        stats['throughput_rps'] = round(completed / (duration_ms / 1000.0), 1)
+    records = []
+    p95_name = 'http_p95:%s' % label
+    if latencies:
+        record = measured(p95_name, stats['p95_ms'], 'ms', p95_limits['warn'], p95_limits['fail'],
+                          subject='p95 response time of %s over %d answers%s'
+                          % (label, len(latencies), note),
+                          remediation='The tail latency is too high: profile the slow requests.',
+                          duration_ms=duration_ms, details=stats)
+    else:
+        record = check_result(p95_name, FAIL, unit='ms', warn=p95_limits['warn'],
+                              fail=p95_limits['fail'],
+                              message='no sampled request to %s got the expected answer%s'
+                              % (label, note),
+                              remediation='The endpoint fails every request: see http:%s.' % label,
+                              duration_ms=duration_ms, details=stats)
+    records.append(record)
+    rate_name = 'http_error_rate:%s' % label
+    if completed:
+        rate = round(100.0 * errors / completed, 3)
+        records.append(measured(
+            rate_name, rate, 'percent', rate_limits['warn'], rate_limits['fail'],
+            subject='error rate of %s (%d of %d requests)%s' % (label, errors, completed, note),
+            remediation='Requests fail under load: check the service logs for the errors.',
+            duration_ms=duration_ms, details=stats))
+    else:
+        records.append(check_result(
+            rate_name, FAIL, unit='percent', warn=rate_limits['warn'], fail=rate_limits['fail'],
+            message='no sampled request to %s completed within %gs' % (label, sample['budget_s']),
+            remediation='The endpoint does not answer in time under load.',
+            duration_ms=duration_ms, details=stats))
+    return records
+
+
+def measure(requests, endpoints, jmespath=None, total_timeout=60.0, workers=8,
+            clock=time.monotonic):
+    """Probe every endpoint concurrently within ``total_timeout``; return the records.
+
+    Records come back in the order of ``endpoints`` whatever order the probes end in.
+    """
+    deadline = clock() + total_timeout
+
+    def probe(ep):
+        def run():
+            records = [check_endpoint(requests, ep, jmespath, deadline)]
+            if ep['sample']['requests']:
+                records.extend(sample_endpoint(requests, ep, deadline))
+            return records
+        return run
+
+    outcomes = run_bounded([(i, probe(ep)) for i, ep in enumerate(endpoints)],
+                           workers, total_timeout)
+    records = []
+    for index, ep in enumerate(endpoints):
+        ok, value = outcomes[index]
+        if ok:
+            records.extend(value)
+            continue
+        name = 'http:%s' % endpoint_name(ep)
+        if isinstance(value, TimedOut):
+            message = ('%s %s: no result within the module\'s total_timeout of %gs'
+                       % (ep['method'], redact_url(ep['url']), total_timeout))
+            records.append(check_result(name, FAIL, unit='ms', warn=ep['response_time']['warn'],
+                                        fail=ep['response_time']['fail'], message=message,
+                                        remediation=remediation_for('timeout')))
+        else:
+            records.append(check_result(
+                name, 'unknown', unit='ms', message='could not probe: %s: %s'
+                % (type(value).__name__, str(value)[:300]),
+                remediation='See the error; the check itself failed.'))
+    return records
