@@ -1,0 +1,119 @@
+"""The main job end to end: readiness.yml on the local inventory through the real callback."""
+
+import json
+import os
+
+import jsonschema
+import pytest
+
+from conftest import REPO, run_playbook
+
+SCHEMA = json.load(open(os.path.join(REPO, 'docs', 'report.schema.json')))
+
+
+def load_report(report_dir):
+    path = report_dir / 'readiness.json'
+    report = json.loads(path.read_text())
+    jsonschema.validate(report, SCHEMA)
+    return report
+
+
+def test_local_run_reports_every_check(report_dir):
+    proc = run_playbook('readiness.yml', report_dir)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert 'FLEET READINESS:' in proc.stdout
+    report = load_report(report_dir)
+    assert list(report['hosts']) == ['localhost']
+    host = report['hosts']['localhost']
+    names = {c['name'] for c in host['checks']}
+    assert {'cpu_count', 'load_per_core', 'memory_available', 'open_files',
+            'cpu_utilisation'} <= names
+    assert any(n.startswith('disk_usage:') for n in names)
+    assert any(n.startswith('io_latency:') for n in names)
+    for check in host['checks']:
+        assert check['status'] in ('pass', 'warn', 'fail', 'unknown', 'skip')
+        assert check['component'] == 'system'
+    assert report['playbook'] == 'readiness.yml'
+    assert os.listdir(str(report_dir)) == ['readiness.json']
+
+
+def test_limits_make_a_check_warn_and_another_fail(report_dir):
+    # Limits the measurement cannot stay below: the root filesystem is always in use,
+    # and more than 0 % of memory is always available.
+    limits = {'readiness_system': {'disk': {'paths': ['/'], 'warn': 0.001, 'fail': 100},
+                                   'memory': {'warn': 101, 'fail': 0}}}
+    proc = run_playbook('readiness.yml', report_dir, '-e', json.dumps(limits))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = load_report(report_dir)
+    checks = {c['name']: c for c in report['hosts']['localhost']['checks']}
+    assert checks['disk_usage:/']['status'] == 'warn'
+    assert checks['memory_available']['status'] == 'warn'
+
+    limits = {'readiness_system': {'disk': {'paths': ['/'], 'warn': 0.001, 'fail': 0.002}}}
+    proc = run_playbook('readiness.yml', report_dir, '-e', json.dumps(limits))
+    report = load_report(report_dir)
+    checks = {c['name']: c for c in report['hosts']['localhost']['checks']}
+    assert checks['disk_usage:/']['status'] == 'fail'
+    assert report['status'] == 'fail'
+    assert report['hosts']['localhost']['status'] == 'fail'
+    assert {'component': 'system', 'name': 'disk_usage:/', 'status': 'fail',
+            'hosts': ['localhost']} in report['failing_checks']
+    assert 'FAIL    system/disk_usage:/: localhost' in proc.stdout
+
+
+def test_bad_limits_fail_the_task_with_one_line_and_are_reported(report_dir):
+    limits = {'readiness_system': {'disk': {'warn': 95, 'fail': 90}}}
+    proc = run_playbook('readiness.yml', report_dir, '-e', json.dumps(limits))
+    assert proc.returncode != 0
+    assert 'Traceback' not in proc.stdout + proc.stderr
+    assert 'disk: warn limit 95 is above the fail limit 90' in proc.stdout
+    report = load_report(report_dir)
+    host = report['hosts']['localhost']
+    assert host['status'] == 'fail'
+    assert 'disk: warn limit 95' in host['errors'][0]['message']
+
+
+def test_missing_psutil_is_an_unknown_check_not_a_crash(report_dir, tmp_path):
+    venv = tmp_path / 'venv'
+    assert os.system('python3 -m venv --without-pip %s' % venv) == 0
+    proc = run_playbook('readiness.yml', report_dir,
+                        '-e', 'ansible_python_interpreter=%s' % (venv / 'bin' / 'python'))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = load_report(report_dir)
+    host = report['hosts']['localhost']
+    assert host['status'] == 'unknown'
+    [check] = host['checks']
+    assert check['name'] == 'python_library:psutil' and check['status'] == 'unknown'
+
+
+def test_unwritable_report_dir_warns_and_still_prints_summary(tmp_path):
+    blocked = tmp_path / 'file-not-dir'
+    blocked.write_text('')
+    proc = run_playbook('readiness.yml', blocked / 'reports')
+    assert proc.returncode == 0
+    assert 'cannot write the report' in proc.stdout + proc.stderr
+    assert 'FLEET READINESS:' in proc.stdout
+    assert os.listdir(str(tmp_path)) == ['file-not-dir']
+
+
+@pytest.mark.parametrize('args,fragment', [
+    ({'bogus': 1}, 'Unsupported parameters for (golive.readiness.system_check) module: bogus'),
+    ({'disk': {'warn': 'lots'}}, "argument 'warn' is of type str found in 'disk'"),
+    ({'io_latency': {'path': '/no/such/dir'}}, 'io_latency.path: /no/such/dir does not exist'),
+    ({'memory': {'warn': 5, 'fail': 10}}, 'memory: warn limit 5 is below the fail limit 10'),
+])
+def test_module_bad_input(args, fragment):
+    from conftest import run_module
+    result = run_module('system_check', args)
+    assert result.get('failed') is True
+    assert fragment in result['msg']
+    assert '\n' not in result['msg']
+
+
+def test_check_mode_measures_too():
+    from conftest import checks_by_name, run_module
+    result = run_module('system_check', {'swap': {'enabled': False}}, check_mode=True)
+    assert result['changed'] is False
+    checks = checks_by_name(result)
+    assert checks['swap_used']['status'] == 'skip'
+    assert checks['cpu_count']['value'] >= 1
