@@ -40,8 +40,8 @@ def test_local_run_reports_every_check(report_dir):
 def test_limits_make_a_check_warn_and_another_fail(report_dir):
     # Limits the measurement cannot stay below: the root filesystem is always in use,
     # and more than 0 % of memory is always available.
-    limits = {'readiness_system': {'disk': {'paths': ['/'], 'warn': 0.001, 'fail': 100},
-                                   'memory': {'warn': 101, 'fail': 0}}}
+    limits = {'readiness_system_disk': {'paths': ['/'], 'warn': 0.001, 'fail': 100},
+              'readiness_system_memory': {'warn': 101, 'fail': 0}}
     proc = run_playbook('readiness.yml', report_dir, '-e', json.dumps(limits))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = load_report(report_dir)
@@ -49,7 +49,7 @@ def test_limits_make_a_check_warn_and_another_fail(report_dir):
     assert checks['disk_usage:/']['status'] == 'warn'
     assert checks['memory_available']['status'] == 'warn'
 
-    limits = {'readiness_system': {'disk': {'paths': ['/'], 'warn': 0.001, 'fail': 0.002}}}
+    limits = {'readiness_system_disk': {'paths': ['/'], 'warn': 0.001, 'fail': 0.002}}
     proc = run_playbook('readiness.yml', report_dir, '-e', json.dumps(limits))
     report = load_report(report_dir)
     checks = {c['name']: c for c in report['hosts']['localhost']['checks']}
@@ -62,7 +62,7 @@ def test_limits_make_a_check_warn_and_another_fail(report_dir):
 
 
 def test_bad_limits_fail_the_task_with_one_line_and_are_reported(report_dir):
-    limits = {'readiness_system': {'disk': {'warn': 95, 'fail': 90}}}
+    limits = {'readiness_system_disk': {'warn': 95, 'fail': 90}}
     proc = run_playbook('readiness.yml', report_dir, '-e', json.dumps(limits))
     assert proc.returncode != 0
     assert 'Traceback' not in proc.stdout + proc.stderr
