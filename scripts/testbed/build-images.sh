@@ -6,7 +6,8 @@
 #
 # Tags are content hashes of scripts/testbed/recipe/* (the fleet hash includes the base hash),
 # so a second run with an unchanged recipe only looks the images up. The image names are printed
-# and written to .cache/testbed/images.env (read by molecule/fleet/molecule.yml).
+# and written to .cache/testbed/images.env (shell) and .cache/testbed/images.env.yml (for
+# `molecule --env-file`, which fills ${GOLIVE_FLEET_IMAGE} in molecule/fleet/molecule.yml).
 #
 # Environment:
 #   GOLIVE_TESTBED_CACHE   cache directory (default <repo>/.cache/testbed)
@@ -164,9 +165,13 @@ else
 fi
 
 STEP="write ${ENV_FILE}"
+# Two spellings of the same names: KEY=value for shells, KEY: value for `molecule --env-file`.
 tmp=$(mktemp "${ENV_FILE}.XXXXXX")
 printf 'GOLIVE_BASE_IMAGE=%s\nGOLIVE_FLEET_IMAGE=%s\n' "${BASE_IMAGE}" "${FLEET_IMAGE}" > "${tmp}"
 mv -f "${tmp}" "${ENV_FILE}"
+tmp=$(mktemp "${ENV_FILE}.yml.XXXXXX")
+printf 'GOLIVE_BASE_IMAGE: "%s"\nGOLIVE_FLEET_IMAGE: "%s"\n' "${BASE_IMAGE}" "${FLEET_IMAGE}" > "${tmp}"
+mv -f "${tmp}" "${ENV_FILE}.yml"
 say "images ready in $(elapsed "$T0") (names in ${ENV_FILE})"
 echo "GOLIVE_BASE_IMAGE=${BASE_IMAGE}"
 echo "GOLIVE_FLEET_IMAGE=${FLEET_IMAGE}"
