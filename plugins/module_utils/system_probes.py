@@ -33,8 +33,11 @@ PSEUDO_FSTYPES = frozenset((
     'devpts', 'devtmpfs', 'efivarfs', 'fusectl', 'hugetlbfs', 'mqueue', 'nsfs',
     'proc', 'pstore', 'ramfs', 'rpc_pipefs', 'securityfs', 'selinuxfs', 'squashfs',
     'sysfs', 'tmpfs', 'tracefs', 'iso9660', 'fuse.lxcfs', 'fuse.gvfsd-fuse',
-    'fuse.portal', 'nfsd', 'shm', 'overlayfs-lower',
+    'fuse.portal', 'nfsd', 'shm',
 ))
+# Union filesystems count only as a container's root: elsewhere they are the roots
+# of containers this host runs, already counted on the filesystem beneath them.
+UNION_FSTYPES = frozenset(('overlay', 'aufs', 'fuse-overlayfs', 'shiftfs'))
 
 # Defaults from the readiness guide: resources warn at 80 %, fail at 90 %.
 DEFAULTS = {
@@ -142,6 +145,8 @@ def filesystems(psutil, paths=None, exclude_fstypes=None):
     found = []
     for part in psutil.disk_partitions(all=True):
         if part.fstype in excluded or not os.path.isdir(part.mountpoint):
+            continue
+        if part.fstype in UNION_FSTYPES and part.mountpoint != '/':
             continue
         key = part.device if part.device not in ('none', '', 'overlay') else part.mountpoint
         if key in seen_devices:

@@ -102,9 +102,21 @@ def test_filesystems_dedupe_devices():
         @staticmethod
         def disk_partitions(all=True):  # noqa: A002 - psutil's own keyword
             return [Part('/dev/sda1', '/', 'ext4', ''), Part('/dev/sda1', '/tmp', 'ext4', ''),
-                    Part('proc', '/proc', 'proc', ''), Part('tmpfs', '/run', 'tmpfs', '')]
+                    Part('proc', '/proc', 'proc', ''), Part('tmpfs', '/run', 'tmpfs', ''),
+                    Part('overlay', '/var/lib/docker/overlay2/ab/merged', 'overlay', '')]
 
     assert p.filesystems(FakeParts) == [('/', 'ext4')]
+
+
+def test_container_root_overlay_is_checked():
+    Part = collections.namedtuple('Part', 'device mountpoint fstype opts')
+
+    class FakeParts:
+        @staticmethod
+        def disk_partitions(all=True):  # noqa: A002 - psutil's own keyword
+            return [Part('overlay', '/', 'overlay', ''), Part('/dev/vda', '/etc/hosts', 'ext4', '')]
+
+    assert p.filesystems(FakeParts) == [('/', 'overlay')]
 
 
 def test_open_files_from_kernel_counts():
