@@ -1,0 +1,463 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PostgreSQL measurements for ``postgres_check``.
+
+Everything runs on one connection in autocommit mode, so the checks never hold
+a transaction open, and every statement has a ``statement_timeout``.  The
+latency probe runs the user's query inside ``BEGIN READ ONLY`` and rolls back.
+psycopg2 is passed in, so the module can report a missing library the
+standard way and the pure logic can be unit-tested without a server.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import math
+import re
+import time
+
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    FAIL,
+    HIGHER_IS_WORSE,
+    LOWER_IS_WORSE,
+    PASS,
+    WARN,
+    check_result,
+    measured,
+    skipped,
+    unknown,
+)
+from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text
+
+# Every statement the checks send is cancelled by the server after this long.
+STATS_TIMEOUT_MS = 5000
+APPLICATION_NAME = 'golive.readiness'
+DEFAULT_QUERY = 'SELECT 1'
+# First words of the statements the latency probe accepts (all read-only by nature;
+# the READ ONLY transaction catches the rest, e.g. a data-modifying WITH).
+READ_ONLY_VERBS = ('select', 'with', 'values', 'table', 'show', 'explain')
+SECRET_WORDS = re.compile(r'passw|secret|token|credential', re.IGNORECASE)
+
+# Defaults: connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %;
+# the guide's p95 latency of 1 s as the p95 fail limit.
+DEFAULTS = {
+    'connection': {'warn': 1000, 'fail': 2000},
+    'server_version': {'enabled': True, 'min': None},
+    'database_size': {'enabled': True, 'warn': None, 'fail': None},
+    'table_count': {'enabled': True, 'min': None},
+    'query_latency': {'enabled': True, 'query': None, 'runs': 10, 'timeout_ms': 5000,
+                      'budget_ms': 10000, 'warn': 500, 'fail': 1000,
+                      'p50_warn': 100, 'p50_fail': 500},
+    'connections': {'enabled': True, 'warn': 80, 'fail': 90},
+    'cache_hit_ratio': {'enabled': True, 'warn': 99, 'fail': 95, 'min_blocks': 1000},
+    'long_transactions': {'enabled': True, 'warn': 60, 'fail': 300},
+    'idle_in_transaction': {'enabled': True, 'warn': 1, 'fail': 5, 'older_than_seconds': 60},
+    'replication_lag': {'enabled': True, 'warn': 10, 'fail': 60},
+    'slow_statements': {'enabled': True, 'warn': 1000, 'fail': None, 'top': 5, 'min_calls': 1},
+}
+
+# (option, direction): how each check's limits must be ordered.
+DIRECTIONS = (
+    ('connection', HIGHER_IS_WORSE),
+    ('database_size', HIGHER_IS_WORSE),
+    ('query_latency', HIGHER_IS_WORSE),
+    ('connections', HIGHER_IS_WORSE),
+    ('cache_hit_ratio', LOWER_IS_WORSE),
+    ('long_transactions', HIGHER_IS_WORSE),
+    ('idle_in_transaction', HIGHER_IS_WORSE),
+    ('replication_lag', HIGHER_IS_WORSE),
+    ('slow_statements', HIGHER_IS_WORSE),
+)
+
+# The checks after the connection, in the order they run: (option, check names).
+CHECKS = (
+    ('server_version', ('server_version',)),
+    ('database_size', ('database_size',)),
+    ('table_count', ('table_count',)),
+    ('connections', ('connections',)),
+    ('cache_hit_ratio', ('cache_hit_ratio',)),
+    ('long_transactions', ('longest_transaction',)),
+    ('idle_in_transaction', ('idle_in_transaction',)),
+    ('replication_lag', ('replication_lag',)),
+    ('slow_statements', ('slow_statements',)),
+    ('query_latency', ('query_latency_p50', 'query_latency_p95')),
+)
+
+
+def merged(params, option):
+    """Return the options of one check: its defaults overlaid with what was given."""
+    opts = dict(DEFAULTS[option])
+    for key, value in (params.get(option) or {}).items():
+        if value is not None:
+            opts[key] = value
+    return opts
+
+
+def percentile(values, pct):
+    """Nearest-rank percentile of ``values`` (a p95 of 10 samples is their maximum)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = int(math.ceil(pct / 100.0 * len(ordered)))
+    return ordered[min(max(rank, 1), len(ordered)) - 1]
+
+
+def version_num(text):
+    """``"14"`` / ``"14.5"`` / ``"9.6.24"`` as PostgreSQL's ``server_version_num``; ValueError if malformed."""
+    parts = str(text).strip().split('.')
+    if not parts or len(parts) > 3 or not all(p.isdigit() for p in parts):
+        raise ValueError('%r is not a PostgreSQL version such as 14 or 14.5' % (text,))
+    numbers = [int(p) for p in parts] + [0, 0]
+    if numbers[0] >= 10:
+        if len(parts) > 2:
+            raise ValueError('%r: since PostgreSQL 10 a version has two parts, e.g. 14.5' % (text,))
+        return numbers[0] * 10000 + numbers[1]
+    return numbers[0] * 10000 + numbers[1] * 100 + numbers[2]
+
+
+def query_error(query):
+    """Return why ``query`` cannot be the latency probe, or None.
+
+    One statement only (a ``;`` could end the read-only transaction and start
+    another), starting with a read-only verb.
+    """
+    text = (query or '').strip()
+    while text.endswith(';'):
+        text = text[:-1].rstrip()
+    if not text:
+        return 'the query is empty'
+    if ';' in text:
+        return 'give one statement without ";" (it runs in a read-only transaction that a second statement could end)'
+    verb = text.split(None, 1)[0].lower().lstrip('(')
+    if verb not in READ_ONLY_VERBS:
+        return 'the query must be read-only and start with one of %s, not %r' % (
+            ', '.join(v.upper() for v in READ_ONLY_VERBS), verb.upper())
+    return None
+
+
+def clean_query(query):
+    """The latency probe's statement without trailing semicolons."""
+    text = query.strip()
+    while text.endswith(';'):
+        text = text[:-1].rstrip()
+    return text
+
+
+def connect_kwargs(conn):
+    """psycopg2.connect keyword arguments from the module's connection options."""
+    kwargs = dict(
+        host=conn.get('unix_socket') or conn.get('host'),
+        port=conn.get('port'),
+        dbname=conn.get('database'),
+        user=conn.get('user'),
+        password=conn.get('password'),
+        sslmode=conn.get('sslmode'),
+        sslrootcert=conn.get('ssl_rootcert'),
+        sslcert=conn.get('ssl_cert'),
+        sslkey=conn.get('ssl_key'),
+        connect_timeout=conn.get('connect_timeout'),
+        application_name=APPLICATION_NAME,
+    )
+    return dict((k, v) for k, v in kwargs.items() if v is not None and v != '')
+
+
+def target(conn):
+    """Where the module connects, for messages: ``127.0.0.1:5432/shop``."""
+    where = conn.get('unix_socket') or conn.get('host') or 'the default socket'
+    return '%s:%s/%s' % (where, conn.get('port'), conn.get('database'))
+
+
+def connect(psycopg2, conn, opts, clock=time.monotonic):
+    """Connect and time it.  Returns ``(connection or None, connection check record)``.
+
+    A server that is down or refuses the credentials is a ``fail`` carrying the
+    server's message; the password is masked in it.
+    """
+    secret = [conn.get('password')]
+    start = clock()
+    try:
+        connection = psycopg2.connect(**connect_kwargs(conn))
+    except psycopg2.Error as exc:
+        elapsed = (clock() - start) * 1000.0
+        return None, check_result(
+            'connection', FAIL, unit='ms', warn=opts['warn'], fail=opts['fail'],
+            message='cannot connect to %s: %s' % (target(conn), error_text(exc, secret)),
+            remediation='Start the server, or fix the address, credentials, pg_hba.conf or TLS settings.',
+            duration_ms=elapsed)
+    elapsed = (clock() - start) * 1000.0
+    connection.autocommit = True
+    with connection.cursor() as cur:
+        cur.execute('SET statement_timeout = %s', (STATS_TIMEOUT_MS,))
+    record = measured('connection', round(elapsed, 3), 'ms', opts['warn'], opts['fail'],
+                      subject='connect time to %s' % target(conn),
+                      remediation='Connecting is slow: check DNS, TLS, authentication and the server load.',
+                      duration_ms=elapsed)
+    return connection, record
+
+
+def fetchone(connection, sql, args=None):
+    """Run one statement and return its first row."""
+    with connection.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchone()
+
+
+def fetchall(connection, sql, args=None):
+    """Run one statement and return its rows."""
+    with connection.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchall()
+
+
+def check_server_version(connection, opts):
+    """The server's version, at least ``min`` when given."""
+    num, text = fetchone(connection, "SELECT current_setting('server_version_num')::int, "
+                                     "current_setting('server_version')")
+    text = text.split()[0]
+    minimum = opts.get('min')
+    if minimum is None:
+        return check_result('server_version', PASS, value=text,
+                            message='PostgreSQL %s (no minimum version required)' % text,
+                            details={'server_version_num': num})
+    needed = version_num(minimum)
+    if num < needed:
+        return check_result('server_version', FAIL, value=text, fail=None,
+                            message='PostgreSQL %s is older than the required %s' % (text, minimum),
+                            remediation='Upgrade the server to %s or later.' % minimum,
+                            details={'server_version_num': num, 'min': str(minimum)})
+    return check_result('server_version', PASS, value=text,
+                        message='PostgreSQL %s (at least %s required)' % (text, minimum),
+                        details={'server_version_num': num, 'min': str(minimum)})
+
+
+def check_database_size(connection, opts):
+    """Size of the connected database in MiB."""
+    name, size = fetchone(connection, 'SELECT current_database(), pg_database_size(current_database())')
+    mib = round(size / 1048576.0, 1)
+    return measured('database_size', mib, 'MiB', opts['warn'], opts['fail'],
+                    subject='database %s size' % name,
+                    remediation='Archive or purge old data, or grow the storage and raise the limit.',
+                    details={'bytes': size})
+
+
+def check_table_count(connection, opts):
+    """Number of tables (ordinary and partitioned, partitions not counted) outside the system schemas."""
+    name, count = fetchone(connection, """
+        SELECT current_database(), count(*)
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+           AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+           AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'""")
+    minimum = opts.get('min')
+    if minimum is None:
+        return check_result('table_count', PASS, value=count, unit='count',
+                            message='database %s has %d tables (no minimum required)' % (name, count))
+    status = FAIL if count < minimum else PASS
+    return check_result('table_count', status, value=count, unit='count',
+                        message='database %s has %d tables (at least %d required)' % (name, count, minimum),
+                        remediation='The schema is incomplete: run the migrations before the release.',
+                        details={'min': minimum})
+
+
+def check_connections(connection, opts):
+    """Client connections in use as a percentage of ``max_connections``."""
+    used, maximum, reserved = fetchone(connection, """
+        SELECT count(*) FILTER (WHERE backend_type = 'client backend'),
+               current_setting('max_connections')::int,
+               current_setting('superuser_reserved_connections')::int
+          FROM pg_catalog.pg_stat_activity""")
+    percent = round(100.0 * used / maximum, 1) if maximum else None
+    if percent is None:
+        return unknown('connections', 'max_connections reads as %s' % maximum, unit='percent')
+    return measured('connections', percent, 'percent', opts['warn'], opts['fail'],
+                    subject='connections in use (%d of max_connections %d)' % (used, maximum),
+                    remediation='Put a pooler (PgBouncer) in front or find the clients holding connections.',
+                    details={'used': used, 'max_connections': maximum,
+                             'superuser_reserved_connections': reserved})
+
+
+def check_cache_hit_ratio(connection, opts):
+    """Share of block reads of the connected database served from shared buffers."""
+    name, hit, read = fetchone(connection, """
+        SELECT datname, blks_hit, blks_read FROM pg_catalog.pg_stat_database
+         WHERE datname = current_database()""")
+    total = (hit or 0) + (read or 0)
+    if total < opts['min_blocks']:
+        return skipped('cache_hit_ratio', 'database %s has read only %d blocks since its statistics '
+                                          'were reset, fewer than min_blocks %d: too few to judge'
+                       % (name, total, opts['min_blocks']))
+    ratio = round(100.0 * hit / total, 2)
+    return measured('cache_hit_ratio', ratio, 'percent', opts['warn'], opts['fail'], LOWER_IS_WORSE,
+                    subject='database %s cache hit ratio' % name,
+                    remediation='The working set does not fit in shared_buffers: raise it, add RAM '
+                                'or find the queries that scan (pg_stat_statements).',
+                    details={'blks_hit': hit, 'blks_read': read})
+
+
+def check_long_transactions(connection, opts):
+    """Age in seconds of the oldest open transaction of another client."""
+    rows = fetchall(connection, """
+        SELECT pid, usename, application_name, state,
+               EXTRACT(EPOCH FROM clock_timestamp() - xact_start)::float8 AS age
+          FROM pg_catalog.pg_stat_activity
+         WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()
+           AND backend_type = 'client backend'
+         ORDER BY xact_start
+         LIMIT 1""")
+    if not rows:
+        return measured('longest_transaction', 0, 's', opts['warn'], opts['fail'],
+                        subject='the oldest open transaction (none open)')
+    pid, user, application, state, age = rows[0]
+    age = round(age, 1)
+    return measured('longest_transaction', age, 's', opts['warn'], opts['fail'],
+                    subject='the oldest open transaction (pid %s, user %s)' % (pid, user),
+                    remediation='Find it in pg_stat_activity and end it (pg_terminate_backend); '
+                                'long transactions block vacuum and hold locks.',
+                    details={'pid': pid, 'user': user, 'application_name': application,
+                             'state': state})
+
+
+def check_idle_in_transaction(connection, opts):
+    """Sessions idle inside an open transaction for at least ``older_than_seconds``."""
+    count, oldest = fetchone(connection, """
+        SELECT count(*), max(EXTRACT(EPOCH FROM clock_timestamp() - state_change))::float8
+          FROM pg_catalog.pg_stat_activity
+         WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')
+           AND pid <> pg_backend_pid()
+           AND clock_timestamp() - state_change >= make_interval(secs => %s)""",
+                             (float(opts['older_than_seconds']),))
+    return measured('idle_in_transaction', count, 'count', opts['warn'], opts['fail'],
+                    subject='sessions idle in transaction for %ss or more' % '%g' % opts['older_than_seconds'],
+                    remediation='Fix the application that leaves transactions open, and set '
+                                'idle_in_transaction_session_timeout.',
+                    details={'oldest_s': None if oldest is None else round(oldest, 1)})
+
+
+def check_replication_lag(connection, opts):
+    """On a replica: seconds its replay is behind; ``skip`` on a primary."""
+    (in_recovery,) = fetchone(connection, 'SELECT pg_is_in_recovery()')
+    if not in_recovery:
+        return skipped('replication_lag', 'the server is a primary (not in recovery): no replication lag')
+    lag, behind_bytes, receiver = fetchone(connection, """
+        SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                    ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8 END,
+               pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8,
+               (SELECT status FROM pg_catalog.pg_stat_wal_receiver LIMIT 1)""")
+    details = {'replay_behind_bytes': behind_bytes, 'wal_receiver': receiver}
+    if lag is None:
+        return unknown('replication_lag', 'the replica has replayed no transaction yet', unit='s',
+                       warn=opts['warn'], fail=opts['fail'])
+    record = measured('replication_lag', round(lag, 3), 's', opts['warn'], opts['fail'],
+                      subject='replication replay lag',
+                      remediation='Check the replica\'s WAL receiver, its I/O and the network to the primary.',
+                      details=details)
+    if receiver != 'streaming' and record['status'] == PASS:
+        record['status'] = WARN
+        record['message'] += '; no WAL receiver is streaming from the primary'
+        record['remediation'] = 'Check primary_conninfo and the replica\'s log.'
+    return record
+
+
+def statement_text(query, limit=120):
+    """A statement's text for the report: shortened, hidden when it may hold a secret."""
+    if query is None:
+        return None
+    if SECRET_WORDS.search(query):
+        return '<hidden: the statement may contain a secret>'
+    text = ' '.join(query.split())
+    return text if len(text) <= limit else text[:limit - 3] + '...'
+
+
+def check_slow_statements(connection, opts):
+    """The slowest statements of the database by mean time, from pg_stat_statements."""
+    row = fetchone(connection, """
+        SELECT n.nspname FROM pg_catalog.pg_extension e
+          JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+         WHERE e.extname = 'pg_stat_statements'""")
+    if row is None:
+        return skipped('slow_statements', 'the pg_stat_statements extension is not installed in this database')
+    schema = row[0].replace('"', '""')
+    columns = set(r[0] for r in fetchall(connection, """
+        SELECT attname FROM pg_catalog.pg_attribute
+         WHERE attrelid = to_regclass(%s) AND attnum > 0""", ('"%s".pg_stat_statements' % schema,)))
+    mean = 'mean_exec_time' if 'mean_exec_time' in columns else 'mean_time'
+    rows = fetchall(connection, """
+        SELECT queryid, calls, %(mean)s::float8, query FROM "%(schema)s".pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+           AND calls >= %%s AND %(mean)s IS NOT NULL
+         ORDER BY %(mean)s DESC LIMIT %%s""" % {'mean': mean, 'schema': schema},
+                    (int(opts['min_calls']), int(opts['top'])))
+    statements = [dict(queryid=str(queryid), calls=calls, mean_ms=round(mean_ms, 3),
+                       query=statement_text(query))
+                  for queryid, calls, mean_ms, query in rows]
+    if not statements:
+        return measured('slow_statements', 0, 'ms', opts['warn'], opts['fail'],
+                        subject='the slowest mean statement time (no statements recorded)',
+                        details={'statements': []})
+    return measured('slow_statements', statements[0]['mean_ms'], 'ms', opts['warn'], opts['fail'],
+                    subject='the slowest mean statement time (%d calls)' % statements[0]['calls'],
+                    remediation='EXPLAIN ANALYZE the slowest statements (see details) and index or rewrite them.',
+                    details={'statements': statements})
+
+
+def time_query(connection, query, runs, timeout_ms, budget_ms, clock=time.monotonic):
+    """Run ``query`` up to ``runs`` times in one read-only transaction; return the latencies in ms.
+
+    Stops early when ``budget_ms`` is spent (after at least one run).  Raises
+    psycopg2's QueryCanceled when a run exceeds ``timeout_ms``; the transaction
+    is always rolled back.
+    """
+    latencies = []
+    deadline = clock() + budget_ms / 1000.0
+    with connection.cursor() as cur:
+        cur.execute('BEGIN TRANSACTION READ ONLY')
+        try:
+            cur.execute('SET LOCAL statement_timeout = %s', (int(timeout_ms),))
+            for _ in range(max(1, int(runs))):
+                start = clock()
+                cur.execute(query)
+                if cur.description is not None:
+                    cur.fetchall()
+                latencies.append((clock() - start) * 1000.0)
+                if clock() >= deadline:
+                    break
+        finally:
+            cur.execute('ROLLBACK')
+    return latencies
+
+
+def check_query_latency(psycopg2, connection, opts, clock=time.monotonic):
+    """p50 and p95 latency of the probe query over ``runs`` runs."""
+    query = clean_query(opts['query'] or DEFAULT_QUERY)
+    p95_limits = dict(warn=opts['warn'], fail=opts['fail'])
+    p50_limits = dict(warn=opts['p50_warn'], fail=opts['p50_fail'])
+    try:
+        latencies = time_query(connection, query, opts['runs'], opts['timeout_ms'],
+                               opts['budget_ms'], clock)
+    except psycopg2.extensions.QueryCanceledError:
+        message = ('the probe query did not finish within timeout_ms %s ms and was cancelled'
+                   % ('%g' % opts['timeout_ms']))
+        return [check_result(name, FAIL, value=float(opts['timeout_ms']), unit='ms', message=message,
+                             remediation='The query is too slow: EXPLAIN ANALYZE it; check locks and load.',
+                             **limits)
+                for name, limits in (('query_latency_p50', p50_limits),
+                                     ('query_latency_p95', p95_limits))]
+    except psycopg2.Error as exc:
+        message = 'the probe query failed: %s' % error_text(exc)
+        return [unknown(name, message, unit='ms',
+                        remediation='Give query_latency.query a valid read-only query.', **limits)
+                for name, limits in (('query_latency_p50', p50_limits),
+                                     ('query_latency_p95', p95_limits))]
+    details = {'runs': len(latencies), 'min_ms': round(min(latencies), 3),
+               'max_ms': round(max(latencies), 3),
+               'query': statement_text(query) if opts['query'] else DEFAULT_QUERY}
+    records = []
+    for name, pct, limits in (('query_latency_p50', 50, p50_limits), ('query_latency_p95', 95, p95_limits)):
+        records.append(measured(
+            name, round(percentile(latencies, pct), 3), 'ms', limits['warn'], limits['fail'],
+            subject='p%d latency of the probe query over %d runs' % (pct, len(latencies)),
+            remediation='The query is slow: EXPLAIN ANALYZE it; check indexes, locks and load.',
+            details=details))
+    return records

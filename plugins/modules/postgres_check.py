@@ -1,0 +1,443 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ansible module: measure a PostgreSQL server against readiness limits."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: postgres_check
+short_description: Measure a PostgreSQL server's connection, size, latency, connections, cache, transactions and replication
+version_added: 0.1.0
+description:
+  - Connects once to a PostgreSQL server and measures it in one call, judging each measurement
+    against its C(warn) and C(fail) limits, and returns the shared readiness result model.
+  - "Checks: C(connection) (connect time), C(server_version), C(database_size), C(table_count),
+    C(connections) (in use against C(max_connections)), C(cache_hit_ratio), C(longest_transaction),
+    C(idle_in_transaction), C(replication_lag) (replicas only), C(slow_statements) (with
+    C(pg_stat_statements)), C(query_latency_p50) and C(query_latency_p95)."
+  - A server that is down or refuses the credentials makes the C(connection) check C(fail) with
+    the server's message (the password is never shown); the other checks are then C(skip).
+  - The module never writes. The checks run in autocommit mode, every statement with a 5 s
+    C(statement_timeout); the latency probe runs its query inside C(BEGIN READ ONLY) with its own
+    C(statement_timeout) and rolls back.
+  - A check that fails never fails the task; the task fails only for bad input or a missing
+    Python library.
+author:
+  - golive.readiness contributors
+requirements:
+  - psycopg2 >= 2.8 (or psycopg2-binary) on the managed host
+  - PostgreSQL 10 or later
+extends_documentation_fragment:
+  - golive.readiness.check_common
+options:
+  host:
+    description:
+      - Host name or address of the server. Without O(host) and O(unix_socket), libpq's default
+        (the local socket) is used.
+    type: str
+  port:
+    description: TCP port, also the number in the socket file name.
+    type: int
+    default: 5432
+  unix_socket:
+    description: Directory of the server's Unix socket, e.g. C(/var/run/postgresql). Excludes O(host).
+    type: path
+  database:
+    description: Database to connect to; its size, tables, cache hit ratio and statements are measured.
+    type: str
+    default: postgres
+  user:
+    description: Role to log in as. It needs C(pg_monitor) to see other sessions' states and C(pg_stat_statements).
+    type: str
+  password:
+    description: The role's password. Never shown in results or messages.
+    type: str
+  sslmode:
+    description: libpq's C(sslmode).
+    type: str
+    default: prefer
+    choices: [disable, allow, prefer, require, verify-ca, verify-full]
+  ssl_rootcert:
+    description: CA certificate file to verify the server with (C(verify-ca), C(verify-full)).
+    type: path
+  ssl_cert:
+    description: Client certificate file.
+    type: path
+  ssl_key:
+    description: Client private key file.
+    type: path
+  connect_timeout:
+    description: Seconds to wait for the connection, 1 to 60.
+    type: int
+    default: 5
+  connection:
+    description: Time to connect and authenticate in milliseconds (check C(connection)). Always runs.
+    type: dict
+    suboptions:
+      warn: {description: Warn at this many milliseconds., type: float, default: 1000}
+      fail: {description: Fail at this many milliseconds., type: float, default: 2000}
+  server_version:
+    description: The server's version (check C(server_version)); C(fail) below O(server_version.min).
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      min: {description: 'Lowest accepted version, e.g. C(14) or C(14.5). Without it the version is reported only.', type: str}
+  database_size:
+    description: Size of O(database) in MiB (check C(database_size)). No limits by default.
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      warn: {description: Warn at this many MiB., type: float}
+      fail: {description: Fail at this many MiB., type: float}
+  table_count:
+    description:
+      - Number of tables in O(database) outside the system schemas (check C(table_count));
+        partitions are not counted. C(fail) below O(table_count.min).
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      min: {description: Fewest tables expected (e.g. the number the migrations create). Without it the count is reported only., type: int}
+  query_latency:
+    description:
+      - Latency of a read-only query run O(query_latency.runs) times in one C(READ ONLY)
+        transaction (checks C(query_latency_p50) and C(query_latency_p95)).
+      - The probe stops after O(query_latency.runs) runs or O(query_latency.budget_ms), whichever
+        comes first; a run longer than O(query_latency.timeout_ms) is cancelled by the server
+        and both checks C(fail).
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      query:
+        description:
+          - One read-only statement, starting with C(SELECT), C(WITH), C(VALUES), C(TABLE), C(SHOW)
+            or C(EXPLAIN), without C(;) inside. Defaults to C(SELECT 1).
+          - Its text is shown in the result unless it mentions a password, secret, token or credential.
+        type: str
+      runs: {description: Number of runs, 1 to 1000., type: int, default: 10}
+      timeout_ms: {description: C(statement_timeout) of each run in milliseconds, 1 to 600000., type: int, default: 5000}
+      budget_ms: {description: Time budget of the probe in milliseconds, 1 to 300000., type: int, default: 10000}
+      warn: {description: Warn when the p95 latency reaches this many milliseconds., type: float, default: 500}
+      fail: {description: Fail when the p95 latency reaches this many milliseconds., type: float, default: 1000}
+      p50_warn: {description: Warn when the p50 latency reaches this many milliseconds., type: float, default: 100}
+      p50_fail: {description: Fail when the p50 latency reaches this many milliseconds., type: float, default: 500}
+  connections:
+    description: Client connections in use as a percentage of C(max_connections) (check C(connections)).
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      warn: {description: Warn at this percentage., type: float, default: 80}
+      fail: {description: Fail at this percentage., type: float, default: 90}
+  cache_hit_ratio:
+    description:
+      - Percentage of O(database)'s block reads served from shared buffers since its statistics
+        were reset (check C(cache_hit_ratio); lower is worse).
+      - C(skip) while fewer than O(cache_hit_ratio.min_blocks) blocks were read.
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      warn: {description: Warn at or below this percentage., type: float, default: 99}
+      fail: {description: Fail at or below this percentage., type: float, default: 95}
+      min_blocks: {description: Fewest block reads (hits and misses) worth judging., type: int, default: 1000}
+  long_transactions:
+    description: Age in seconds of the oldest open transaction of any other client session (check C(longest_transaction)).
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      warn: {description: Warn at this many seconds., type: float, default: 60}
+      fail: {description: Fail at this many seconds., type: float, default: 300}
+  idle_in_transaction:
+    description:
+      - Number of sessions idle inside an open transaction for at least
+        O(idle_in_transaction.older_than_seconds) (check C(idle_in_transaction)).
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      warn: {description: Warn at this many sessions., type: float, default: 1}
+      fail: {description: Fail at this many sessions., type: float, default: 5}
+      older_than_seconds: {description: Idle time from which a session counts., type: float, default: 60}
+  replication_lag:
+    description:
+      - On a replica, seconds its replay is behind the WAL it received, measured by the time of the
+        last replayed transaction (0 when all received WAL is replayed) (check C(replication_lag)).
+      - C(skip) on a primary. A replica without a streaming WAL receiver is at least C(warn).
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      warn: {description: Warn at this many seconds., type: float, default: 10}
+      fail: {description: Fail at this many seconds., type: float, default: 60}
+  slow_statements:
+    description:
+      - The highest mean execution time among O(database)'s statements in C(pg_stat_statements),
+        with the slowest O(slow_statements.top) as details (check C(slow_statements)).
+      - C(skip) when the extension is not installed in O(database). Statements that mention a
+        password, secret, token or credential are listed without their text.
+    type: dict
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      warn: {description: Warn at this mean time in milliseconds., type: float, default: 1000}
+      fail: {description: Fail at this mean time in milliseconds (none by default; the check informs)., type: float}
+      top: {description: Number of statements listed, 1 to 50., type: int, default: 5}
+      min_calls: {description: Only statements called at least this often., type: int, default: 1}
+notes:
+  - Grant the role C(pg_monitor) so it sees every session's state and every statement.
+seealso:
+  - module: golive.readiness.redis_check
+  - plugin: golive.readiness.fleet_report
+    plugin_type: callback
+'''
+
+EXAMPLES = r'''
+- name: Check the shop database through the local socket
+  golive.readiness.postgres_check:
+    unix_socket: /var/run/postgresql
+    database: shop
+    user: readiness
+    password: "{{ vault_readiness_db_password }}"
+    server_version:
+      min: "14"
+    table_count:
+      min: 42
+
+- name: Time the query behind the product page, over TLS
+  golive.readiness.postgres_check:
+    host: db1.example.com
+    database: shop
+    user: readiness
+    password: "{{ vault_readiness_db_password }}"
+    sslmode: verify-full
+    ssl_rootcert: /etc/ssl/certs/internal-ca.pem
+    query_latency:
+      query: SELECT id, title, price FROM products ORDER BY id LIMIT 50
+      runs: 50
+      warn: 50
+      fail: 200
+  register: db
+
+- name: Show what failed
+  ansible.builtin.debug:
+    msg: "{{ db.readiness.checks | selectattr('status', 'eq', 'fail') | map(attribute='message') }}"
+'''
+
+RETURN = r'''
+readiness:
+  description: The component's checks, judged. See the collection's docs/result-model.md.
+  returned: always
+  type: dict
+  contains:
+    component:
+      description: Always C(postgres).
+      type: str
+      sample: postgres
+    status:
+      description: The worst status of the checks (C(skip) < C(pass) < C(unknown) < C(warn) < C(fail)).
+      type: str
+      sample: pass
+    summary:
+      description: Number of checks per status.
+      type: dict
+      sample: {pass: 10, warn: 0, fail: 0, unknown: 0, skip: 2}
+    checks:
+      description: One entry per check.
+      type: list
+      elements: dict
+      sample:
+        - name: query_latency_p95
+          status: pass
+          value: 0.41
+          unit: ms
+          warn: 500.0
+          fail: 1000.0
+          message: "p95 latency of the probe query over 10 runs is 0.41 ms (warn at 500 ms, fail at 1000 ms)"
+          remediation: null
+          duration_ms: 4.2
+          details: {runs: 10, min_ms: 0.1, max_ms: 0.41, query: SELECT 1}
+'''
+
+import os
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    HIGHER_IS_WORSE,
+    Component,
+    limit_errors,
+    missing_library_result,
+    skipped,
+    validate_limits,
+)
+from ansible_collections.golive.readiness.plugins.module_utils.redact import redact
+from ansible_collections.golive.readiness.plugins.module_utils import postgres_probes as probes
+
+try:
+    import psycopg2
+    import psycopg2.extensions
+except ImportError:
+    psycopg2 = None
+    PSYCOPG2_IMPORT_ERROR = traceback.format_exc()
+else:
+    PSYCOPG2_IMPORT_ERROR = None
+
+CONNECTION_OPTIONS = ('host', 'port', 'unix_socket', 'database', 'user', 'password', 'sslmode',
+                      'ssl_rootcert', 'ssl_cert', 'ssl_key', 'connect_timeout')
+
+
+def check_spec(switch=True, **options):
+    """Argument spec of one check: a switch and its own settings, defaults from the probes."""
+    if switch:
+        options['enabled'] = dict(type='bool', default=True)
+    return dict(type='dict', options=options, default={})
+
+
+def limits(option):
+    """The ``warn`` / ``fail`` suboptions of ``option`` with its probe defaults."""
+    d = probes.DEFAULTS[option]
+    return dict(warn=dict(type='float', default=d['warn']), fail=dict(type='float', default=d['fail']))
+
+
+def argument_spec():
+    """The module's argument spec; check defaults come from postgres_probes.DEFAULTS."""
+    d = probes.DEFAULTS
+    latency = d['query_latency']
+    return dict(
+        host=dict(type='str'),
+        port=dict(type='int', default=5432),
+        unix_socket=dict(type='path'),
+        database=dict(type='str', default='postgres'),
+        user=dict(type='str'),
+        password=dict(type='str', no_log=True),
+        sslmode=dict(type='str', default='prefer',
+                     choices=['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']),
+        ssl_rootcert=dict(type='path'),
+        ssl_cert=dict(type='path'),
+        ssl_key=dict(type='path', no_log=False),
+        connect_timeout=dict(type='int', default=5),
+        connection=check_spec(switch=False, **limits('connection')),
+        server_version=check_spec(min=dict(type='str')),
+        database_size=check_spec(**limits('database_size')),
+        table_count=check_spec(min=dict(type='int')),
+        query_latency=check_spec(
+            query=dict(type='str'),
+            runs=dict(type='int', default=latency['runs']),
+            timeout_ms=dict(type='int', default=latency['timeout_ms']),
+            budget_ms=dict(type='int', default=latency['budget_ms']),
+            p50_warn=dict(type='float', default=latency['p50_warn']),
+            p50_fail=dict(type='float', default=latency['p50_fail']),
+            **limits('query_latency')),
+        connections=check_spec(**limits('connections')),
+        cache_hit_ratio=check_spec(min_blocks=dict(type='int', default=d['cache_hit_ratio']['min_blocks']),
+                                   **limits('cache_hit_ratio')),
+        long_transactions=check_spec(**limits('long_transactions')),
+        idle_in_transaction=check_spec(
+            older_than_seconds=dict(type='float', default=d['idle_in_transaction']['older_than_seconds']),
+            **limits('idle_in_transaction')),
+        replication_lag=check_spec(**limits('replication_lag')),
+        slow_statements=check_spec(top=dict(type='int', default=d['slow_statements']['top']),
+                                   min_calls=dict(type='int', default=d['slow_statements']['min_calls']),
+                                   **limits('slow_statements')),
+    )
+
+
+def in_range(errors, option, value, low, high):
+    """Append an error naming ``option`` when ``value`` is outside ``[low, high]``."""
+    if value is not None and not low <= value <= high:
+        errors.append('%s: %s is out of range %s to %s' % (option, value, low, high))
+
+
+def input_errors(params):
+    """Return every problem with the input, each naming its option."""
+    errors = limit_errors(params, probes.DIRECTIONS)
+    in_range(errors, 'port', params['port'], 1, 65535)
+    in_range(errors, 'connect_timeout', params['connect_timeout'], 1, 60)
+    if params['unix_socket'] and not os.path.isdir(params['unix_socket']):
+        errors.append('unix_socket: %s is not a directory' % params['unix_socket'])
+    for option in ('ssl_rootcert', 'ssl_cert', 'ssl_key'):
+        if params[option] and not os.path.isfile(params[option]):
+            errors.append('%s: %s does not exist' % (option, params[option]))
+    latency = params['query_latency']
+    if latency['enabled']:
+        error = validate_limits('query_latency.p50_warn/p50_fail', latency['p50_warn'],
+                                latency['p50_fail'], HIGHER_IS_WORSE)
+        if error:
+            errors.append(error)
+        if latency['query'] is not None:
+            error = probes.query_error(latency['query'])
+            if error:
+                errors.append('query_latency.query: %s' % error)
+        in_range(errors, 'query_latency.runs', latency['runs'], 1, 1000)
+        in_range(errors, 'query_latency.timeout_ms', latency['timeout_ms'], 1, 600000)
+        in_range(errors, 'query_latency.budget_ms', latency['budget_ms'], 1, 300000)
+    version = params['server_version']
+    if version['enabled'] and version['min'] is not None:
+        try:
+            probes.version_num(version['min'])
+        except ValueError as exc:
+            errors.append('server_version.min: %s' % exc)
+    if params['table_count']['enabled'] and params['table_count']['min'] is not None:
+        in_range(errors, 'table_count.min', params['table_count']['min'], 0, 10 ** 9)
+    if params['cache_hit_ratio']['enabled']:
+        in_range(errors, 'cache_hit_ratio.min_blocks', params['cache_hit_ratio']['min_blocks'], 0, 10 ** 15)
+    if params['idle_in_transaction']['enabled']:
+        in_range(errors, 'idle_in_transaction.older_than_seconds',
+                 params['idle_in_transaction']['older_than_seconds'], 0, 10 ** 7)
+    if params['slow_statements']['enabled']:
+        in_range(errors, 'slow_statements.top', params['slow_statements']['top'], 1, 50)
+        in_range(errors, 'slow_statements.min_calls', params['slow_statements']['min_calls'], 1, 10 ** 12)
+    return errors
+
+
+def measure(params, driver=None):
+    """Connect, run every enabled check and return the ``readiness`` result."""
+    driver = driver or psycopg2
+    report = Component('postgres')
+    opts = dict((name, probes.merged(params, name)) for name in probes.DEFAULTS)
+    conn_params = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
+    connection, record = probes.connect(driver, conn_params, opts['connection'])
+    report.add(record)
+    checks = dict(
+        server_version=lambda: probes.check_server_version(connection, opts['server_version']),
+        database_size=lambda: probes.check_database_size(connection, opts['database_size']),
+        table_count=lambda: probes.check_table_count(connection, opts['table_count']),
+        connections=lambda: probes.check_connections(connection, opts['connections']),
+        cache_hit_ratio=lambda: probes.check_cache_hit_ratio(connection, opts['cache_hit_ratio']),
+        long_transactions=lambda: probes.check_long_transactions(connection, opts['long_transactions']),
+        idle_in_transaction=lambda: probes.check_idle_in_transaction(connection, opts['idle_in_transaction']),
+        replication_lag=lambda: probes.check_replication_lag(connection, opts['replication_lag']),
+        slow_statements=lambda: probes.check_slow_statements(connection, opts['slow_statements']),
+        query_latency=lambda: probes.check_query_latency(driver, connection, opts['query_latency']),
+    )
+    try:
+        for option, names in probes.CHECKS:
+            if connection is None or not opts[option]['enabled']:
+                why = ('not measured: no connection to the server' if connection is None
+                       else '%s is switched off' % option)
+                for name in names:
+                    report.add(skipped(name, why))
+                continue
+            report.run(names[0], checks[option], unit=None, warn=opts[option].get('warn'),
+                       fail=opts[option].get('fail'))
+    finally:
+        if connection is not None:
+            connection.close()
+    return redact(report.result(), [params.get('password')])
+
+
+def main():
+    """Entry point."""
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
+                           mutually_exclusive=[('host', 'unix_socket')])
+    if psycopg2 is None:
+        module.fail_json(msg=missing_required_lib('psycopg2'), exception=PSYCOPG2_IMPORT_ERROR,
+                         readiness=missing_library_result('postgres', 'psycopg2'))
+    errors = input_errors(module.params)
+    if errors:
+        module.fail_json(msg='; '.join(errors))
+    module.exit_json(changed=False, readiness=measure(module.params))
+
+
+if __name__ == '__main__':
+    main()
