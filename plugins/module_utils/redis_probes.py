@@ -1,0 +1,405 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Redis measurements for ``redis_check``.
+
+The module connects once, times the connection and a series of PINGs, reads
+``INFO`` once, and judges its fields.  The ``check_*`` functions that judge
+INFO take the parsed INFO dict (as redis-py returns it) and are pure, so
+they are unit-tested without a server.  Only PING and INFO are sent (and
+``CONFIG GET maxclients`` on Redis older than 7, where INFO lacks it).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import math
+import time
+
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    FAIL,
+    HIGHER_IS_WORSE,
+    LOWER_IS_WORSE,
+    PASS,
+    WARN,
+    check_result,
+    measured,
+    skipped,
+    unknown,
+)
+from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text
+
+CLIENT_NAME = 'golive.readiness'
+
+# Defaults: connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %.
+DEFAULTS = {
+    'connection': {'warn': 1000, 'fail': 2000},
+    'ping_latency': {'enabled': True, 'warn': 10, 'fail': 100, 'count': 10},
+    'role': {'enabled': True, 'expected': None},
+    'replication': {'enabled': True, 'warn': 20, 'fail': 60},
+    'memory': {'enabled': True, 'warn': 80, 'fail': 90},
+    'evicted_keys': {'enabled': True, 'warn': 1, 'fail': None},
+    'hit_ratio': {'enabled': True, 'warn': 80, 'fail': 50, 'min_lookups': 1000},
+    'fragmentation': {'enabled': True, 'warn': 1.5, 'fail': 2.0, 'min_used_mib': 100},
+    'clients': {'enabled': True, 'warn': 80, 'fail': 90},
+    'persistence': {'enabled': True},
+    'rejected_connections': {'enabled': True, 'warn': 1, 'fail': None},
+}
+
+# (option, direction): how each check's limits must be ordered.
+DIRECTIONS = (
+    ('connection', HIGHER_IS_WORSE),
+    ('ping_latency', HIGHER_IS_WORSE),
+    ('replication', HIGHER_IS_WORSE),
+    ('memory', HIGHER_IS_WORSE),
+    ('evicted_keys', HIGHER_IS_WORSE),
+    ('hit_ratio', LOWER_IS_WORSE),
+    ('fragmentation', HIGHER_IS_WORSE),
+    ('clients', HIGHER_IS_WORSE),
+    ('rejected_connections', HIGHER_IS_WORSE),
+)
+
+# The checks after the connection, in the order they run: (option, check names).
+CHECKS = (
+    ('ping_latency', ('ping_latency',)),
+    ('role', ('role',)),
+    ('replication', ('replica_link', 'replication_lag')),
+    ('memory', ('memory_used',)),
+    ('evicted_keys', ('evicted_keys',)),
+    ('hit_ratio', ('keyspace_hit_ratio',)),
+    ('fragmentation', ('mem_fragmentation_ratio',)),
+    ('clients', ('connected_clients',)),
+    ('persistence', ('rdb_last_bgsave', 'aof_status')),
+    ('rejected_connections', ('rejected_connections',)),
+)
+
+MIB = 1048576.0
+
+
+def merged(params, option):
+    """Return the options of one check: its defaults overlaid with what was given."""
+    opts = dict(DEFAULTS[option])
+    for key, value in (params.get(option) or {}).items():
+        if value is not None:
+            opts[key] = value
+    return opts
+
+
+def percentile(values, pct):
+    """Nearest-rank percentile of ``values`` (a p95 of 10 samples is their maximum)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = int(math.ceil(pct / 100.0 * len(ordered)))
+    return ordered[min(max(rank, 1), len(ordered)) - 1]
+
+
+def parse_info(text):
+    """Parse the text of ``INFO`` into a flat dict, numbers as numbers.
+
+    redis-py does this itself; this is for the raw text (``redis-cli INFO``,
+    tests).  ``db0:keys=1,expires=0`` becomes a dict.
+    """
+    info = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith('#') or ':' not in line:
+            continue
+        key, value = line.split(':', 1)
+        if ',' in value and '=' in value:
+            info[key] = dict((k, _number(v)) for k, v in
+                             (item.split('=', 1) for item in value.split(',') if '=' in item))
+        else:
+            info[key] = _number(value)
+    return info
+
+
+def _number(text):
+    """``"12"`` -> 12, ``"1.5"`` -> 1.5, anything else unchanged."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def client_kwargs(conn, retry=None):
+    """redis.Redis keyword arguments from the module's connection options."""
+    timeout = float(conn.get('connect_timeout') or 5)
+    kwargs = dict(socket_connect_timeout=timeout, socket_timeout=timeout,
+                  username=conn.get('username'), password=conn.get('password'),
+                  db=conn.get('db') or 0, decode_responses=True, client_name=CLIENT_NAME)
+    if retry is not None:
+        kwargs['retry'] = retry
+    if conn.get('unix_socket'):
+        kwargs['unix_socket_path'] = conn['unix_socket']
+    else:
+        kwargs.update(host=conn.get('host') or '127.0.0.1', port=conn.get('port') or 6379)
+        if conn.get('tls'):
+            kwargs.update(ssl=True, ssl_ca_certs=conn.get('tls_ca_cert'),
+                          ssl_certfile=conn.get('tls_cert'), ssl_keyfile=conn.get('tls_key'),
+                          ssl_cert_reqs='required' if conn.get('tls_verify', True) else 'none',
+                          ssl_check_hostname=bool(conn.get('tls_verify', True)))
+    return dict((k, v) for k, v in kwargs.items() if v is not None)
+
+
+def target(conn):
+    """Where the module connects, for messages."""
+    if conn.get('unix_socket'):
+        return conn['unix_socket']
+    return '%s:%s%s' % (conn.get('host') or '127.0.0.1', conn.get('port') or 6379,
+                        ' (TLS)' if conn.get('tls') else '')
+
+
+def no_retry(redis):
+    """A redis-py Retry that never retries (redis-py 6 retries 3 times by default), or None."""
+    try:
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+    except ImportError:  # redis-py < 4.1 does not retry
+        return None
+    return Retry(NoBackoff(), 0)
+
+
+def connect(redis, conn, opts, clock=time.monotonic):
+    """Connect, authenticate and PING once, timed.  Returns ``(client or None, record)``.
+
+    A server that is down or refuses the credentials is a ``fail`` carrying the
+    server's message; the password is masked in it.
+    """
+    secrets = [conn.get('password')]
+    start = clock()
+    try:
+        client = redis.Redis(**client_kwargs(conn, no_retry(redis)))
+        client.ping()
+    except redis.exceptions.RedisError as exc:
+        elapsed = (clock() - start) * 1000.0
+        return None, check_result(
+            'connection', FAIL, unit='ms', warn=opts['warn'], fail=opts['fail'],
+            message='cannot connect to %s: %s' % (target(conn), error_text(exc, secrets)),
+            remediation='Start the server, or fix the address, credentials (ACL user / password) or TLS settings.',
+            duration_ms=elapsed)
+    elapsed = (clock() - start) * 1000.0
+    return client, measured('connection', round(elapsed, 3), 'ms', opts['warn'], opts['fail'],
+                            subject='connect time to %s (with AUTH and PING)' % target(conn),
+                            remediation='Connecting is slow: check DNS, TLS, the network and the server load.',
+                            duration_ms=elapsed)
+
+
+def ping_latencies(client, count, clock=time.monotonic):
+    """Round-trip times of ``count`` PINGs in ms."""
+    latencies = []
+    for _ in range(max(1, int(count))):
+        start = clock()
+        client.ping()
+        latencies.append((clock() - start) * 1000.0)
+    return latencies
+
+
+def check_ping_latency(latencies, opts):
+    """p95 PING round trip, with p50 and max as details."""
+    p95 = round(percentile(latencies, 95), 3)
+    return measured('ping_latency', p95, 'ms', opts['warn'], opts['fail'],
+                    subject='p95 PING round trip over %d pings' % len(latencies),
+                    remediation='Redis answers slowly: look for slow commands (SLOWLOG GET), '
+                                'swapping, a saturated CPU or network.',
+                    details={'count': len(latencies), 'p50_ms': round(percentile(latencies, 50), 3),
+                             'max_ms': round(max(latencies), 3)})
+
+
+def role_of(info):
+    """``master`` or ``replica`` (Redis still says ``slave``)."""
+    role = info.get('role')
+    return 'replica' if role == 'slave' else role
+
+
+def check_role(info, opts):
+    """The server's replication role; ``fail`` when it is not the expected one."""
+    role = role_of(info)
+    expected = opts.get('expected')
+    details = {'connected_slaves': info.get('connected_slaves')}
+    if expected and role != expected:
+        return check_result('role', FAIL, value=role,
+                            message='the server is a %s, expected a %s' % (role, expected),
+                            remediation='Point the check at the right server, or fail over / reconfigure '
+                                        'replication before the release.', details=details)
+    return check_result('role', PASS, value=role,
+                        message='the server is a %s%s' % (role, ' as expected' if expected else ''),
+                        details=details)
+
+
+def check_replication(info, opts):
+    """On a replica: link to the primary (``replica_link``) and seconds since it last heard from it."""
+    if role_of(info) != 'replica':
+        why = 'the server is a %s: no replication link to check' % role_of(info)
+        return [skipped('replica_link', why), skipped('replication_lag', why)]
+    primary = '%s:%s' % (info.get('master_host'), info.get('master_port'))
+    link = info.get('master_link_status')
+    details = {'master': primary, 'master_sync_in_progress': info.get('master_sync_in_progress'),
+               'slave_repl_offset': info.get('slave_repl_offset')}
+    if link == 'up':
+        records = [check_result('replica_link', PASS, value=link,
+                                message='the link to the primary %s is up' % primary, details=details)]
+    else:
+        down = info.get('master_link_down_since_seconds')
+        records = [check_result('replica_link', FAIL, value=link,
+                                message='the link to the primary %s is %s%s' % (
+                                    primary, link, '' if down is None else ' since %ss' % down),
+                                remediation='Check the primary, masterauth and the network; see the replica\'s log.',
+                                details=details)]
+    last_io = info.get('master_last_io_seconds_ago')
+    if link != 'up' or last_io is None or last_io < 0:
+        records.append(unknown('replication_lag', 'no lag while the link to the primary is down',
+                               unit='s', warn=opts['warn'], fail=opts['fail']))
+    else:
+        records.append(measured('replication_lag', last_io, 's', opts['warn'], opts['fail'],
+                                subject='time since the replica last heard from its primary',
+                                remediation='The primary is silent or slow to reach: check it and the network '
+                                            '(the primary pings replicas every repl-ping-replica-period, 10 s by default).'))
+    return records
+
+
+def check_memory(info, opts):
+    """used_memory against maxmemory; no maxmemory is a ``warn`` with a hint."""
+    used = info.get('used_memory')
+    maximum = info.get('maxmemory')
+    details = {'used_memory_mib': None if used is None else round(used / MIB, 1),
+               'maxmemory_mib': None if maximum is None else round(maximum / MIB, 1),
+               'maxmemory_policy': info.get('maxmemory_policy'),
+               'total_system_memory_mib': (round(info['total_system_memory'] / MIB, 1)
+                                           if info.get('total_system_memory') else None)}
+    if used is None:
+        return unknown('memory_used', 'INFO has no used_memory', unit='percent',
+                       warn=opts['warn'], fail=opts['fail'])
+    if not maximum:
+        return check_result('memory_used', WARN, unit='percent', warn=opts['warn'], fail=opts['fail'],
+                            message='no maxmemory is set: Redis may grow until the host runs out of '
+                                    'memory (uses %s MiB now)' % details['used_memory_mib'],
+                            remediation='Set maxmemory (e.g. 75% of the RAM left for Redis) and a '
+                                        'maxmemory-policy that fits the data (allkeys-lru for a cache, '
+                                        'noeviction for a store).',
+                            details=details)
+    percent = round(100.0 * used / maximum, 1)
+    return measured('memory_used', percent, 'percent', opts['warn'], opts['fail'],
+                    subject='memory used (%s of %s MiB maxmemory)' % (details['used_memory_mib'],
+                                                                      details['maxmemory_mib']),
+                    remediation='Raise maxmemory, expire or delete keys, or shard; with noeviction, '
+                                'writes fail once it is full.',
+                    details=details)
+
+
+def check_counter(info, name, key, opts, subject, remediation):
+    """A counter since the server started (``evicted_keys``, ``rejected_connections``)."""
+    value = info.get(key)
+    if value is None:
+        return unknown(name, 'INFO has no %s' % key, unit='count', warn=opts['warn'], fail=opts['fail'])
+    return measured(name, value, 'count', opts['warn'], opts['fail'], subject=subject,
+                    remediation=remediation, details={'uptime_in_seconds': info.get('uptime_in_seconds')})
+
+
+def check_evicted_keys(info, opts):
+    """Keys evicted since start because of maxmemory."""
+    return check_counter(info, 'evicted_keys', 'evicted_keys', opts,
+                         'keys evicted since start (policy %s)' % info.get('maxmemory_policy'),
+                         'Redis dropped keys to stay under maxmemory: raise it, or, if this is a cache '
+                         'that may evict, raise evicted_keys.warn.')
+
+
+def check_rejected_connections(info, opts):
+    """Connections refused since start because maxclients was reached."""
+    return check_counter(info, 'rejected_connections', 'rejected_connections', opts,
+                         'connections rejected since start (maxclients reached)',
+                         'Raise maxclients (and the open files limit) or find the client leaking connections.')
+
+
+def check_hit_ratio(info, opts):
+    """keyspace_hits / (hits + misses); ``skip`` with too few lookups to judge."""
+    hits = info.get('keyspace_hits') or 0
+    misses = info.get('keyspace_misses') or 0
+    total = hits + misses
+    if total < opts['min_lookups']:
+        return skipped('keyspace_hit_ratio', '%d key lookups since start, fewer than min_lookups %d: '
+                                             'too few to judge' % (total, opts['min_lookups']))
+    ratio = round(100.0 * hits / total, 2)
+    return measured('keyspace_hit_ratio', ratio, 'percent', opts['warn'], opts['fail'], LOWER_IS_WORSE,
+                    subject='keyspace hit ratio',
+                    remediation='Many lookups miss: check key expiry, the eviction policy and how the '
+                                'application fills the cache.',
+                    details={'keyspace_hits': hits, 'keyspace_misses': misses})
+
+
+def check_fragmentation(info, opts):
+    """mem_fragmentation_ratio (RSS / used); below 1 means Redis memory is swapped out."""
+    ratio = info.get('mem_fragmentation_ratio')
+    used = info.get('used_memory') or 0
+    if ratio is None:
+        return unknown('mem_fragmentation_ratio', 'INFO has no mem_fragmentation_ratio', unit='ratio',
+                       warn=opts['warn'], fail=opts['fail'])
+    details = {'used_memory_mib': round(used / MIB, 1),
+               'used_memory_rss_mib': round((info.get('used_memory_rss') or 0) / MIB, 1)}
+    if used < opts['min_used_mib'] * MIB:
+        return skipped('mem_fragmentation_ratio', 'only %s MiB used, under min_used_mib %s: the ratio '
+                                                  'of a small dataset is dominated by fixed overhead'
+                       % (details['used_memory_mib'], opts['min_used_mib']))
+    record = measured('mem_fragmentation_ratio', ratio, 'ratio', opts['warn'], opts['fail'],
+                      subject='memory fragmentation ratio (RSS / used)',
+                      remediation='Enable activedefrag or restart the instance in a quiet window.',
+                      details=details)
+    if ratio < 1.0:
+        record.update(status=WARN, message=record['message'] + '; below 1, part of Redis is swapped out',
+                      remediation='The host swaps Redis memory: free memory or lower maxmemory.')
+    return record
+
+
+def check_clients(info, opts, maxclients=None):
+    """connected_clients as a percentage of maxclients."""
+    used = info.get('connected_clients')
+    maximum = info.get('maxclients', maxclients)
+    if used is None or not maximum:
+        return unknown('connected_clients', 'maxclients is unknown (INFO lacks it before Redis 7 and '
+                                            'CONFIG GET is not allowed)', unit='percent',
+                       warn=opts['warn'], fail=opts['fail'],
+                       remediation='Allow the check user CONFIG GET, or use Redis 7.')
+    percent = round(100.0 * used / maximum, 3)
+    return measured('connected_clients', percent, 'percent', opts['warn'], opts['fail'],
+                    subject='connected clients (%d of maxclients %d)' % (used, maximum),
+                    remediation='Raise maxclients or find the clients holding connections (CLIENT LIST).',
+                    details={'connected_clients': used, 'maxclients': maximum,
+                             'blocked_clients': info.get('blocked_clients')})
+
+
+def check_persistence(info):
+    """Last RDB save status, and the AOF status when AOF is on."""
+    rdb = info.get('rdb_last_bgsave_status')
+    details = {'rdb_changes_since_last_save': info.get('rdb_changes_since_last_save'),
+               'rdb_last_save_time': info.get('rdb_last_save_time')}
+    if rdb is None:
+        records = [unknown('rdb_last_bgsave', 'INFO has no rdb_last_bgsave_status')]
+    elif rdb == 'ok':
+        records = [check_result('rdb_last_bgsave', PASS, value=rdb,
+                                message='the last RDB background save succeeded', details=details)]
+    else:
+        records = [check_result('rdb_last_bgsave', FAIL, value=rdb,
+                                message='the last RDB background save failed (%s)' % rdb,
+                                remediation='See the Redis log: usually a full disk, permissions or '
+                                            'fork failing for lack of memory (vm.overcommit_memory).',
+                                details=details)]
+    if not info.get('aof_enabled'):
+        records.append(skipped('aof_status', 'AOF is off (appendonly no)'))
+        return records
+    statuses = dict((key, info.get(key)) for key in
+                    ('aof_last_write_status', 'aof_last_bgrewrite_status'))
+    bad = dict((k, v) for k, v in statuses.items() if v is not None and v != 'ok')
+    if bad:
+        records.append(check_result('aof_status', FAIL, value=','.join(sorted(set(bad.values()))),
+                                    message='AOF is failing: %s' % ', '.join('%s=%s' % kv for kv in sorted(bad.items())),
+                                    remediation='See the Redis log: usually a full disk or permissions.',
+                                    details=statuses))
+    else:
+        records.append(check_result('aof_status', PASS, value='ok',
+                                    message='AOF writes and rewrites succeed', details=statuses))
+    return records
