@@ -159,11 +159,19 @@ INSERT INTO products (title, price) SELECT 'product ' || i, i FROM generate_seri
 EOF
 
 STEP="replication access"
+NEED_RELOAD=""
 HBA="/etc/postgresql/${VER}/${CLUSTER}/pg_hba.conf"
 if ! grep -q '^local[[:space:]]\+replication[[:space:]]\+postgres' "${HBA}"; then
   echo 'local   replication     postgres                                peer' >> "${HBA}"
   pg_ctlcluster "${VER}" "${CLUSTER}" reload
 fi
+# The readiness role logs in with its password over the socket too (the first matching line wins).
+for conf in "${HBA}" "/etc/postgresql/${VER}/${REPLICA}/pg_hba.conf"; do
+  if [ -f "${conf}" ] && ! grep -q '^local[[:space:]]\+all[[:space:]]\+readiness' "${conf}"; then
+    sed -i '0,/^\(local\|host\)/s//local   all             readiness                               scram-sha-256\n&/' "${conf}"
+    NEED_RELOAD=1
+  fi
+done
 
 STEP="create replica ${REPLICA}"
 if ! pg_lsclusters -h | awk -v c="${REPLICA}" '$2 == c' | grep -q .; then
@@ -191,6 +199,10 @@ if ! ready "${REPLICA_PORT}"; then
   pg_ctlcluster "${VER}" "${REPLICA}" start
 fi
 wait_ready "${REPLICA_PORT}" 30
+if [ -n "${NEED_RELOAD:-}" ]; then
+  pg_ctlcluster "${VER}" "${CLUSTER}" reload
+  pg_ctlcluster "${VER}" "${REPLICA}" reload
+fi
 
 say "ready: primary 127.0.0.1:${PORT}, replica 127.0.0.1:${REPLICA_PORT}, socket ${SOCKET_DIR}," \
     "database ${DATABASE}, role ${ROLE} (password in ${STATE})"
