@@ -1,0 +1,393 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Docker engine and container measurements for ``docker_check``.
+
+The Docker SDK module is passed in, so the logic is testable and the module
+reports a missing library the standard way.  Only the engine's read API is
+used: version, container list, inspect and one-shot stats.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import errno
+import fnmatch
+import re
+import time
+
+from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
+    TimedOut,
+    run_bounded,
+)
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    WARN,
+    HIGHER_IS_WORSE,
+    check_result,
+    measured,
+    unknown,
+)
+
+# Defaults: resources from the readiness guide (80 % / 90 %); a container that
+# restarted at all is worth a look, five restarts are a crash loop.
+DEFAULTS = {
+    'health': {'enabled': True},
+    'restarts': {'enabled': True, 'warn': 1, 'fail': 5},
+    'exit_codes': {'enabled': True},
+    'cpu': {'enabled': True, 'warn': 80, 'fail': 90},
+    'memory': {'enabled': True, 'warn': 80, 'fail': 90},
+}
+DIRECTIONS = (
+    ('restarts', HIGHER_IS_WORSE),
+    ('cpu', HIGHER_IS_WORSE),
+    ('memory', HIGHER_IS_WORSE),
+)
+DEFAULT_HOST = 'unix:///var/run/docker.sock'
+VERSION_PATTERN = re.compile(r'^\d+(\.\d+)*')
+
+
+def merged(params, option):
+    """Return the options of one check: its defaults overlaid with what was given."""
+    opts = dict(DEFAULTS[option])
+    for key, value in (params.get(option) or {}).items():
+        if value is not None:
+            opts[key] = value
+    return opts
+
+
+def version_tuple(text):
+    """``'20.10.24+dfsg1'`` -> ``(20, 10, 24)``; None when it does not start with a number."""
+    match = VERSION_PATTERN.match((text or '').strip().lstrip('v'))
+    if not match:
+        return None
+    return tuple(int(part) for part in match.group(0).split('.'))
+
+
+def container_errors(containers):
+    """Validate the expected containers; each message names its option."""
+    errors = []
+    for index, entry in enumerate(containers or ()):
+        name, label = entry.get('name'), entry.get('label')
+        if bool(name) == bool(label):
+            errors.append('containers[%d]: give exactly one of name or label' % index)
+        if entry.get('min_count') is not None and entry['min_count'] < 1:
+            errors.append('containers[%d].min_count: %d must be at least 1'
+                          % (index, entry['min_count']))
+    return errors
+
+
+def root_cause(exc):
+    """The innermost exception of a chain (requests and urllib3 wrap the socket error)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        inner = exc.__cause__ or exc.__context__
+        if inner is None:
+            # urllib3 keeps the socket error in ``reason``, or in args.
+            inner = getattr(exc, 'reason', None)
+            if not isinstance(inner, BaseException):
+                inner = next((a for a in getattr(exc, 'args', ()) if isinstance(a, BaseException)),
+                             None)
+        if inner is None:
+            return exc
+        exc = inner
+    return exc
+
+
+def classify_engine_error(exc):
+    """``(status, reason)`` for an engine that does not answer.
+
+    No permission on the socket is ``unknown`` (the check cannot see the engine,
+    which may be fine); anything else means the engine is down: ``fail``.
+    """
+    cause = root_cause(exc)
+    if isinstance(cause, PermissionError) or getattr(cause, 'errno', None) in (errno.EACCES,
+                                                                                errno.EPERM):
+        return UNKNOWN, 'permission denied on the engine socket'
+    if isinstance(cause, FileNotFoundError):
+        return FAIL, 'the engine socket does not exist (engine not running)'
+    if isinstance(cause, ConnectionRefusedError):
+        return FAIL, 'connection refused (engine not running)'
+    text = str(cause) or type(cause).__name__
+    if 'timed out' in text.lower():
+        return FAIL, 'the engine did not answer in time'
+    return FAIL, '%s: %s' % (type(cause).__name__, text.splitlines()[0][:200])
+
+
+def connect(docker, base_url, timeout):
+    """Return ``(client, version_dict, error_record)``; the record is set when it failed."""
+    try:
+        client = docker.DockerClient(base_url=base_url, timeout=timeout, version='auto')
+        version = client.version()
+    except Exception as exc:  # pylint: disable=broad-except  # DockerException and socket errors
+        status, reason = classify_engine_error(exc)
+        if status == UNKNOWN:
+            return None, None, unknown(
+                'docker_engine', 'cannot reach the Docker engine at %s: %s' % (base_url, reason),
+                remediation='Run the check as root (become: true) or as a member of the docker group.')
+        return None, None, check_result(
+            'docker_engine', FAIL, message='no Docker engine answers at %s: %s' % (base_url, reason),
+            remediation='Start the engine (systemctl start docker) and check its log.',
+            details={'docker_host': base_url})
+    return client, version, None
+
+
+def engine_record(base_url, version):
+    """The ``docker_engine`` record of an engine that answered."""
+    return check_result('docker_engine', PASS, message='Docker engine %s (API %s) answers at %s'
+                        % (version.get('Version'), version.get('ApiVersion'), base_url),
+                        details={'version': version.get('Version'),
+                                 'api_version': version.get('ApiVersion'),
+                                 'os': version.get('Os'), 'arch': version.get('Arch')})
+
+
+def version_record(version_text, minimum):
+    """``docker_version``: the engine's version against ``minimum``."""
+    have, want = version_tuple(version_text), version_tuple(minimum)
+    if have is None:
+        return unknown('docker_version', 'cannot read the engine version %r' % version_text)
+    if have >= want:
+        return check_result('docker_version', PASS, value=version_text,
+                            message='engine version %s is at least %s' % (version_text, minimum))
+    return check_result('docker_version', FAIL, value=version_text,
+                        message='engine version %s is below the minimum %s' % (version_text, minimum),
+                        remediation='Upgrade the Docker engine before the release.')
+
+
+def inspect_all(client):
+    """Inspect every container (running or not); return the inspect dicts."""
+    found = []
+    for summary in client.api.containers(all=True):
+        try:
+            found.append(client.api.inspect_container(summary['Id']))
+        except Exception as exc:  # pylint: disable=broad-except
+            if type(exc).__name__ == 'NotFound':
+                continue  # removed between list and inspect
+            raise
+    return found
+
+
+def container_name(info):
+    """The container's name without the leading slash."""
+    return (info.get('Name') or info.get('Id', '')[:12]).lstrip('/')
+
+
+def labels_match(info, selector):
+    """True when the container has label ``key`` (``selector`` = ``key``) or ``key=value``."""
+    labels = (info.get('Config') or {}).get('Labels') or {}
+    if '=' in selector:
+        key, value = selector.split('=', 1)
+        return labels.get(key) == value
+    return selector in labels
+
+
+def state_of(info):
+    """``(status, exit_code, restart_count, health)`` of an inspected container."""
+    state = info.get('State') or {}
+    health = (state.get('Health') or {}).get('Status')
+    return state.get('Status'), state.get('ExitCode'), info.get('RestartCount') or 0, health
+
+
+def expected_records(containers, expected):
+    """``docker_container:<name>`` / ``docker_container:label=<selector>``: expected ones run."""
+    records = []
+    for entry in expected:
+        if entry.get('name'):
+            label = entry['name']
+            matches = [c for c in containers if container_name(c) == entry['name']]
+        else:
+            label = 'label=%s' % entry['label']
+            matches = [c for c in containers if labels_match(c, entry['label'])]
+        name = 'docker_container:%s' % label
+        minimum = entry.get('min_count') or 1
+        running = [c for c in matches if state_of(c)[0] == 'running']
+        others = ['%s (%s)' % (container_name(c), state_of(c)[0]) for c in matches
+                  if state_of(c)[0] != 'running']
+        details = dict(running=sorted(container_name(c) for c in running),
+                       not_running=sorted(others))
+        if not matches:
+            records.append(check_result(name, FAIL, value=0, unit='count',
+                                        message='no container %s exists' % label,
+                                        remediation='Deploy the container.', details=details))
+        elif len(running) < minimum or others:
+            message = '%d of %d containers %s are running' % (len(running), len(matches), label)
+            if others:
+                message += '; not running: %s' % ', '.join(sorted(others))
+            if len(running) < minimum:
+                message += '; at least %d must run' % minimum
+            records.append(check_result(name, FAIL, value=len(running), unit='count',
+                                        message=message,
+                                        remediation='Start the containers and read their logs '
+                                                    '(docker logs) for why they stopped.',
+                                        details=details))
+        else:
+            records.append(check_result(name, PASS, value=len(running), unit='count',
+                                        message='%s: %d running' % (label, len(running)),
+                                        details=details))
+    return records
+
+
+def in_scope(containers, expected, scope, ignore):
+    """The containers the per-container checks look at."""
+    chosen = []
+    for info in containers:
+        cname = container_name(info)
+        if any(fnmatch.fnmatchcase(cname, pattern) for pattern in ignore or ()):
+            continue
+        if scope == 'expected' and not any(
+                (e.get('name') and e['name'] == cname) or
+                (e.get('label') and labels_match(info, e['label'])) for e in expected):
+            continue
+        chosen.append(info)
+    return sorted(chosen, key=container_name)
+
+
+def running_record(info):
+    """``docker_running:<name>`` for O(all_running)."""
+    name = 'docker_running:%s' % container_name(info)
+    status = state_of(info)[0]
+    if status == 'running':
+        return check_result(name, PASS, message='%s is running' % container_name(info))
+    return check_result(name, FAIL, message='%s is %s; every container must be running'
+                        % (container_name(info), status),
+                        remediation='Start it, or remove it if it is no longer needed.')
+
+
+def health_record(info):
+    """``docker_health:<name>`` for a running container with a healthcheck, else None."""
+    status, _code, _restarts, health = state_of(info)
+    if health is None or status != 'running':
+        return None
+    cname = container_name(info)
+    name = 'docker_health:%s' % cname
+    streak = ((info.get('State') or {}).get('Health') or {}).get('FailingStreak')
+    details = {'failing_streak': streak}
+    if health == 'healthy':
+        return check_result(name, PASS, message='%s is healthy' % cname, details=details)
+    if health == 'starting':
+        return check_result(name, WARN, message='%s is still starting (no healthy result yet)' % cname,
+                            remediation='Wait for the healthcheck, or see why it takes long.',
+                            details=details)
+    return check_result(name, FAIL, message='%s is %s (%s failed healthchecks in a row)'
+                        % (cname, health, streak),
+                        remediation='See its healthcheck output: docker inspect --format '
+                                    '"{{json .State.Health}}" %s' % cname, details=details)
+
+
+def restarts_record(info, opts):
+    """``docker_restarts:<name>``: the engine's restart count against its limits."""
+    cname = container_name(info)
+    status, _code, restarts, _health = state_of(info)
+    return measured('docker_restarts:%s' % cname, restarts, 'count', opts['warn'], opts['fail'],
+                    subject='%s restart count' % cname,
+                    remediation='The container keeps crashing: read docker logs %s.' % cname,
+                    details={'state': status})
+
+
+def exit_code_record(info):
+    """``docker_exit_code:<name>`` for a stopped container; None for a running one."""
+    status, code, _restarts, _health = state_of(info)
+    if status not in ('exited', 'dead'):
+        return None
+    cname = container_name(info)
+    name = 'docker_exit_code:%s' % cname
+    if status == 'exited' and code == 0:
+        return check_result(name, PASS, value=0, message='%s exited cleanly (code 0)' % cname)
+    return check_result(name, FAIL, value=code,
+                        message='%s %s with code %s' % (cname, status, code),
+                        remediation='Read docker logs %s; fix it, or remove the container if it '
+                                    'is an old one-off.' % cname,
+                        details={'finished_at': (info.get('State') or {}).get('FinishedAt')})
+
+
+def cpu_percent(stats, info):
+    """CPU use as a percentage of what the container may use; None without two samples.
+
+    ``cpu_delta / system_delta * online_cpus`` is the number of CPUs used (as
+    ``docker stats``, which shows it times 100); it is divided by the CPUs the
+    container may use: its ``--cpus`` (NanoCpus) or quota, else every online CPU.
+    """
+    cpu, pre = stats.get('cpu_stats') or {}, stats.get('precpu_stats') or {}
+    total = (cpu.get('cpu_usage') or {}).get('total_usage')
+    pre_total = (pre.get('cpu_usage') or {}).get('total_usage')
+    system, pre_system = cpu.get('system_cpu_usage'), pre.get('system_cpu_usage')
+    if None in (total, pre_total, system, pre_system) or system - pre_system <= 0:
+        return None, None
+    online = cpu.get('online_cpus') or len((cpu.get('cpu_usage') or {}).get('percpu_usage') or ()) or 1
+    used = (total - pre_total) / float(system - pre_system) * online
+    host = info.get('HostConfig') or {}
+    allowed = online
+    if host.get('NanoCpus'):
+        allowed = host['NanoCpus'] / 1e9
+    elif host.get('CpuQuota') and host.get('CpuPeriod') and host['CpuQuota'] > 0:
+        allowed = host['CpuQuota'] / float(host['CpuPeriod'])
+    allowed = min(allowed, online)
+    return round(100.0 * used / allowed, 1), dict(cpus_used=round(used, 3),
+                                                  cpus_allowed=round(allowed, 3))
+
+
+def memory_percent(stats):
+    """Memory in use (without the reclaimable page cache) as a percentage of the limit."""
+    mem = stats.get('memory_stats') or {}
+    usage, limit = mem.get('usage'), mem.get('limit')
+    if not usage or not limit:
+        return None, None
+    inner = mem.get('stats') or {}
+    cache = inner.get('total_inactive_file', inner.get('inactive_file', inner.get('cache', 0))) or 0
+    used = max(0, usage - cache)
+    return round(100.0 * used / limit, 1), dict(used_mib=round(used / 1048576.0, 1),
+                                                limit_mib=round(limit / 1048576.0, 1))
+
+
+def stats_records(client, containers, cpu_opts, mem_opts, workers, budget_s):
+    """``docker_cpu:<name>`` and ``docker_memory:<name>`` of running containers, concurrently."""
+    running = [c for c in containers if state_of(c)[0] == 'running']
+    if not running or not (cpu_opts['enabled'] or mem_opts['enabled']):
+        return []
+
+    def one(info):
+        return lambda: client.api.stats(info['Id'], stream=False)
+
+    started = time.monotonic()
+    outcomes = run_bounded([(c['Id'], one(c)) for c in running], workers, budget_s)
+    elapsed = (time.monotonic() - started) * 1000.0
+    records = []
+    for info in running:
+        cname = container_name(info)
+        ok, value = outcomes[info['Id']]
+        for option, opts, prefix in (('cpu', cpu_opts, 'docker_cpu'),
+                                     ('memory', mem_opts, 'docker_memory')):
+            if not opts['enabled']:
+                continue
+            name = '%s:%s' % (prefix, cname)
+            if not ok:
+                why = ('no stats within %gs' % budget_s if isinstance(value, TimedOut)
+                       else '%s: %s' % (type(value).__name__, str(value)[:200]))
+                records.append(unknown(name, 'cannot read the stats of %s: %s' % (cname, why),
+                                       unit='percent', warn=opts['warn'], fail=opts['fail'],
+                                       duration_ms=elapsed))
+                continue
+            if option == 'cpu':
+                percent, details = cpu_percent(value, info)
+                subject = '%s CPU use (of %s CPUs allowed)' % (
+                    cname, details['cpus_allowed'] if details else '?')
+                remediation = 'Give the container more CPU or find what keeps it busy.'
+            else:
+                percent, details = memory_percent(value)
+                subject = '%s memory use (of its limit)' % cname
+                remediation = 'Raise the memory limit or find the leak before it is OOM-killed.'
+            if percent is None:
+                if not state_of(info)[0] == 'running':
+                    continue
+                records.append(unknown(name, 'the engine gave no %s sample for %s' % (option, cname),
+                                       unit='percent', warn=opts['warn'], fail=opts['fail'],
+                                       duration_ms=elapsed))
+                continue
+            records.append(measured(name, percent, 'percent', opts['warn'], opts['fail'],
+                                    subject=subject, remediation=remediation, duration_ms=elapsed,
+                                    details=details))
+    return records
