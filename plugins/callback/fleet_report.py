@@ -81,6 +81,7 @@ import os
 from ansible.plugins.callback import CallbackBase
 from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     FleetCollector,
+    set_active_collector,
     summary_lines,
     write_json_atomic,
 )
@@ -97,6 +98,8 @@ class CallbackModule(CallbackBase):
     def __init__(self, display=None):
         super(CallbackModule, self).__init__(display=display)
         self.collector = FleetCollector()
+        set_active_collector(self.collector)
+        self.gate = None
         self.playbook = None
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.report_path = None
@@ -105,6 +108,18 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_start(self, playbook):
         self.playbook = os.path.basename(getattr(playbook, '_file_name', '') or '') or None
+
+    def v2_playbook_on_play_start(self, play):
+        # Every host the play targets, with its groups, so hosts that are never
+        # evaluated (a failed serial batch, a host stopped early) are still reported.
+        try:
+            inventory = play.get_variable_manager()._inventory
+            hosts = inventory.get_hosts(play.hosts)
+        except Exception:  # pylint: disable=broad-except
+            return  # an inventory API we do not know: the hosts that report still count
+        for host in hosts:
+            self.collector.add_host(host.get_name(),
+                                    groups=[g.get_name() for g in host.get_groups()])
 
     def _readiness_results(self, result):
         """The readiness dicts of a result, including those of a loop's items."""
@@ -119,10 +134,12 @@ class CallbackModule(CallbackBase):
 
     def _record(self, result):
         host = result._host.get_name()
-        self.collector.add_host(host)
+        self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
         task = result._task.get_name() if result._task else None
         for readiness in self._readiness_results(result):
             self.collector.add_readiness(host, readiness, task=task)
+        if isinstance(result._result.get('golive_gate'), dict):
+            self.gate = result._result['golive_gate']
         return host, task
 
     def v2_runner_on_ok(self, result):
@@ -148,11 +165,9 @@ class CallbackModule(CallbackBase):
     # -- reporting --------------------------------------------------------
 
     def v2_playbook_on_stats(self, stats):
-        for host in sorted(getattr(stats, 'processed', {}) or {}):
-            self.collector.add_host(host)
         finished = datetime.datetime.now(datetime.timezone.utc)
         report = self.collector.report(playbook=self.playbook, started=self.started,
-                                       finished=finished)
+                                       finished=finished, extra=dict(gate=self.gate))
         self.report_path = self._write(report, finished)
         if self.get_option('show_summary'):
             for line in summary_lines(report, self.get_option('summary_max_hosts')):

@@ -27,10 +27,28 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     worst_status,
 )
 
-SCHEMA_VERSION = '1.0'
+SCHEMA_VERSION = '1.1'
 UNREACHABLE = 'unreachable'
+NOT_EVALUATED = 'not_evaluated'
 # Host statuses in the order a summary lists them.
-HOST_STATUSES = (PASS, WARN, FAIL, UNKNOWN, UNREACHABLE)
+HOST_STATUSES = (PASS, WARN, FAIL, UNKNOWN, UNREACHABLE, NOT_EVALUATED)
+# Inventory groups every host is in; they say nothing in a roll-up.
+IMPLICIT_GROUPS = ('all', 'ungrouped')
+
+# The collector of the run in progress.  Set by the fleet_report callback in the
+# controller process; the gate action runs in a worker forked from it (Ansible
+# forks its workers) and so reads the results of every task that finished before it.
+_ACTIVE = {'collector': None}
+
+
+def active_collector():
+    """The collector of the run in progress, or None when the callback is not enabled."""
+    return _ACTIVE['collector']
+
+
+def set_active_collector(collector):
+    """Make ``collector`` the run's collector (called by the callback)."""
+    _ACTIVE['collector'] = collector
 
 # Only these keys of a check are kept: records stay small whatever a module returns.
 CHECK_KEYS = ('name', 'status', 'value', 'unit', 'warn', 'fail', 'message', 'remediation',
@@ -51,7 +69,8 @@ class FleetCollector:
 
     def _host(self, host):
         if host not in self.hosts:
-            self.hosts[host] = dict(checks={}, components={}, errors=[], unreachable=None)
+            self.hosts[host] = dict(checks={}, components={}, errors=[], unreachable=None,
+                                    groups=[])
         return self.hosts[host]
 
     def add_readiness(self, host, readiness, task=None):
@@ -80,12 +99,15 @@ class FleetCollector:
 
     def add_error(self, host, task, message, ignored=False):
         """Record a task that failed on ``host`` (bad input, missing library, ...)."""
-        self._host(host)['errors'].append(dict(task=task, message=_short(message),
-                                               ignored=bool(ignored)))
+        record = self._host(host)
+        record['errors'].append(dict(task=task, message=_short(message), ignored=bool(ignored)))
 
-    def add_host(self, host):
-        """Make sure ``host`` appears even if nothing else is recorded for it."""
-        self._host(host)
+    def add_host(self, host, groups=None):
+        """Register ``host`` (a play targets it) and the inventory groups it is in."""
+        record = self._host(host)
+        for group in groups or ():
+            if group not in IMPLICIT_GROUPS and group not in record['groups']:
+                record['groups'].append(group)
 
     def report(self, playbook=None, started=None, finished=None, extra=None):
         """Build the versioned fleet report (a JSON-serialisable dict)."""
@@ -99,7 +121,9 @@ class FleetCollector:
             started_at=_iso(started) if started else None,
             playbook=playbook,
             status=fleet_status(summary),
+            score=fleet_score(hosts),
             summary=summary,
+            groups=group_rollups(hosts),
             failing_checks=failing_checks(hosts),
             hosts=hosts,
         )
@@ -117,6 +141,10 @@ def host_entry(record):
         components[component] = dict(status=worst_status(statuses), checks=len(statuses))
     if record['unreachable']:
         status = UNREACHABLE
+    elif not checks and not record['errors'] and not record['components']:
+        # In the play but never measured: a failed serial batch, an earlier task that
+        # stopped the host, or tags that left it nothing to check.
+        status = NOT_EVALUATED
     else:
         statuses = [c['status'] for c in checks]
         if record['errors']:
@@ -125,9 +153,50 @@ def host_entry(record):
     counts = dict((s, 0) for s in STATUSES)
     for check in checks:
         counts[check['status']] += 1
-    return dict(status=status, unreachable=bool(record['unreachable']),
-                unreachable_message=record['unreachable'], errors=list(record['errors']),
-                components=components, check_counts=counts, checks=checks)
+    entry = dict(status=status, unreachable=bool(record['unreachable']),
+                 unreachable_message=record['unreachable'], errors=list(record['errors']),
+                 groups=sorted(record['groups']), components=components, check_counts=counts,
+                 checks=checks)
+    entry['score'] = host_score(entry)
+    return entry
+
+
+def host_score(entry):
+    """0-100: the share of a host's measured checks that pass, a warn counting half.
+
+    Unreachable, unevaluated and erroring hosts score 0: nothing proves them ready.
+    """
+    if entry['status'] in (UNREACHABLE, NOT_EVALUATED) or entry['errors']:
+        return 0.0
+    counts = entry['check_counts']
+    judged = counts[PASS] + counts[WARN] + counts[FAIL] + counts[UNKNOWN]
+    if not judged:
+        return 0.0
+    return round(100.0 * (counts[PASS] + 0.5 * counts[WARN]) / judged, 1)
+
+
+def fleet_score(hosts):
+    """The mean host score, 0-100; None for an empty fleet."""
+    if not hosts:
+        return None
+    return round(sum(e['score'] for e in hosts.values()) / len(hosts), 1)
+
+
+def group_rollups(hosts):
+    """Per inventory group: its hosts, their statuses, its score and worst status."""
+    members = {}
+    for host, entry in hosts.items():
+        for group in entry['groups']:
+            members.setdefault(group, []).append(host)
+    rollups = {}
+    for group in sorted(members):
+        names = sorted(members[group])
+        subset = dict((h, hosts[h]) for h in names)
+        summary = summarise(subset)
+        rollups[group] = dict(hosts=names, status=fleet_status(summary),
+                              score=fleet_score(subset), host_status=summary['host_status'],
+                              check_status=summary['check_status'])
+    return rollups
 
 
 def summarise(hosts):
@@ -144,13 +213,17 @@ def summarise(hosts):
 
 
 def fleet_status(summary):
-    """The fleet's worst host status; an unreachable host counts as ``fail``."""
+    """The fleet's worst host status; an unreachable host counts as ``fail``,
+    a host never evaluated as ``unknown``."""
     counts = summary['host_status']
     if not summary['hosts']:
         return UNKNOWN
     if counts.get(UNREACHABLE):
         return FAIL
-    return worst_status(s for s in STATUSES if counts.get(s))
+    statuses = [s for s in STATUSES if counts.get(s)]
+    if counts.get(NOT_EVALUATED):
+        statuses.append(UNKNOWN)
+    return worst_status(statuses)
 
 
 def failing_checks(hosts):
@@ -179,8 +252,10 @@ def summary_lines(report, max_hosts=10):
     counts = summary['host_status']
     lines = ['FLEET READINESS: %s  (%d hosts, %d checks)' % (
         report['status'].upper(), summary['hosts'], summary['checks'])]
-    lines.append('hosts: ready %d, warn %d, fail %d, unknown %d, unreachable %d' % (
-        counts[PASS], counts[WARN], counts[FAIL], counts[UNKNOWN], counts[UNREACHABLE]))
+    lines[0] += '  score %s' % ('-' if report.get('score') is None else '%g/100' % report['score'])
+    lines.append('hosts: ready %d, warn %d, fail %d, unknown %d, unreachable %d, not evaluated %d' % (
+        counts[PASS], counts[WARN], counts[FAIL], counts[UNKNOWN], counts[UNREACHABLE],
+        counts[NOT_EVALUATED]))
     checks = summary['check_status']
     lines.append('checks: ' + ', '.join('%s %d' % (s, checks[s]) for s in STATUSES[::-1]))
     for item in report['failing_checks']:
@@ -190,6 +265,8 @@ def summary_lines(report, max_hosts=10):
         lines.append('  %-7s %s/%s: %s' % (item['status'].upper(), item['component'],
                                            item['name'], shown))
     for host, entry in report['hosts'].items():
+        if entry['status'] == NOT_EVALUATED:
+            lines.append('  NOT EVALUATED %s: no check ran on it' % host)
         if entry['unreachable']:
             lines.append('  UNREACHABLE %s: %s' % (host, _short(entry['unreachable_message'], 200)))
         for error in entry['errors']:
