@@ -1,0 +1,108 @@
+"""Pure logic of docker_probes: versions, error classification, stats arithmetic, records."""
+
+import errno
+
+import pytest
+import requests
+
+from ansible_collections.golive.readiness.plugins.module_utils import docker_probes as dp
+
+
+def container(name, status='running', code=0, restarts=0, health=None, labels=None, host=None):
+    state = {'Status': status, 'ExitCode': code}
+    if health:
+        state['Health'] = {'Status': health, 'FailingStreak': 0 if health == 'healthy' else 3}
+    return {'Id': name * 4, 'Name': '/' + name, 'State': state, 'RestartCount': restarts,
+            'Config': {'Labels': labels or {}}, 'HostConfig': host or {}}
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('20.10.24+dfsg1', (20, 10, 24)), ('v24.0', (24, 0)), ('28.2.2', (28, 2, 2)),
+    ('latest', None), ('', None)])
+def test_version_tuple(text, expected):
+    assert dp.version_tuple(text) == expected
+
+
+def test_version_record():
+    assert dp.version_record('20.10.24+dfsg1', '20.10')['status'] == 'pass'
+    assert dp.version_record('19.03.1', '20.10')['status'] == 'fail'
+    assert dp.version_record('weird', '20.10')['status'] == 'unknown'
+
+
+def wrapped(inner):
+    """An exception chain shaped like the SDK's: DockerException <- ConnectionError <- inner."""
+    try:
+        try:
+            raise inner
+        except OSError as exc:
+            raise requests.exceptions.ConnectionError(('Connection aborted.', exc)) from exc
+    except requests.exceptions.ConnectionError as exc:
+        return exc
+
+
+def test_classify_engine_error():
+    assert dp.classify_engine_error(wrapped(PermissionError(errno.EACCES, 'denied')))[0] == 'unknown'
+    status, reason = dp.classify_engine_error(wrapped(FileNotFoundError(2, 'no')))
+    assert status == 'fail' and 'does not exist' in reason
+    status, reason = dp.classify_engine_error(wrapped(ConnectionRefusedError(111, 'refused')))
+    assert status == 'fail' and 'refused' in reason
+
+
+def test_cpu_percent_uses_the_cpu_limit():
+    stats = {'cpu_stats': {'cpu_usage': {'total_usage': 2000}, 'system_cpu_usage': 20000,
+                           'online_cpus': 2},
+             'precpu_stats': {'cpu_usage': {'total_usage': 1000}, 'system_cpu_usage': 10000}}
+    # 1000 / 10000 * 2 CPUs = 0.2 CPUs used
+    percent, details = dp.cpu_percent(stats, {'HostConfig': {'NanoCpus': 200000000}})
+    assert percent == 100.0 and details == {'cpus_used': 0.2, 'cpus_allowed': 0.2}
+    assert dp.cpu_percent(stats, {'HostConfig': {}})[0] == 10.0
+    assert dp.cpu_percent(stats, {'HostConfig': {'CpuQuota': 50000, 'CpuPeriod': 100000}})[0] == 40.0
+    assert dp.cpu_percent({'cpu_stats': {}, 'precpu_stats': {}}, {}) == (None, None)
+
+
+def test_memory_percent_leaves_out_page_cache():
+    v1 = {'memory_stats': {'usage': 600, 'limit': 1000, 'stats': {'total_inactive_file': 100}}}
+    assert dp.memory_percent(v1)[0] == 50.0
+    v2 = {'memory_stats': {'usage': 600, 'limit': 1000, 'stats': {'inactive_file': 200}}}
+    assert dp.memory_percent(v2)[0] == 40.0
+    assert dp.memory_percent({'memory_stats': {}}) == (None, None)
+
+
+def test_expected_records():
+    found = [container('web'), container('api1', labels={'app': 'api'}),
+             container('api2', status='exited', code=1, labels={'app': 'api'})]
+    records = dp.expected_records(found, [{'name': 'web'}, {'label': 'app=api'}, {'name': 'db'},
+                                          {'label': 'app', 'min_count': 1}])
+    status = dict((r['name'], r['status']) for r in records)
+    assert status == {'docker_container:web': 'pass', 'docker_container:label=app=api': 'fail',
+                      'docker_container:db': 'fail', 'docker_container:label=app': 'fail'}
+    assert 'api2 (exited)' in records[1]['message']
+
+
+def test_per_container_records():
+    assert dp.health_record(container('a', health='healthy'))['status'] == 'pass'
+    assert dp.health_record(container('a', health='starting'))['status'] == 'warn'
+    assert dp.health_record(container('a', health='unhealthy'))['status'] == 'fail'
+    assert dp.health_record(container('a')) is None
+    assert dp.exit_code_record(container('a', status='exited', code=137))['status'] == 'fail'
+    assert dp.exit_code_record(container('a', status='exited', code=0))['status'] == 'pass'
+    assert dp.exit_code_record(container('a')) is None
+    opts = {'warn': 1, 'fail': 5}
+    assert dp.restarts_record(container('a', restarts=0), opts)['status'] == 'pass'
+    assert dp.restarts_record(container('a', restarts=2), opts)['status'] == 'warn'
+    assert dp.restarts_record(container('a', restarts=5), opts)['status'] == 'fail'
+    assert dp.running_record(container('a', status='restarting'))['status'] == 'fail'
+
+
+def test_scope_and_ignore():
+    found = [container('web'), container('buildkit_1'), container('other')]
+    names = lambda cs: [dp.container_name(c) for c in cs]
+    assert names(dp.in_scope(found, [], 'all', ['buildkit_*'])) == ['other', 'web']
+    assert names(dp.in_scope(found, [{'name': 'web'}], 'expected', [])) == ['web']
+
+
+def test_container_errors():
+    assert dp.container_errors([{'name': 'a'}, {'label': 'x'}]) == []
+    errors = dp.container_errors([{'name': 'a', 'label': 'b'}, {}, {'label': 'x', 'min_count': 0}])
+    assert [e.split(':')[0].split('.')[0] for e in errors] == ['containers[0]', 'containers[1]',
+                                                               'containers[2]']
