@@ -17,8 +17,13 @@ description:
     golive.readiness check module), every unreachable host and every host whose task
     failed, keyed by host and check name.
   - At the end of the run prints a fleet summary (hosts ready / warn / fail / unknown /
-    unreachable, failing checks grouped by check with the hosts that fail them) and
-    writes a versioned JSON report atomically (see docs/report-schema.md).
+    unreachable / not evaluated, failing checks grouped by check with the hosts that fail
+    them) and writes the report atomically in every chosen format, the versioned JSON
+    (the source of truth, see docs/report-schema.md), Markdown, a self-contained HTML page,
+    JUnit XML and the Prometheus text format for node_exporter's textfile collector.
+  - Compares the run with the previous JSON report in the same directory (newly failing,
+    recovered, the values that moved most) and ticks the readiness guide's operations
+    checklists from the results.
   - It keeps compact records only and does no I/O until the end of the run.
   - An aggregate callback, it runs beside any stdout callback (AWX owns stdout).
     Enable it by its FQCN in C(callbacks_enabled).
@@ -38,16 +43,47 @@ options:
       - section: golive_fleet_report
         key: report_dir
   report_name:
-    description: File name of the latest report inside O(report_dir).
+    description:
+      - Base name of the report files inside O(report_dir); each format adds its extension
+        (C(.json), C(.md), C(.html), C(.junit.xml), C(.prom)).
     type: str
-    default: readiness.json
+    default: readiness
     env:
       - name: GOLIVE_REPORT_NAME
     ini:
       - section: golive_fleet_report
         key: report_name
+  formats:
+    description: Report formats to write. C(json) is always written (comparison reads it).
+    type: list
+    elements: str
+    choices: [json, markdown, html, junit, prometheus]
+    default: [json, markdown, html, junit, prometheus]
+    env:
+      - name: GOLIVE_REPORT_FORMATS
+    ini:
+      - section: golive_fleet_report
+        key: formats
+  compare:
+    description: Compare with the previous JSON report in O(report_dir) before replacing it.
+    type: bool
+    default: true
+    env:
+      - name: GOLIVE_REPORT_COMPARE
+    ini:
+      - section: golive_fleet_report
+        key: compare
+  checklists:
+    description: Add the operations checklists (before, during, after deployment, incident) to the report.
+    type: bool
+    default: true
+    env:
+      - name: GOLIVE_REPORT_CHECKLISTS
+    ini:
+      - section: golive_fleet_report
+        key: checklists
   keep_history:
-    description: Also write a copy named after the run's time (C(readiness-20261126T101500Z.json)).
+    description: Also write a copy of the JSON named after the run's time (C(readiness-20261126T101500Z.json)).
     type: bool
     default: false
     env:
@@ -76,14 +112,22 @@ options:
 '''
 
 import datetime
+import json
 import os
 
 from ansible.plugins.callback import CallbackBase
+from ansible_collections.golive.readiness.plugins.plugin_utils import checklists
+from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare
 from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     FleetCollector,
     set_active_collector,
     summary_lines,
-    write_json_atomic,
+)
+from ansible_collections.golive.readiness.plugins.plugin_utils.report_formats import (
+    FORMATS,
+    to_json,
+    write_reports,
+    write_text_atomic,
 )
 
 
@@ -168,6 +212,8 @@ class CallbackModule(CallbackBase):
         finished = datetime.datetime.now(datetime.timezone.utc)
         report = self.collector.report(playbook=self.playbook, started=self.started,
                                        finished=finished, extra=dict(gate=self.gate))
+        if self.get_option('checklists'):
+            report['checklists'] = checklists.evaluate(report)
         self.report_path = self._write(report, finished)
         if self.get_option('show_summary'):
             for line in summary_lines(report, self.get_option('summary_max_hosts')):
@@ -175,25 +221,44 @@ class CallbackModule(CallbackBase):
             if self.report_path:
                 self._display.display('report: %s' % self.report_path)
 
+    def _previous(self, path):
+        """The previous JSON report at ``path``, or None (absent or unreadable)."""
+        try:
+            with open(path) as handle:
+                previous = json.load(handle)
+        except (IOError, OSError, ValueError):
+            return None
+        return previous if isinstance(previous, dict) and 'hosts' in previous else None
+
     def _write(self, report, finished):
         """Write the report files; on failure warn and return None."""
         directory = self.get_option('report_dir')
-        name = self.get_option('report_name')
-        if not name or os.path.basename(name) != name:
-            self._display.warning('golive.readiness.fleet_report: report_name %r must be a plain '
-                                  'file name; no report written' % (name,))
+        stem = self.get_option('report_name')
+        formats = ['json'] + [f for f in self.get_option('formats') or () if f != 'json']
+        unknown = [f for f in formats if f not in FORMATS]
+        if not stem or os.path.basename(stem) != stem or unknown:
+            problem = ('report_name %r must be a plain file name' % (stem,) if not unknown
+                       else 'unknown formats %s (choose from %s)' % (', '.join(unknown), ', '.join(FORMATS)))
+            self._display.warning('golive.readiness.fleet_report: %s; no report written' % problem)
             return None
-        path = os.path.join(directory, name)
+        json_path = os.path.join(directory, stem + '.json')
         try:
+            if self.get_option('compare'):
+                previous = self._previous(json_path)
+                report['comparison'] = compare(previous, report) if previous else None
             if not os.path.isdir(directory):
                 os.makedirs(directory)
-            write_json_atomic(path, report)
+            write_reports(report, directory, stem, formats, timestamp=finished.timestamp())
             if self.get_option('keep_history'):
-                stem = os.path.splitext(name)[0]
-                write_json_atomic(os.path.join(directory, '%s-%s.json' % (
-                    stem, finished.strftime('%Y%m%dT%H%M%SZ'))), report)
+                write_text_atomic(os.path.join(directory, '%s-%s.json' % (
+                    stem, finished.strftime('%Y%m%dT%H%M%SZ'))), to_json(report))
         except OSError as exc:
             self._display.warning('golive.readiness.fleet_report: cannot write the report to %s: %s'
                                   % (directory, exc.strerror or exc))
             return None
-        return path
+        except Exception as exc:  # pylint: disable=broad-except
+            # A renderer bug must not cost the run its summary; nothing was written yet.
+            self._display.warning('golive.readiness.fleet_report: cannot render the report: %s: %s'
+                                  % (type(exc).__name__, exc))
+            return None
+        return json_path

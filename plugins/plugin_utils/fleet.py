@@ -13,9 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import json
-import os
-import tempfile
 
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
@@ -273,27 +270,6 @@ def summary_lines(report, max_hosts=10):
             lines.append('  ERROR   %s: task %r failed: %s'
                          % (host, error['task'], _short(error['message'], 200)))
     return lines
-
-
-def write_json_atomic(path, data):
-    """Write ``data`` as JSON to ``path`` so readers see the old file or the new one, never half.
-
-    Raises OSError (after removing the temporary file) when the directory cannot be written.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-    try:
-        with os.fdopen(fd, 'w') as handle:
-            json.dump(data, handle, indent=2, sort_keys=True, default=str)
-            handle.write('\n')
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _now():

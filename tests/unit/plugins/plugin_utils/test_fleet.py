@@ -1,9 +1,6 @@
 """Fleet aggregation: host status, failing checks, summary, atomic writes."""
 
 import json
-import os
-
-import pytest
 
 from ansible_collections.golive.readiness.plugins.module_utils import readiness as r
 from ansible_collections.golive.readiness.plugins.plugin_utils import fleet
@@ -110,65 +107,3 @@ def test_summary_lines():
     assert any(l.strip() == 'WARN    system/load_per_core: web1 (+1 more)' for l in lines)
     assert any('UNREACHABLE app1' in l for l in lines)
     assert any("ERROR   cache1: task 'redis_check' failed" in l for l in lines)
-
-
-def test_write_json_atomic(tmp_path):
-    path = tmp_path / 'r.json'
-    fleet.write_json_atomic(str(path), {'a': 1})
-    assert json.loads(path.read_text()) == {'a': 1}
-    assert os.listdir(str(tmp_path)) == ['r.json']
-
-
-def test_write_json_atomic_leaves_nothing_on_error(tmp_path):
-    path = tmp_path / 'r.json'
-    fleet.write_json_atomic(str(path), {'old': True})
-    with pytest.raises(TypeError):
-        fleet.write_json_atomic(str(path), {1j: 'complex keys cannot be JSON'})
-    assert json.loads(path.read_text()) == {'old': True}
-    assert os.listdir(str(tmp_path)) == ['r.json']
-
-
-def test_scores():
-    report = build().report()
-    hosts = report['hosts']
-    assert hosts['db1']['score'] == 100.0
-    assert hosts['web1']['score'] == 75.0            # one pass, one warn
-    assert hosts['web2']['score'] == 25.0            # one fail, one warn
-    assert hosts['app1']['score'] == 0.0             # unreachable
-    assert hosts['cache1']['score'] == 0.0           # a task failed
-    assert hosts['quiet1']['score'] == 0.0           # never evaluated
-    assert report['score'] == round((100 + 75 + 25) / 6.0, 1)
-    assert fleet.FleetCollector().report()['score'] is None
-
-
-def test_group_rollups():
-    c = fleet.FleetCollector()
-    c.add_host('web1', groups=['all', 'web', 'frontend'])
-    c.add_host('web2', groups=['web', 'ungrouped'])
-    c.add_host('db1', groups=['db'])
-    c.add_readiness('web1', readiness('system', ('x', 'pass')))
-    c.add_readiness('web2', readiness('system', ('x', 'warn')))
-    c.add_readiness('db1', readiness('system', ('x', 'fail')))
-    report = c.report()
-    assert sorted(report['groups']) == ['db', 'frontend', 'web']
-    web = report['groups']['web']
-    assert web['hosts'] == ['web1', 'web2'] and web['status'] == 'warn' and web['score'] == 75.0
-    assert web['host_status']['pass'] == 1 and web['host_status']['warn'] == 1
-    assert report['groups']['db']['status'] == 'fail'
-    assert report['hosts']['web2']['groups'] == ['web']
-
-
-def test_not_evaluated_host_makes_the_fleet_unknown_at_best():
-    c = fleet.FleetCollector()
-    c.add_readiness('a', readiness('system', ('x', 'pass')))
-    c.add_host('b', groups=['web'])
-    assert c.report()['status'] == 'unknown'
-
-
-def test_active_collector_registry():
-    c = fleet.FleetCollector()
-    fleet.set_active_collector(c)
-    try:
-        assert fleet.active_collector() is c
-    finally:
-        fleet.set_active_collector(None)

@@ -1,0 +1,324 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fleet report rendered for people and pipelines: Markdown, JUnit XML, Prometheus text.
+
+Every renderer takes the report dict (see docs/report-schema.md) and returns text;
+:func:`write_reports` writes the chosen formats atomically.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import tempfile
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
+    HOST_STATUSES,
+    NOT_EVALUATED,
+    UNREACHABLE,
+)
+
+FORMATS = ('json', 'markdown', 'html', 'junit', 'prometheus')
+EXTENSIONS = {'json': '.json', 'markdown': '.md', 'html': '.html', 'junit': '.junit.xml',
+              'prometheus': '.prom'}
+# Prometheus encoding of a check status; skip is not exported.
+STATUS_CODES = {'pass': 0, 'warn': 1, 'fail': 2, 'unknown': 3}
+STATE_MARKS = {'done': '[x]', 'failed': '[ ] FAILED:', 'unknown': '[ ] not measured:',
+               'manual': '[ ]'}
+
+
+def write_text_atomic(path, text):
+    """Write ``text`` to ``path`` so readers see the old file or the new one, never half.
+
+    Raises OSError (after removing the temporary file) when the directory cannot be written.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def to_json(report):
+    """The report as JSON text, the source of truth."""
+    return json.dumps(report, indent=2, sort_keys=True, default=str) + '\n'
+
+
+# -- Markdown ---------------------------------------------------------------
+
+def _md(text):
+    """Escape text for a Markdown table cell."""
+    return str('' if text is None else text).replace('|', '\\|').replace('\n', ' ')
+
+
+def _value(check):
+    value = check.get('value')
+    if value is None:
+        return ''
+    unit = check.get('unit') or ''
+    return '%s%s' % (value, '%' if unit == 'percent' else (' ' + unit if unit else ''))
+
+
+def to_markdown(report, max_rows=200):
+    """A Markdown page for tickets and merge requests: verdict, failing checks first."""
+    summary = report['summary']
+    lines = ['# Fleet readiness: %s' % report['status'].upper(), '']
+    gate = report.get('gate')
+    if gate:
+        lines += ['**%s**' % _md(gate.get('verdict')), '']
+    lines += ['Score **%s/100** · %d hosts · %d checks · generated %s by `%s`' % (
+        report.get('score') if report.get('score') is not None else '-', summary['hosts'],
+        summary['checks'], report.get('generated_at'), report.get('playbook')), '']
+    lines += ['| hosts | ' + ' | '.join(s.replace('_', ' ') for s in HOST_STATUSES) + ' |',
+              '|---' * (len(HOST_STATUSES) + 1) + '|',
+              '| count | ' + ' | '.join(str(summary['host_status'].get(s, 0)) for s in HOST_STATUSES) + ' |', '']
+
+    failing = report.get('failing_checks') or []
+    lines += ['## Failing checks', '']
+    if failing:
+        lines += ['| status | check | hosts |', '|---|---|---|']
+        for item in failing[:max_rows]:
+            hosts = item['hosts']
+            shown = ', '.join(hosts[:20]) + (' (+%d more)' % (len(hosts) - 20) if len(hosts) > 20 else '')
+            lines.append('| %s | `%s/%s` | %s |' % (item['status'].upper(), _md(item['component']),
+                                                    _md(item['name']), _md(shown)))
+        if len(failing) > max_rows:
+            lines.append('')
+            lines.append('%d more in the JSON report.' % (len(failing) - max_rows))
+    else:
+        lines.append('None.')
+    lines.append('')
+
+    problems = [(h, e) for h, e in report['hosts'].items() if e['unreachable'] or e['errors']
+                or e['status'] == NOT_EVALUATED]
+    if problems:
+        lines += ['## Hosts not measured', '']
+        for host, entry in problems[:max_rows]:
+            if entry['unreachable']:
+                lines.append('- **%s** unreachable: %s' % (_md(host), _md(entry['unreachable_message'])))
+            elif entry['status'] == NOT_EVALUATED:
+                lines.append('- **%s** not evaluated: no check ran on it' % _md(host))
+            for error in entry['errors']:
+                lines.append('- **%s** task `%s` failed: %s' % (_md(host), _md(error['task']),
+                                                                _md(error['message'])))
+        lines.append('')
+
+    if report.get('groups'):
+        lines += ['## Groups', '', '| group | status | score | hosts |', '|---|---|---|---|']
+        for name, group in report['groups'].items():
+            lines.append('| %s | %s | %s | %d |' % (_md(name), group['status'], group['score'],
+                                                    len(group['hosts'])))
+        lines.append('')
+
+    comparison = report.get('comparison')
+    if comparison:
+        lines += _markdown_comparison(comparison, max_rows)
+
+    lines += ['## Hosts', '', '| host | status | score | groups | fail | warn | unknown |',
+              '|---|---|---|---|---|---|---|']
+    ordered = sorted(report['hosts'].items(), key=lambda kv: (kv[1]['score'], kv[0]))
+    for host, entry in ordered[:max_rows]:
+        counts = entry['check_counts']
+        lines.append('| %s | %s | %s | %s | %d | %d | %d |' % (
+            _md(host), entry['status'], entry['score'], _md(', '.join(entry['groups'])),
+            counts.get('fail', 0), counts.get('warn', 0), counts.get('unknown', 0)))
+    if len(ordered) > max_rows:
+        lines += ['', '%d more hosts in the JSON report.' % (len(ordered) - max_rows)]
+    lines.append('')
+
+    for checklist in report.get('checklists') or ():
+        lines += ['## Checklist: %s' % checklist['name'], '']
+        for item in checklist['items']:
+            lines.append('- %s %s (%s)' % (STATE_MARKS.get(item['state'], '[ ]'), _md(item['text']),
+                                            _md(item['detail'])))
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def _markdown_comparison(comparison, max_rows):
+    lines = ['## Since the previous report (%s)' % comparison.get('previous_generated_at'), '']
+    for title, key in (('Newly failing', 'newly_failing'), ('Recovered', 'recovered')):
+        items = comparison.get(key) or []
+        lines.append('**%s** (%d)%s' % (title, len(items), ':' if items else ''))
+        for item in items[:max_rows]:
+            lines.append('- `%s` %s/%s: %s → %s' % (
+                _md(item['host']), _md(item['component']), _md(item['name']),
+                item.get('previous_status') or 'absent', item.get('status', 'pass')))
+        lines.append('')
+    moved = comparison.get('moved') or []
+    if moved:
+        lines += ['**Moved most**', '', '| host | check | before | now | change |', '|---|---|---|---|---|']
+        for item in moved:
+            lines.append('| %s | %s/%s | %s | %s | %+.1f%% |' % (
+                _md(item['host']), _md(item['component']), _md(item['name']), item['previous'],
+                item['value'], item['change_percent']))
+        lines.append('')
+    if comparison.get('hosts_newly_unreachable'):
+        lines += ['Newly unreachable: %s' % ', '.join(comparison['hosts_newly_unreachable']), '']
+    return lines
+
+
+# -- JUnit XML --------------------------------------------------------------
+
+def _case(classname, name, seconds, body=''):
+    return '    <testcase classname=%s name=%s time="%.3f">%s</testcase>' % (
+        quoteattr(classname), quoteattr(name), seconds, body)
+
+
+def to_junit(report):
+    """JUnit XML: a suite per host, a test case per check.
+
+    ``fail`` is a failure, ``unknown`` an error, ``skip`` skipped, ``warn`` passes with
+    its message in system-out.  An unreachable host is one failing case.
+    """
+    suites = []
+    totals = dict(tests=0, failures=0, errors=0, skipped=0)
+    for host, entry in report['hosts'].items():
+        cases = []
+        counts = dict(tests=0, failures=0, errors=0, skipped=0)
+        if entry['unreachable'] or entry['status'] == NOT_EVALUATED:
+            message = entry['unreachable_message'] if entry['unreachable'] else 'no check ran on this host'
+            kind = UNREACHABLE if entry['unreachable'] else NOT_EVALUATED
+            cases.append(_case(host, kind, 0, '<failure message=%s type=%s/>' % (
+                quoteattr(message or kind), quoteattr(kind))))
+            counts['tests'] += 1
+            counts['failures'] += 1
+        for error in entry['errors']:
+            cases.append(_case(host, 'task: %s' % error['task'], 0, '<error message=%s type="task_failed"/>'
+                               % quoteattr(error['message'])))
+            counts['tests'] += 1
+            counts['errors'] += 1
+        for check in entry['checks']:
+            seconds = (check.get('duration_ms') or 0) / 1000.0
+            message = check.get('message') or ''
+            status = check['status']
+            if status == 'fail':
+                body = '<failure message=%s type="fail">%s</failure>' % (
+                    quoteattr(message), xml_escape(check.get('remediation') or ''))
+                counts['failures'] += 1
+            elif status == 'unknown':
+                body = '<error message=%s type="unknown"/>' % quoteattr(message)
+                counts['errors'] += 1
+            elif status == 'skip':
+                body = '<skipped message=%s/>' % quoteattr(message)
+                counts['skipped'] += 1
+            else:
+                body = '<system-out>%s: %s</system-out>' % (status.upper(), xml_escape(message))
+            counts['tests'] += 1
+            cases.append(_case('%s.%s' % (host, check['component']), check['name'], seconds, body))
+        for key in totals:
+            totals[key] += counts[key]
+        suites.append('  <testsuite name=%s tests="%d" failures="%d" errors="%d" skipped="%d">\n%s\n  </testsuite>' % (
+            quoteattr(host), counts['tests'], counts['failures'], counts['errors'], counts['skipped'],
+            '\n'.join(cases)))
+    head = '<testsuites name="golive.readiness" tests="%d" failures="%d" errors="%d" skipped="%d">' % (
+        totals['tests'], totals['failures'], totals['errors'], totals['skipped'])
+    return '<?xml version="1.0" encoding="UTF-8"?>\n%s\n%s\n</testsuites>\n' % (head, '\n'.join(suites))
+
+
+# -- Prometheus text format ---------------------------------------------------
+
+def _label(value):
+    return str(value).replace('\\', '\\\\').replace('\n', '\\n').replace('"', '\\"')
+
+
+def _labels(**labels):
+    return '{%s}' % ','.join('%s="%s"' % (k, _label(v)) for k, v in sorted(labels.items()))
+
+
+def _metric_value(value):
+    if isinstance(value, bool):
+        return '1' if value else '0'
+    if isinstance(value, (int, float)):
+        return repr(float(value))
+    return None
+
+
+def to_prometheus(report, timestamp=None):
+    """Text format for node_exporter's textfile collector (write it as ``*.prom``)."""
+    out = []
+
+    def family(name, kind, help_text):
+        out.append('# HELP %s %s' % (name, help_text))
+        out.append('# TYPE %s %s' % (name, kind))
+
+    family('golive_readiness_check_status', 'gauge',
+           'Readiness check status: 0 pass, 1 warn, 2 fail, 3 unknown (skipped checks are not exported).')
+    for host, entry in report['hosts'].items():
+        for check in entry['checks']:
+            if check['status'] in STATUS_CODES:
+                out.append('golive_readiness_check_status%s %d' % (
+                    _labels(host=host, component=check['component'], check=check['name']),
+                    STATUS_CODES[check['status']]))
+    family('golive_readiness_check_value', 'gauge', 'The value a readiness check measured, in its unit.')
+    for host, entry in report['hosts'].items():
+        for check in entry['checks']:
+            value = _metric_value(check.get('value'))
+            if value is not None:
+                out.append('golive_readiness_check_value%s %s' % (
+                    _labels(host=host, component=check['component'], check=check['name'],
+                            unit=check.get('unit') or ''), value))
+    family('golive_readiness_host_ready', 'gauge', '1 if every check of the host passed (warn allowed), else 0.')
+    for host, entry in report['hosts'].items():
+        ready = 1 if entry['status'] in ('pass', 'warn') else 0
+        out.append('golive_readiness_host_ready%s %d' % (_labels(host=host), ready))
+    family('golive_readiness_host_score', 'gauge', 'Host readiness score, 0 to 100.')
+    for host, entry in report['hosts'].items():
+        out.append('golive_readiness_host_score%s %s' % (_labels(host=host), float(entry['score'])))
+    family('golive_readiness_hosts', 'gauge', 'Hosts per readiness status.')
+    for status in HOST_STATUSES:
+        out.append('golive_readiness_hosts%s %d' % (_labels(status=status),
+                                                    report['summary']['host_status'].get(status, 0)))
+    family('golive_readiness_fleet_score', 'gauge', 'Fleet readiness score, 0 to 100.')
+    out.append('golive_readiness_fleet_score %s' % float(report.get('score') or 0))
+    gate = report.get('gate')
+    if gate:
+        family('golive_readiness_gate_go', 'gauge', '1 if the gate said go, 0 for no-go.')
+        out.append('golive_readiness_gate_go %d' % (1 if gate.get('go') else 0))
+    family('golive_readiness_report_timestamp_seconds', 'gauge', 'When the report was generated.')
+    out.append('golive_readiness_report_timestamp_seconds %s' % float(timestamp or 0))
+    return '\n'.join(out) + '\n'
+
+
+# -- writing ------------------------------------------------------------------
+
+def render(report, fmt, timestamp=None):
+    """Render ``report`` in format ``fmt`` (one of FORMATS)."""
+    if fmt == 'json':
+        return to_json(report)
+    if fmt == 'markdown':
+        return to_markdown(report)
+    if fmt == 'junit':
+        return to_junit(report)
+    if fmt == 'prometheus':
+        return to_prometheus(report, timestamp)
+    if fmt == 'html':
+        from ansible_collections.golive.readiness.plugins.plugin_utils.html_report import render_html
+        return render_html(report)
+    raise ValueError('unknown report format %r; choose from %s' % (fmt, ', '.join(FORMATS)))
+
+
+def write_reports(report, directory, stem, formats, timestamp=None):
+    """Render every format first, then write each atomically; return the paths written.
+
+    Rendering before writing means a renderer that fails leaves no file of this run behind.
+    """
+    rendered = [(fmt, render(report, fmt, timestamp)) for fmt in formats]
+    paths = []
+    for fmt, text in rendered:
+        path = os.path.join(directory, stem + EXTENSIONS[fmt])
+        write_text_atomic(path, text)
+        paths.append(path)
+    return paths
