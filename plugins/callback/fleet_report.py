@@ -192,6 +192,8 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_failed(self, result, ignore_errors=False):
         host, task = self._record(result)
         data = result._result
+        if self.gate and data.get('msg') == self.gate.get('verdict'):
+            return  # the playbook stopping on the gate's no-go, not a problem of the host
         if data.get('_ansible_no_log') or result._task.no_log:
             message = 'the output has been hidden because no_log was set for this task'
         else:

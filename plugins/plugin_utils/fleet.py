@@ -253,6 +253,9 @@ def summary_lines(report, max_hosts=10):
     lines.append('hosts: ready %d, warn %d, fail %d, unknown %d, unreachable %d, not evaluated %d' % (
         counts[PASS], counts[WARN], counts[FAIL], counts[UNKNOWN], counts[UNREACHABLE],
         counts[NOT_EVALUATED]))
+    gate = report.get('gate')
+    if gate:
+        lines.append('gate: %s' % gate.get('verdict'))
     checks = summary['check_status']
     lines.append('checks: ' + ', '.join('%s %d' % (s, checks[s]) for s in STATUSES[::-1]))
     for item in report['failing_checks']:

@@ -1,0 +1,147 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Documentation of the golive.readiness.gate action plugin."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: gate
+short_description: Go / no-go for the fleet from its readiness results
+version_added: 0.1.0
+description:
+  - Applies a policy to every readiness result of the run so far (the results the
+    P(golive.readiness.fleet_report#callback) callback collects, so the gate and the
+    report always agree) and says go or no-go, naming what blocks.
+  - Default policy, no failing check, no unreachable host, every host evaluated,
+    no task failed; C(unknown) checks count as warnings; warnings do not block.
+  - Sets C(set_stats) data (aggregate, not per host) under O(stats_key) so AWX / Automation
+    Controller workflows can branch on it; the verdict also lands in the fleet report.
+  - Runs on the controller only; use it once (C(run_once)) after the checks, in the same
+    playbook. It needs the linear strategy or a play of its own after the checks.
+author:
+  - golive.readiness contributors (@golive)
+options:
+  max_fail:
+    description: Failing checks allowed across the fleet.
+    type: int
+    default: 0
+  max_warn_percent:
+    description: Warn budget, the largest share of judged checks (percent) that may warn.
+    type: float
+    default: 100
+  max_unreachable:
+    description: Unreachable hosts allowed.
+    type: int
+    default: 0
+  unknown:
+    description: How a check that could not measure counts.
+    type: str
+    choices: [fail, warn, ignore]
+    default: warn
+  require_evaluated:
+    description: A host that was in the play but never measured blocks.
+    type: bool
+    default: true
+  groups:
+    description:
+      - Stricter or looser rules per inventory group, applied to the group's hosts in addition
+        to the fleet rule. Keys are group names; values are dicts of C(max_fail),
+        C(max_warn_percent), C(max_unreachable), C(unknown), C(require_evaluated).
+      - A group named here with no host in the run blocks.
+    type: dict
+    default: {}
+  ignore:
+    description: Checks that do not count, each with the reason (shown in the output and report).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      check:
+        description: Shell-style pattern on C(component/check), for example C(system/swap_used) or C(tls/*).
+        type: str
+        required: true
+      hosts:
+        description: Shell-style pattern on host names.
+        type: str
+        default: '*'
+      reason:
+        description: Why it is ignored; required.
+        type: str
+        required: true
+  fail_on_nogo:
+    description:
+      - Fail the task on no-go so the playbook exits non-zero.
+      - Ansible takes C(set_stats) data only from a task that succeeds; to give AWX the data on
+        no-go as well, set this to V(false) and fail in a following task on RV(go) (as
+        C(playbooks/readiness.yml) does).
+    type: bool
+    default: true
+  stats_key:
+    description: Name of the C(set_stats) key.
+    type: str
+    default: golive_readiness
+attributes:
+  check_mode:
+    support: full
+    description: Decides the same in check mode.
+  diff_mode:
+    support: none
+    description: Returns no diff.
+  platform:
+    platforms: all
+    description: Runs on the controller.
+notes:
+  - Needs the P(golive.readiness.fleet_report#callback) callback enabled (the shipped ansible.cfg does).
+seealso:
+  - plugin: golive.readiness.fleet_report
+    plugin_type: callback
+'''
+
+EXAMPLES = r'''
+- name: Go / no-go, with a 10 % warn budget and stricter databases
+  golive.readiness.gate:
+    max_warn_percent: 10
+    groups:
+      db:
+        max_warn_percent: 0
+        unknown: fail
+    ignore:
+      - check: system/swap_used
+        reason: swap is off by design on these hosts (RISK-123)
+  run_once: true
+'''
+
+RETURN = r'''
+go:
+  description: True for go.
+  returned: success
+  type: bool
+verdict:
+  description: One line, C(GO ...) or C(NO-GO ...) naming the first blocker.
+  returned: success
+  type: str
+  sample: "NO-GO: fleet: 1 failing check(s) (at most 0 allowed): db1 system/disk_usage:/"
+blockers:
+  description: Everything that blocks.
+  returned: success
+  type: list
+  elements: str
+ignored:
+  description: The ignore rules that matched, with reasons and hosts.
+  returned: success
+  type: list
+  elements: dict
+counts:
+  description: Checks judged, failing, warning; unreachable hosts; warn percentage.
+  returned: success
+  type: dict
+groups:
+  description: Per group named in O(groups), go and the counts.
+  returned: success
+  type: dict
+'''
