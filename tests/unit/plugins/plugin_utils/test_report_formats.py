@@ -1,0 +1,137 @@
+"""Report renderers, comparison and checklists."""
+
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ansible_collections.golive.readiness.plugins.module_utils import readiness as r
+from ansible_collections.golive.readiness.plugins.plugin_utils import checklists, fleet
+from ansible_collections.golive.readiness.plugins.plugin_utils import report_formats as rf
+from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare
+
+
+def make(checks, unreachable=(), errors=()):
+    """checks: host -> [(component, name, status, value)]."""
+    c = fleet.FleetCollector()
+    for host, items in checks.items():
+        c.add_host(host, groups=['web'] if host.startswith('web') else ['db'])
+        comps = {}
+        for component, name, status, value in items:
+            comps.setdefault(component, r.Component(component)).add(
+                r.check_result(name, status, value=value, unit='percent', message='%s "is" <%s>' % (name, status)))
+        for comp in comps.values():
+            c.add_readiness(host, comp.result())
+    for host in unreachable:
+        c.add_unreachable(host, 'refused')
+    for host, task, msg in errors:
+        c.add_error(host, task, msg)
+    return c.report(playbook='readiness.yml')
+
+
+REPORT = make({'web1': [('system', 'disk_usage:/', 'pass', 40.0), ('http', 'http:/health', 'warn', 1200)],
+               'db1': [('system', 'disk_usage:/', 'fail', 95.5), ('system', 'swap_used', 'skip', None),
+                       ('postgres', 'connect', 'unknown', None)]},
+              unreachable=['app1'], errors=[('db1', 'redis_check', 'port: bad')])
+
+
+def test_junit_counts_and_cases():
+    root = ET.fromstring(rf.to_junit(REPORT))
+    assert root.tag == 'testsuites'
+    assert root.get('tests') == '7' and root.get('failures') == '2' and root.get('errors') == '2'
+    assert root.get('skipped') == '1'
+    app1 = root.find("testsuite[@name='app1']")
+    assert app1.find('testcase').get('name') == 'unreachable'
+    assert app1.find('testcase/failure') is not None
+    db1 = root.find("testsuite[@name='db1']")
+    fail = db1.find("testcase[@name='disk_usage:/']/failure")
+    assert fail.get('message') == 'disk_usage:/ "is" <fail>'
+
+
+def test_prometheus_text():
+    text = rf.to_prometheus(REPORT, timestamp=1700000000)
+    lines = text.splitlines()
+    assert 'golive_readiness_check_status{check="disk_usage:/",component="system",host="db1"} 2' in lines
+    assert 'golive_readiness_check_status{check="connect",component="postgres",host="db1"} 3' in lines
+    assert not any('swap_used' in l and l.startswith('golive_readiness_check_status') for l in lines)
+    assert 'golive_readiness_check_value{check="disk_usage:/",component="system",host="db1",unit="percent"} 95.5' in lines
+    assert 'golive_readiness_host_ready{host="web1"} 1' in lines
+    assert 'golive_readiness_host_ready{host="app1"} 0' in lines
+    assert 'golive_readiness_hosts{status="unreachable"} 1' in lines
+    assert 'golive_readiness_report_timestamp_seconds 1700000000.0' in lines
+    for line in lines:
+        assert line.startswith('#') or line.startswith('golive_readiness_')
+    helps = [l for l in lines if l.startswith('# TYPE')]
+    assert len(helps) == len(set(helps))
+
+
+def test_prometheus_label_escaping():
+    rep = make({'h"1\\': [('system', 'a\nb', 'pass', 1)]})
+    assert 'host="h\\"1\\\\"' in rf.to_prometheus(rep)
+    assert 'check="a\\nb"' in rf.to_prometheus(rep)
+
+
+def test_markdown_sections():
+    md = rf.to_markdown(dict(REPORT, checklists=checklists.evaluate(REPORT)))
+    assert md.startswith('# Fleet readiness: FAIL')
+    assert '| FAIL | `system/disk_usage:/` | db1 |' in md
+    assert '- **app1** unreachable: refused' in md
+    assert "- **db1** task `redis_check` failed: port: bad" in md
+    assert '## Checklist: Before deployment' in md
+    assert '| web | warn |' in md
+
+
+def test_markdown_escapes_table_cells():
+    rep = make({'a|b': [('system', 'x', 'fail', 1)]})
+    assert '| a\\|b |' in rf.to_markdown(rep)
+
+
+def test_comparison():
+    before = make({'web1': [('system', 'disk_usage:/', 'pass', 40.0), ('system', 'load', 'fail', 3.0)],
+                   'db1': [('system', 'disk_usage:/', 'pass', 50.0)]})
+    after = make({'web1': [('system', 'disk_usage:/', 'fail', 95.0), ('system', 'load', 'pass', 0.5)],
+                  'db1': [('system', 'disk_usage:/', 'pass', 50.0), ('system', 'new', 'warn', 1)]},
+                 unreachable=['app1'])
+    diff = compare(before, after)
+    assert [(i['host'], i['name'], i['previous_status']) for i in diff['newly_failing']] == [
+        ('web1', 'disk_usage:/', 'pass'), ('db1', 'new', None)]
+    assert [(i['host'], i['name']) for i in diff['recovered']] == [('web1', 'load')]
+    assert diff['moved'][0]['name'] == 'disk_usage:/' and diff['moved'][0]['change_percent'] == 137.5
+    assert diff['hosts_newly_unreachable'] == ['app1']
+    assert compare(after, after)['newly_failing'] == []
+
+
+def test_checklist_states():
+    lists = dict((c['name'], c) for c in checklists.evaluate(REPORT))
+    before = dict((i['text'], i) for i in lists['Before deployment']['items'])
+    assert before['Every host is reachable']['state'] == 'failed'
+    assert before['Disk space below limits on every filesystem']['state'] == 'failed'
+    assert before['Databases accept connections and answer fast']['state'] == 'unknown'
+    assert before['TLS certificates valid and not expiring soon']['state'] == 'unknown'
+    assert before['Backups taken and a restore tested']['state'] == 'manual'
+    ok = make({'web1': [('system', 'disk_usage:/', 'pass', 1.0)]})
+    items = dict((i['text'], i) for i in checklists.evaluate(ok)[0]['items'])
+    assert items['Disk space below limits on every filesystem']['state'] == 'done'
+    assert items['Every host is reachable']['state'] == 'done'
+
+
+def test_write_reports_all_formats(tmp_path):
+    paths = rf.write_reports(REPORT, str(tmp_path), 'readiness', ['json', 'markdown', 'junit', 'prometheus'])
+    assert sorted(os.listdir(str(tmp_path))) == ['readiness.json', 'readiness.junit.xml',
+                                                  'readiness.md', 'readiness.prom']
+    assert len(paths) == 4
+
+
+def test_failing_renderer_writes_nothing(tmp_path):
+    with pytest.raises(ValueError):
+        rf.write_reports(REPORT, str(tmp_path), 'readiness', ['json', 'pdf'])
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_write_text_atomic_keeps_old_file_on_error(tmp_path):
+    path = tmp_path / 'r.json'
+    rf.write_text_atomic(str(path), 'old')
+    with pytest.raises(TypeError):
+        rf.write_text_atomic(str(path), 12345)
+    assert path.read_text() == 'old'
+    assert os.listdir(str(tmp_path)) == ['r.json']
