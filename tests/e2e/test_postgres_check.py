@@ -210,7 +210,8 @@ def test_long_and_idle_transactions(pg):
         assert longest['details']['pid'] == holder.get_backend_pid()
         assert idle['status'] == 'warn' and idle['value'] >= 1, idle
     finally:
-        holder.rollback() if not holder.autocommit else holder.cursor().execute('ROLLBACK')
+        with holder.cursor() as cur:
+            cur.execute('ROLLBACK')
         holder.close()
     result = run_module('postgres_check', args(pg, idle_in_transaction={'older_than_seconds': 1}))
     assert checks_by_name(result)['idle_in_transaction']['value'] == 0
