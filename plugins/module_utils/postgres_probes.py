@@ -47,7 +47,7 @@ DEFAULTS = {
     'server_version': {'enabled': True, 'min': None},
     'database_size': {'enabled': True, 'warn': None, 'fail': None},
     'table_count': {'enabled': True, 'min': None},
-    'query_latency': {'enabled': True, 'query': None, 'runs': 10, 'timeout_ms': 5000,
+    'query_latency': {'enabled': True, 'query': None, 'runs': 20, 'timeout_ms': 5000,
                       'budget_ms': 10000, 'warn': 500, 'fail': 1000,
                       'p50_warn': 100, 'p50_fail': 500},
     'connections': {'enabled': True, 'warn': 80, 'fail': 90},

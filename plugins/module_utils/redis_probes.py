@@ -35,7 +35,7 @@ CLIENT_NAME = 'golive.readiness'
 # Defaults: connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %.
 DEFAULTS = {
     'connection': {'warn': 1000, 'fail': 2000},
-    'ping_latency': {'enabled': True, 'warn': 10, 'fail': 100, 'count': 10},
+    'ping_latency': {'enabled': True, 'warn': 10, 'fail': 100, 'count': 20},
     'role': {'enabled': True, 'expected': None},
     'replication': {'enabled': True, 'warn': 20, 'fail': 60},
     'memory': {'enabled': True, 'warn': 80, 'fail': 90},

@@ -81,7 +81,7 @@ def test_healthy_primary(pg):
     assert checks['database_size']['unit'] == 'MiB' and checks['database_size']['value'] > 0
     assert checks['replication_lag']['status'] == 'skip'
     assert 'primary' in checks['replication_lag']['message']
-    assert checks['query_latency_p95']['details']['runs'] == 10
+    assert checks['query_latency_p95']['details']['runs'] == 20
     assert checks['query_latency_p50']['value'] <= checks['query_latency_p95']['value'] < 50
     assert checks['slow_statements']['details']['statements']
     assert checks['connection']['value'] < 1000

@@ -124,7 +124,7 @@ def test_healthy_primary_with_an_acl_user(rs):
     checks = checks_by_name(result)
     assert result['readiness']['component'] == 'redis'
     assert checks['connection']['status'] == 'pass' and checks['connection']['value'] < 1000
-    assert checks['ping_latency']['status'] == 'pass' and checks['ping_latency']['details']['count'] == 10
+    assert checks['ping_latency']['status'] == 'pass' and checks['ping_latency']['details']['count'] == 20
     assert checks['role']['value'] == 'master' and checks['role']['status'] == 'pass'
     assert checks['replica_link']['status'] == 'skip' and checks['replication_lag']['status'] == 'skip'
     assert checks['memory_used']['status'] == 'pass'
