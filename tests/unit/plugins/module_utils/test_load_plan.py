@@ -184,6 +184,8 @@ def chunked_server():
               b'3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n')
 
     def serve(conn):
+        # Two small writes: without TCP_NODELAY the second waits for a delayed ACK.
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with conn:
             buf = b''
             while not stop.is_set():
