@@ -415,7 +415,7 @@ def time_query(connection, query, runs, timeout_ms, budget_ms, clock=time.monoto
         cur.execute('BEGIN TRANSACTION READ ONLY')
         try:
             cur.execute('SET LOCAL statement_timeout = %s', (int(timeout_ms),))
-            for _ in range(max(1, int(runs))):
+            for dummy in range(max(1, int(runs))):
                 start = clock()
                 cur.execute(query)
                 if cur.description is not None:

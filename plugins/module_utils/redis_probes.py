@@ -193,7 +193,7 @@ def connect(redis, conn, opts, clock=time.monotonic):
 def ping_latencies(client, count, clock=time.monotonic):
     """Round-trip times of ``count`` PINGs in ms."""
     latencies = []
-    for _ in range(max(1, int(count))):
+    for dummy in range(max(1, int(count))):
         start = clock()
         client.ping()
         latencies.append((clock() - start) * 1000.0)

@@ -78,18 +78,21 @@ options:
   connection:
     description: Time to connect and authenticate in milliseconds (check C(connection)). Always runs.
     type: dict
+    default: {}
     suboptions:
       warn: {description: Warn at this many milliseconds., type: float, default: 1000}
       fail: {description: Fail at this many milliseconds., type: float, default: 2000}
   server_version:
     description: The server's version (check C(server_version)); C(fail) below O(server_version.min).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       min: {description: 'Lowest accepted version, e.g. C(14) or C(14.5). Without it the version is reported only.', type: str}
   database_size:
     description: Size of O(database) in MiB (check C(database_size)). No limits by default.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many MiB., type: float}
@@ -99,6 +102,7 @@ options:
       - Number of tables in O(database) outside the system schemas (check C(table_count));
         partitions are not counted. C(fail) below O(table_count.min).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       min: {description: Fewest tables expected (e.g. the number the migrations create). Without it the count is reported only., type: int}
@@ -110,6 +114,7 @@ options:
         comes first; a run longer than O(query_latency.timeout_ms) is cancelled by the server
         and both checks C(fail).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       query:
@@ -119,8 +124,8 @@ options:
           - Its text is shown in the result unless it mentions a password, secret, token or credential.
         type: str
       runs: {description: 'Number of runs, 1 to 1000 (with 20, the p95 is the second slowest: one outlier does not decide).', type: int, default: 20}
-      timeout_ms: {description: C(statement_timeout) of each run in milliseconds, 1 to 600000., type: int, default: 5000}
-      budget_ms: {description: Time budget of the probe in milliseconds, 1 to 300000., type: int, default: 10000}
+      timeout_ms: {description: 'C(statement_timeout) of each run in milliseconds, 1 to 600000.', type: int, default: 5000}
+      budget_ms: {description: 'Time budget of the probe in milliseconds, 1 to 300000.', type: int, default: 10000}
       warn: {description: Warn when the p95 latency reaches this many milliseconds., type: float, default: 500}
       fail: {description: Fail when the p95 latency reaches this many milliseconds., type: float, default: 1000}
       p50_warn: {description: Warn when the p50 latency reaches this many milliseconds., type: float, default: 100}
@@ -128,6 +133,7 @@ options:
   connections:
     description: Client connections in use as a percentage of C(max_connections) (check C(connections)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
@@ -138,6 +144,7 @@ options:
         were reset (check C(cache_hit_ratio); lower is worse).
       - C(skip) while fewer than O(cache_hit_ratio.min_blocks) blocks were read.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this percentage., type: float, default: 99}
@@ -146,6 +153,7 @@ options:
   long_transactions:
     description: Age in seconds of the oldest open transaction of any other client session (check C(longest_transaction)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many seconds., type: float, default: 60}
@@ -155,6 +163,7 @@ options:
       - Number of sessions idle inside an open transaction for at least
         O(idle_in_transaction.older_than_seconds) (check C(idle_in_transaction)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many sessions., type: float, default: 1}
@@ -166,6 +175,7 @@ options:
         last replayed transaction (0 when all received WAL is replayed) (check C(replication_lag)).
       - C(skip) on a primary. A replica without a streaming WAL receiver is at least C(warn).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many seconds., type: float, default: 10}
@@ -177,11 +187,12 @@ options:
       - C(skip) when the extension is not installed in O(database). Statements that mention a
         password, secret, token or credential are listed without their text.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this mean time in milliseconds., type: float, default: 1000}
       fail: {description: Fail at this mean time in milliseconds (none by default; the check informs)., type: float}
-      top: {description: Number of statements listed, 1 to 50., type: int, default: 5}
+      top: {description: 'Number of statements listed, 1 to 50.', type: int, default: 5}
       min_calls: {description: Only statements called at least this often., type: int, default: 1}
 notes:
   - Grant the role C(pg_monitor) so it sees every session's state and every statement.

@@ -79,12 +79,14 @@ options:
   connection:
     description: Time to connect, authenticate and answer the first C(PING), in milliseconds (check C(connection)). Always runs.
     type: dict
+    default: {}
     suboptions:
       warn: {description: Warn at this many milliseconds., type: float, default: 1000}
       fail: {description: Fail at this many milliseconds., type: float, default: 2000}
   ping_latency:
     description: p95 round trip of O(ping_latency.count) C(PING)s in milliseconds (check C(ping_latency)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many milliseconds., type: float, default: 10}
@@ -93,6 +95,7 @@ options:
   role:
     description: The server's replication role (check C(role)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       expected: {description: C(fail) unless the server has this role., type: str, choices: [master, replica]}
@@ -103,6 +106,7 @@ options:
         (the primary pings every C(repl-ping-replica-period), 10 s by default).
       - Both C(skip) on a primary.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run these checks., type: bool, default: true}
       warn: {description: Warn at this many seconds., type: float, default: 20}
@@ -112,6 +116,7 @@ options:
       - C(used_memory) as a percentage of C(maxmemory) (check C(memory_used)).
       - Without C(maxmemory) the check is C(warn), with a hint to set it.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
@@ -121,6 +126,7 @@ options:
       - Keys evicted since the server started (check C(evicted_keys)).
       - A cache that may evict (an C(allkeys-lru) policy) should raise the limits or switch it off.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many keys., type: float, default: 1}
@@ -130,6 +136,7 @@ options:
       - Keyspace hits as a percentage of lookups since start (check C(keyspace_hit_ratio); lower is worse).
       - C(skip) with fewer than O(hit_ratio.min_lookups) lookups.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this percentage., type: float, default: 80}
@@ -141,6 +148,7 @@ options:
         Below 1 (memory swapped out) it is at least C(warn).
       - C(skip) while less than O(fragmentation.min_used_mib) is used, where fixed overhead dominates the ratio.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this ratio., type: float, default: 1.5}
@@ -149,6 +157,7 @@ options:
   clients:
     description: Connected clients as a percentage of C(maxclients) (check C(connected_clients)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
@@ -158,11 +167,13 @@ options:
       - C(rdb_last_bgsave) fails when the last RDB background save failed; C(aof_status) fails when
         AOF writes or rewrites fail, and is C(skip) with AOF off.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run these checks., type: bool, default: true}
   rejected_connections:
     description: Connections rejected since start because C(maxclients) was reached (check C(rejected_connections)).
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many connections., type: float, default: 1}
@@ -291,7 +302,7 @@ def argument_spec():
         role=check_spec(expected=dict(type='str', choices=['master', 'replica'])),
         replication=check_spec(**limits('replication')),
         memory=check_spec(**limits('memory')),
-        evicted_keys=check_spec(**limits('evicted_keys')),
+        evicted_keys=dict(check_spec(**limits('evicted_keys')), no_log=False),
         hit_ratio=check_spec(min_lookups=dict(type='int', default=d['hit_ratio']['min_lookups']),
                              **limits('hit_ratio')),
         fragmentation=check_spec(min_used_mib=dict(type='float', default=d['fragmentation']['min_used_mib']),
