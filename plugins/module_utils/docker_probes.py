@@ -105,8 +105,8 @@ def classify_engine_error(exc):
     which may be fine); anything else means the engine is down: ``fail``.
     """
     cause = root_cause(exc)
-    if isinstance(cause, PermissionError) or getattr(cause, 'errno', None) in (errno.EACCES,
-                                                                                errno.EPERM):
+    denied = (errno.EACCES, errno.EPERM)
+    if isinstance(cause, PermissionError) or getattr(cause, 'errno', None) in denied:
         return UNKNOWN, 'permission denied on the engine socket'
     if isinstance(cause, FileNotFoundError):
         return FAIL, 'the engine socket does not exist (engine not running)'

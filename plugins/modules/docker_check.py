@@ -30,7 +30,7 @@ description:
     else all the host's); memory use, without reclaimable page cache, a percentage of its
     limit (else the host's memory). Defaults follow the readiness guide (warn at 80%, fail at 90%).
 author:
-  - golive.readiness contributors
+  - golive.readiness contributors (@golive)
 requirements:
   - docker (the Docker SDK for Python) >= 5.0 on the managed host
 extends_documentation_fragment:
@@ -79,11 +79,13 @@ options:
   health:
     description: Healthcheck status of running containers that have one.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
   restarts:
     description: The engine's restart count per container.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many restarts., type: float, default: 1}
@@ -91,11 +93,13 @@ options:
   exit_codes:
     description: Stopped containers must have exited with code 0.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
   cpu:
     description: CPU use in percent of what the container may use.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
@@ -103,6 +107,7 @@ options:
   memory:
     description: Memory use in percent of the container's limit.
     type: dict
+    default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}

@@ -32,7 +32,7 @@ description:
   - The module sends exactly the requests listed, also in check mode; list only requests
     that are safe to repeat (a login, a health or read endpoint).
 author:
-  - golive.readiness contributors
+  - golive.readiness contributors (@golive)
 requirements:
   - requests >= 2.20 on the managed host
   - jmespath on the managed host, only when an endpoint uses O(endpoints[].json_query)

@@ -34,7 +34,7 @@ description:
   - The table is the one of the host's network namespace; inside a container it is the
     container's.
 author:
-  - golive.readiness contributors
+  - golive.readiness contributors (@golive)
 requirements:
   - psutil >= 5.6 on the managed host
 extends_documentation_fragment:

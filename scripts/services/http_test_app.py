@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """A small HTTP(S) application for http_check's tests: fast, slow, failing and login routes.
 
-    http_test_app.py --port 0 [--cert CERT --key KEY] --password-file FILE --token-file FILE
+    python3 http_test_app.py --port 0 [--cert CERT --key KEY] --password-file FILE --token-file FILE
 
 Listens on 127.0.0.1 only. With ``--port 0`` it picks a free port and prints
 ``listening <port>`` on stdout once it accepts connections. The login password and

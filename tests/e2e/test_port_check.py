@@ -45,7 +45,7 @@ def sockets():
 
 def free_ports(count):
     """Ports nothing listens on: bound (never listening) and closed again."""
-    socks = [socket.socket() for _ in range(count)]
+    socks = [socket.socket() for _index in range(count)]
     try:
         for sock in socks:
             sock.bind(('127.0.0.1', 0))

@@ -96,7 +96,10 @@ def test_per_container_records():
 
 def test_scope_and_ignore():
     found = [container('web'), container('buildkit_1'), container('other')]
-    names = lambda cs: [dp.container_name(c) for c in cs]
+
+    def names(containers):
+        return [dp.container_name(c) for c in containers]
+
     assert names(dp.in_scope(found, [], 'all', ['buildkit_*'])) == ['other', 'web']
     assert names(dp.in_scope(found, [{'name': 'web'}], 'expected', [])) == ['web']
 
