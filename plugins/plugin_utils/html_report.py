@@ -7,6 +7,9 @@
 vanilla JavaScript, no CDN).  The report is embedded as JSON in a
 ``<script type="application/json">`` element with every ``<``, ``>`` and ``&``
 escaped, so no value of the report can close the element or inject markup.
+Check records are embedded as arrays of values (``CHECK_FIELDS`` order, named in the
+data's ``_check_fields``) to keep the page small; ``extract_report(page)`` gives the
+report back exactly.
 The header (fleet status, score, counts, gate) is rendered here, so it reads
 without JavaScript; the script renders the rest from the embedded data.
 
@@ -24,6 +27,7 @@ __metaclass__ = type
 import html
 import json
 import math
+import operator
 import re
 
 # Host statuses, worst first, as the header lists them.
@@ -49,6 +53,62 @@ def _finite(value):
     if isinstance(value, (list, tuple)):
         return [_finite(v) for v in value]
     return value
+
+
+# Check records are embedded as arrays of their values in this order: the names of
+# 50,000 checks' keys would be 40 % of the page, and the browser's HTML parser pays for
+# every byte before the page can show anything.  ``unpack_report`` undoes it.
+CHECK_FIELDS = ('component', 'name', 'status', 'value', 'unit', 'warn', 'fail', 'message',
+                'remediation', 'duration_ms')
+PACKED_KEY = '_check_fields'
+_FIELD_SET = frozenset(CHECK_FIELDS)
+_VALUES = operator.itemgetter(*CHECK_FIELDS)
+
+
+def pack_report(report):
+    """A shallow copy of ``report`` whose check records are value arrays (see CHECK_FIELDS).
+
+    A record with other keys than exactly CHECK_FIELDS stays a dict (the page reads both).
+    """
+    hosts = report.get('hosts')
+    if not isinstance(hosts, dict):
+        return report
+    packed, values, fields = {}, _VALUES, _FIELD_SET
+    for name, entry in hosts.items():
+        checks = entry.get('checks') if isinstance(entry, dict) else None
+        if isinstance(checks, list) and checks:
+            entry = dict(entry)
+            entry['checks'] = [values(c) if isinstance(c, dict) and c.keys() == fields else c
+                               for c in checks]
+        packed[name] = entry
+    out = dict(report)
+    out['hosts'] = packed
+    out[PACKED_KEY] = list(CHECK_FIELDS)
+    return out
+
+
+def unpack_report(data):
+    """The report back from the data embedded in a page (the inverse of ``pack_report``)."""
+    fields = data.get(PACKED_KEY)
+    if not fields:
+        return data
+    out = dict((k, v) for k, v in data.items() if k != PACKED_KEY)
+    hosts = {}
+    for name, entry in (data.get('hosts') or {}).items():
+        if isinstance(entry, dict) and isinstance(entry.get('checks'), list):
+            entry = dict(entry)
+            entry['checks'] = [dict(zip(fields, c)) if isinstance(c, list) else c
+                               for c in entry['checks']]
+        hosts[name] = entry
+    out['hosts'] = hosts
+    return out
+
+
+def extract_report(page):
+    """The report embedded in an HTML page made by ``render_html`` (for tools and tests)."""
+    start = page.index('<script type="application/json" id="report-data">')
+    start = page.index('>', start) + 1
+    return unpack_report(json.loads(page[start:page.index('</script>', start)]))
 
 
 def embed_json(data):
@@ -176,7 +236,7 @@ def render_html(report):
         HOSTS_SECTION,
         _section('checklists', 'Operations checklists', has_checklists),
     ])
-    parts = dict(TITLE=_e(title), CSS=CSS, BODY=body, DATA=embed_json(report), SCRIPT=SCRIPT,
+    parts = dict(TITLE=_e(title), CSS=CSS, BODY=body, DATA=embed_json(pack_report(report)), SCRIPT=SCRIPT,
                  STATUS=_e(status))
     # One pass: text substituted in is never scanned for placeholders again.
     return re.sub(r'@@([A-Z]+)@@', lambda m: parts[m.group(1)], PAGE)
@@ -306,6 +366,20 @@ SCRIPT = r'''
 'use strict';
 var t0 = (window.performance && performance.now) ? performance.now() : 0;
 var R = JSON.parse(document.getElementById('report-data').textContent || '{}');
+var FIELDS = R._check_fields || null;
+function checksOf(e) {
+  // Check records arrive as arrays of values (see CHECK_FIELDS); objects are made on demand.
+  if (FIELDS && !e._unpacked) {
+    e.checks = (e.checks || []).map(function (c) {
+      if (!Array.isArray(c)) return c;
+      var o = {};
+      for (var i = 0; i < FIELDS.length; i++) o[FIELDS[i]] = c[i];
+      return o;
+    });
+    e._unpacked = true;
+  }
+  return e.checks || [];
+}
 var HOST_RANK = {unreachable: 6, fail: 5, warn: 4, unknown: 3, not_evaluated: 2, pass: 1, skip: 0};
 var CHECK_RANK = {fail: 4, warn: 3, unknown: 2, pass: 1, skip: 0};
 var LABELS = {pass: 'ready', not_evaluated: 'not evaluated'};
@@ -386,7 +460,7 @@ Object.keys(hostMap).forEach(function (name) {
 });
 function searchText(h) {
   if (h.search === null) {
-    var parts = [h.name.toLowerCase(), h.groups.toLowerCase()], cs = h.e.checks || [];
+    var parts = [h.name.toLowerCase(), h.groups.toLowerCase()], cs = checksOf(h.e);
     for (var i = 0; i < cs.length; i++) {
       if (cs[i].status !== 'pass' && cs[i].status !== 'skip') parts.push(checkKey(cs[i]).toLowerCase());
     }
@@ -493,7 +567,7 @@ function detailRow(h) {
     });
     box.appendChild(line);
   }
-  var checks = (e.checks || []).slice().sort(function (a, b) {
+  var checks = checksOf(e).slice().sort(function (a, b) {
     return ((CHECK_RANK[b.status] || 0) - (CHECK_RANK[a.status] || 0)) || cmpText(checkKey(a), checkKey(b));
   });
   if (checks.length) {

@@ -40,10 +40,13 @@ class Page(HTMLParser):
         if self._script is not None:
             self._script[1].append(data)
 
-    def data(self):
+    def raw(self):
         found = [text for attrs, text in self.scripts if attrs.get('type') == 'application/json']
         assert len(found) == 1, 'exactly one JSON data element'
         return json.loads(found[0])
+
+    def data(self):
+        return html_report.unpack_report(self.raw())
 
 
 def readiness(component, *checks):
@@ -95,6 +98,28 @@ def roundtrip(data):
 def test_embedded_json_round_trips():
     report = build_report(extra=full_extra())
     page = Page(html_report.render_html(report))
+    assert page.data() == roundtrip(report)
+
+
+def test_checks_are_packed_and_extract_report_gives_the_report_back():
+    report = build_report(extra=full_extra())
+    text = html_report.render_html(report)
+    raw = Page(text).raw()
+    assert raw['_check_fields'] == list(html_report.CHECK_FIELDS)
+    first = raw['hosts']['web1']['checks'][0]
+    assert isinstance(first, list) and first[:3] == ['system', 'disk_usage:/', 'pass']
+    assert html_report.extract_report(text) == roundtrip(report)
+    assert '_check_fields' not in report, 'the caller\'s report is not changed'
+    assert isinstance(report['hosts']['web1']['checks'][0], dict)
+
+
+def test_a_check_with_other_keys_stays_a_dict():
+    report = build_report()
+    report['hosts']['web1']['checks'][0]['details'] = {'mount': '/'}
+    del report['hosts']['web1']['checks'][1]['duration_ms']
+    page = Page(html_report.render_html(report))
+    assert isinstance(page.raw()['hosts']['web1']['checks'][0], dict)
+    assert isinstance(page.raw()['hosts']['web1']['checks'][1], dict)
     assert page.data() == roundtrip(report)
 
 
