@@ -1,0 +1,57 @@
+"""The readiness role's database area, run by playbooks/readiness.yml against the real test servers."""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from conftest import REPO, run_playbook
+
+SERVICES = os.path.join(REPO, 'scripts', 'services')
+
+
+@pytest.fixture(scope='module')
+def servers():
+    facts = {}
+    for name in ('postgres', 'redis'):
+        proc = subprocess.run(['bash', os.path.join(SERVICES, '%s.sh' % name)], capture_output=True,
+                              text=True, timeout=900, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        with open(os.path.join(REPO, '.cache', 'services', '%s.json' % name)) as handle:
+            facts[name] = json.load(handle)
+    return facts
+
+
+def test_database_area_reports_both_components_without_secrets(servers, report_dir, tmp_path):
+    pg, rs = servers['postgres'], servers['redis']
+    extra = tmp_path / 'vars.json'
+    extra.write_text(json.dumps(dict(
+        readiness_postgres_enabled=True, readiness_redis_enabled=True,
+        readiness_postgres_host='127.0.0.1', readiness_postgres_port=pg['port'],
+        readiness_postgres_database=pg['database'], readiness_postgres_user=pg['user'],
+        readiness_postgres_password=pg['password'], readiness_postgres_table_count={'min': 3},
+        readiness_redis_port=rs['port'], readiness_redis_username=rs['username'],
+        readiness_redis_password=rs['user_password'])))
+    os.chmod(str(extra), 0o600)
+    proc = run_playbook('readiness.yml', report_dir, '-e', '@%s' % extra, '--tags', 'database', '-vvv')
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-3000:]
+    report = json.loads((report_dir / 'readiness.json').read_text())
+    text = json.dumps(report)
+    assert '"postgres"' in text and '"redis"' in text
+    for secret in (pg['password'], rs['user_password'], rs['password']):
+        assert secret not in output
+        for path in report_dir.iterdir():
+            assert secret not in path.read_text(errors='replace'), path.name
+
+
+def test_database_area_is_off_by_default(report_dir):
+    # Nothing else runs with only this tag, so the gate says the host was never evaluated (no-go):
+    # what matters here is that both tasks were skipped.
+    proc = run_playbook('readiness.yml', report_dir, '--tags', 'database')
+    for task in ('Measure PostgreSQL', 'Measure Redis'):
+        after = proc.stdout.split(task, 1)[1]
+        assert after.split('TASK [', 1)[0].strip().splitlines()[1].startswith('skipping'), proc.stdout[-3000:]
+    text = (report_dir / 'readiness.json').read_text()
+    assert '"postgres"' not in text and '"redis"' not in text
