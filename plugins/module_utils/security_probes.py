@@ -1,0 +1,678 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read-only security posture measurements for ``security_check``.
+
+Each area reads what the host already says about itself and judges it against
+a baseline, with a remediation hint per finding, as Lynis gives:
+
+- ``sshd:<keyword>``: the effective sshd configuration (``sshd -T``).
+- ``exposed_services``: sockets listening on every interface (psutil), minus an allow-list.
+- ``security_updates``: pending security updates (apt simulation / dnf updateinfo).
+- ``auditd``: the audit daemon is running.
+- ``world_writable:<path>`` / ``suid:<path>``: a bounded walk (files and time).
+- ``password_max_days`` / ``password_min_days`` / ``password_warn_age``: /etc/login.defs.
+- ``time_sync``: the clock is synchronised (timedatectl, else the kernel's adjtimex state).
+
+A tool that is missing or cannot be read gives ``unknown`` for its check only.
+Parsers are pure functions, unit-tested on their own.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ctypes
+import ctypes.util
+import glob
+import os
+import re
+import stat
+import subprocess
+import time
+
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    WARN,
+    check_result,
+    evaluate,
+    skipped,
+    unknown,
+)
+
+WEAK_CIPHERS = ['3des-cbc', 'aes128-cbc', 'aes192-cbc', 'aes256-cbc', 'blowfish-cbc', 'cast128-cbc',
+                'arcfour', 'arcfour128', 'arcfour256', 'rijndael-cbc@lysator.liu.se']
+WEAK_MACS = ['hmac-md5', 'hmac-md5-96', 'hmac-md5-etm@openssh.com', 'hmac-md5-96-etm@openssh.com',
+             'hmac-sha1', 'hmac-sha1-96', 'hmac-sha1-etm@openssh.com', 'hmac-sha1-96-etm@openssh.com',
+             'hmac-ripemd160', 'hmac-ripemd160@openssh.com', 'hmac-ripemd160-etm@openssh.com',
+             'umac-64@openssh.com', 'umac-64-etm@openssh.com']
+WEAK_KEX = ['diffie-hellman-group1-sha1', 'diffie-hellman-group14-sha1',
+            'diffie-hellman-group-exchange-sha1', 'gss-gex-sha1-', 'gss-group1-sha1-',
+            'gss-group14-sha1-']
+# SUID programs of a stock Debian / Ubuntu / RHEL host (by path; both /usr and merged paths).
+SUID_ALLOWED = [
+    '/usr/bin/passwd', '/usr/bin/chfn', '/usr/bin/chsh', '/usr/bin/gpasswd', '/usr/bin/newgrp',
+    '/usr/bin/su', '/usr/bin/mount', '/usr/bin/umount', '/usr/bin/sudo', '/usr/bin/pkexec',
+    '/usr/bin/fusermount', '/usr/bin/fusermount3', '/usr/bin/crontab', '/usr/bin/at',
+    '/usr/bin/staprun', '/usr/sbin/pam_timestamp_check', '/usr/sbin/unix_chkpwd',
+    '/usr/sbin/userhelper', '/usr/sbin/mount.nfs', '/usr/sbin/mount.cifs',
+    '/usr/lib/openssh/ssh-keysign', '/usr/libexec/openssh/ssh-keysign',
+    '/usr/lib/dbus-1.0/dbus-daemon-launch-helper', '/usr/libexec/dbus-1/dbus-daemon-launch-helper',
+    '/usr/lib/policykit-1/polkit-agent-helper-1', '/usr/lib/polkit-1/polkit-agent-helper-1',
+    '/usr/libexec/polkit-agent-helper-1', '/usr/lib/eject/dmcrypt-get-device',
+    '/usr/lib/snapd/snap-confine', '/usr/lib/x86_64-linux-gnu/utempter/utempter',
+]
+
+DEFAULTS = {
+    'sshd': {'enabled': True, 'permit_root_login': ['no'], 'password_authentication': False,
+             'x11_forwarding': False, 'max_auth_tries': 4, 'weak_ciphers': WEAK_CIPHERS,
+             'weak_macs': WEAK_MACS, 'weak_kex': WEAK_KEX, 'timeout': 10.0},
+    'exposed_services': {'enabled': True, 'allowed_ports': [22], 'allowed_processes': []},
+    'security_updates': {'enabled': True, 'warn': 1.0, 'fail': None, 'timeout': 120.0},
+    'auditd': {'enabled': True},
+    'world_writable': {'enabled': True, 'paths': ['/etc', '/usr', '/opt', '/srv'],
+                       'exclude': [], 'max_files': 200000, 'budget_s': 10.0},
+    'suid': {'enabled': True, 'paths': ['/usr', '/opt', '/srv'], 'allowed': [],
+             'exclude': [], 'max_files': 200000, 'budget_s': 10.0},
+    'password_aging': {'enabled': True, 'max_days': 365, 'min_days': 1, 'warn_age': 7},
+    'time_sync': {'enabled': True},
+}
+MAX_WALK_FILES = 5000000
+MAX_WALK_BUDGET = 300.0
+MAX_TOOL_TIMEOUT = 600.0
+
+
+def merged(params, option):
+    """The options of one area over its defaults (None keeps the default)."""
+    out = dict(DEFAULTS[option])
+    for key, value in (params.get(option) or {}).items():
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def input_errors(opts):
+    """Validate the merged options; every message names its option."""
+    errors = []
+    sshd = opts['sshd']
+    if sshd['enabled']:
+        if not 1 <= sshd['max_auth_tries'] <= 100:
+            errors.append('sshd.max_auth_tries: %d is out of range 1 to 100' % sshd['max_auth_tries'])
+        bad = [v for v in sshd['permit_root_login']
+               if v not in ('no', 'prohibit-password', 'without-password', 'forced-commands-only', 'yes')]
+        if bad:
+            errors.append('sshd.permit_root_login: %s is not a PermitRootLogin value (no, '
+                          'prohibit-password, forced-commands-only, yes)' % ', '.join(bad))
+        if not 0 < sshd['timeout'] <= MAX_TOOL_TIMEOUT:
+            errors.append('sshd.timeout: %g is out of range (0, %g]' % (sshd['timeout'], MAX_TOOL_TIMEOUT))
+    exposed = opts['exposed_services']
+    for port in exposed['allowed_ports'] or ():
+        if not 1 <= port <= 65535:
+            errors.append('exposed_services.allowed_ports: %d is out of range 1 to 65535' % port)
+    updates = opts['security_updates']
+    if updates['enabled']:
+        if updates['warn'] is not None and updates['fail'] is not None and updates['warn'] > updates['fail']:
+            errors.append('security_updates: warn limit %g is above the fail limit %g; with higher '
+                          'values being worse, warn must be <= fail' % (updates['warn'], updates['fail']))
+        if not 0 < updates['timeout'] <= MAX_TOOL_TIMEOUT:
+            errors.append('security_updates.timeout: %g is out of range (0, %g]'
+                          % (updates['timeout'], MAX_TOOL_TIMEOUT))
+    for option in ('world_writable', 'suid'):
+        walk = opts[option]
+        if not walk['enabled']:
+            continue
+        for path in walk['paths']:
+            if not os.path.isabs(path):
+                errors.append('%s.paths: %s is not an absolute path' % (option, path))
+        if not 1 <= walk['max_files'] <= MAX_WALK_FILES:
+            errors.append('%s.max_files: %d is out of range 1 to %d' % (option, walk['max_files'], MAX_WALK_FILES))
+        if not 0 < walk['budget_s'] <= MAX_WALK_BUDGET:
+            errors.append('%s.budget_s: %g is out of range (0, %g]' % (option, walk['budget_s'], MAX_WALK_BUDGET))
+    aging = opts['password_aging']
+    if aging['enabled']:
+        for key in ('max_days', 'min_days', 'warn_age'):
+            if aging[key] < 0:
+                errors.append('password_aging.%s: %d must not be negative' % (key, aging[key]))
+    return errors
+
+
+def run_tool(argv, timeout, env=None):
+    """Run a read-only tool; return ``(rc, stdout, stderr)``, rc None when it is missing."""
+    try:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, env=env)
+    except OSError as exc:
+        return None, '', exc.strerror or str(exc)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return -1, '', 'timed out after %gs' % timeout
+    return proc.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace')
+
+
+def find_tool(name, extra_dirs=('/usr/sbin', '/sbin', '/usr/local/sbin', '/usr/bin', '/bin')):
+    """Full path of a tool on PATH or in the usual directories, else None."""
+    for directory in os.environ.get('PATH', '').split(os.pathsep) + list(extra_dirs):
+        path = os.path.join(directory, name)
+        if directory and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+# ---------------------------------------------------------------- sshd
+
+
+def parse_sshd_t(text):
+    """Parse ``sshd -T`` output into ``{keyword: value}`` (keywords lower case).
+
+    Keywords that repeat (e.g. ``hostkey``, ``listenaddress``) keep every value in a list.
+    """
+    config = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        parts = line.split(None, 1)
+        key = parts[0].lower()
+        value = parts[1].strip() if len(parts) > 1 else ''
+        if key in config:
+            previous = config[key]
+            config[key] = (previous if isinstance(previous, list) else [previous]) + [value]
+        else:
+            config[key] = value
+    return config
+
+
+def _weak_in(value, weak):
+    """The algorithms of a comma list that are weak (an entry ending in ``-`` is a prefix)."""
+    algos = [a.strip().lower() for a in (value or '').split(',') if a.strip()]
+    weak = [w.lower() for w in weak]
+    return [a for a in algos if a in weak or any(w.endswith('-') and a.startswith(w) for w in weak)]
+
+
+def judge_sshd(config, opts):
+    """The ``sshd:<keyword>`` records of a parsed ``sshd -T``."""
+    records = []
+
+    def rec(keyword, status, value, message, remediation):
+        records.append(check_result('sshd:%s' % keyword, status, value=value, message=message,
+                                    remediation=remediation))
+
+    root = config.get('permitrootlogin', 'unknown')
+    allowed = [v.replace('without-password', 'prohibit-password') for v in opts['permit_root_login']]
+    normal = root.replace('without-password', 'prohibit-password')
+    if normal in allowed:
+        rec('PermitRootLogin', PASS, root, 'PermitRootLogin is %s' % root, None)
+    else:
+        rec('PermitRootLogin', FAIL if normal == 'yes' else WARN, root,
+            'PermitRootLogin is %s; the baseline allows %s' % (root, ', '.join(allowed)),
+            'Set "PermitRootLogin no" in /etc/ssh/sshd_config (log in as a user and use sudo), '
+            'check with sshd -t and reload sshd.')
+    want = 'yes' if opts['password_authentication'] else 'no'
+    value = config.get('passwordauthentication', 'unknown')
+    if value == want:
+        rec('PasswordAuthentication', PASS, value, 'PasswordAuthentication is %s' % value, None)
+    else:
+        rec('PasswordAuthentication', FAIL, value,
+            'PasswordAuthentication is %s; the baseline requires %s (keys only)' % (value, want),
+            'Set "PasswordAuthentication no" (and KbdInteractiveAuthentication no) after '
+            'installing keys for every user, then reload sshd.')
+    value = config.get('permitemptypasswords', 'unknown')
+    if value == 'no':
+        rec('PermitEmptyPasswords', PASS, value, 'PermitEmptyPasswords is no', None)
+    else:
+        rec('PermitEmptyPasswords', FAIL, value, 'PermitEmptyPasswords is %s: accounts without a '
+            'password can log in' % value, 'Set "PermitEmptyPasswords no" and reload sshd.')
+    want = 'yes' if opts['x11_forwarding'] else 'no'
+    value = config.get('x11forwarding', 'unknown')
+    if value == want or want == 'yes':
+        rec('X11Forwarding', PASS, value, 'X11Forwarding is %s' % value, None)
+    else:
+        rec('X11Forwarding', WARN, value, 'X11Forwarding is %s; servers need no X11' % value,
+            'Set "X11Forwarding no" and reload sshd.')
+    try:
+        tries = int(config.get('maxauthtries'))
+    except (TypeError, ValueError):
+        tries = None
+    if tries is None:
+        rec('MaxAuthTries', UNKNOWN, None, 'MaxAuthTries is not in the sshd -T output', None)
+    elif tries <= opts['max_auth_tries']:
+        rec('MaxAuthTries', PASS, tries, 'MaxAuthTries is %d (at most %d)' % (tries, opts['max_auth_tries']), None)
+    else:
+        rec('MaxAuthTries', WARN, tries, 'MaxAuthTries is %d, above the baseline %d'
+            % (tries, opts['max_auth_tries']),
+            'Set "MaxAuthTries %d" to slow down password guessing, then reload sshd.' % opts['max_auth_tries'])
+    for keyword, key, weak_key, what in (('Ciphers', 'ciphers', 'weak_ciphers', 'ciphers'),
+                                         ('MACs', 'macs', 'weak_macs', 'MACs'),
+                                         ('KexAlgorithms', 'kexalgorithms', 'weak_kex', 'key exchange algorithms')):
+        if key not in config:
+            rec(keyword, UNKNOWN, None, '%s is not in the sshd -T output' % keyword, None)
+            continue
+        weak = _weak_in(config[key], opts[weak_key])
+        if weak:
+            rec(keyword, FAIL, len(weak), 'sshd offers weak %s: %s' % (what, ', '.join(weak)),
+                'Set "%s" in sshd_config to strong algorithms only (drop %s), check with sshd -t '
+                'and reload sshd.' % (keyword, ', '.join(weak)))
+        else:
+            rec(keyword, PASS, 0, 'sshd offers no weak %s' % what, None)
+    for record in records:
+        record['unit'] = 'count' if record['name'].split(':')[1] in ('Ciphers', 'MACs', 'KexAlgorithms') else None
+    return records
+
+
+def check_sshd(opts):
+    """Run ``sshd -T`` and judge it; ``skip`` when no sshd is installed."""
+    sshd = find_tool('sshd')
+    if not sshd:
+        return [skipped('sshd', 'sshd is not installed: no SSH server to audit')]
+    rc, out, err = run_tool([sshd, '-T'], opts['timeout'])
+    if rc != 0:
+        reason = (err or out).strip().splitlines()
+        reason = reason[-1] if reason else 'exit code %s' % rc
+        hint = 'Run the check as root (become: true).'
+        if 'privilege separation directory' in reason:
+            hint = 'Start the ssh service once (it creates /run/sshd) or run "mkdir -p /run/sshd".'
+        elif 'hostkeys' in reason or 'host key' in reason:
+            hint = 'Generate the host keys: ssh-keygen -A.'
+        return [unknown('sshd', 'cannot read the effective sshd configuration (sshd -T): %s' % reason,
+                        remediation=hint)]
+    return judge_sshd(parse_sshd_t(out), opts)
+
+
+# ---------------------------------------------------------------- exposed services
+
+
+def is_wildcard(address):
+    """True for 0.0.0.0, ::, and the IPv4-mapped wildcard."""
+    return address in ('0.0.0.0', '::', '::ffff:0.0.0.0', '*', '')
+
+
+def check_exposed(psutil, opts):
+    """``exposed_services``: TCP/UDP sockets bound to every interface that are not allowed."""
+    name = 'exposed_services'
+    if psutil is None:
+        return unknown(name, 'the Python library psutil is not installed: cannot read the socket table',
+                       unit='count', remediation='Install psutil (python3-psutil) on the host.')
+    try:
+        conns = psutil.net_connections(kind='inet')
+    except (psutil.AccessDenied, OSError) as exc:
+        return unknown(name, 'cannot read the socket table: %s' % exc, unit='count',
+                       remediation='Run the check as root (become: true).')
+    found = {}
+    for conn in conns:
+        if not conn.laddr:
+            continue
+        proto = 'tcp' if conn.type == 1 else 'udp'
+        if proto == 'tcp' and conn.status != psutil.CONN_LISTEN:
+            continue
+        if proto == 'udp' and conn.raddr:
+            continue
+        if not is_wildcard(conn.laddr[0]):
+            continue
+        key = (proto, conn.laddr[1])
+        found.setdefault(key, set())
+        if conn.pid:
+            try:
+                found[key].add(psutil.Process(conn.pid).name())
+            except Exception:  # pylint: disable=broad-except  # gone or not ours to see
+                pass
+    allowed_ports = set(opts['allowed_ports'] or ())
+    allowed_procs = set(opts['allowed_processes'] or ())
+    exposed = []
+    for (proto, port), procs in sorted(found.items()):
+        if port in allowed_ports or (procs and procs <= allowed_procs):
+            continue
+        exposed.append('%s/%d%s' % (proto, port, ' (%s)' % ', '.join(sorted(procs)) if procs else ''))
+    details = dict(exposed=exposed, all_interfaces=['%s/%d' % k for k in sorted(found)])
+    if not exposed:
+        return check_result(name, PASS, value=0, unit='count', details=details,
+                            message='no service outside the allow-list listens on all interfaces '
+                                    '(%d allowed)' % len(found))
+    return check_result(name, WARN, value=len(exposed), unit='count', details=details,
+                        message='%d service(s) listen on all interfaces and are not in the '
+                                'allow-list: %s' % (len(exposed), ', '.join(exposed[:20])),
+                        remediation='Bind each to the address it serves (127.0.0.1 for local use), '
+                                    'stop it, or add its port to exposed_services.allowed_ports '
+                                    'if it is meant to be public (and firewall the rest).')
+
+
+# ---------------------------------------------------------------- security updates
+
+
+def parse_apt_simulation(text):
+    """Packages an ``apt-get -s upgrade`` would install from a security origin."""
+    packages = []
+    for line in text.splitlines():
+        match = re.match(r'^Inst (\S+) .*\((\S+) (.+)\)', line)
+        if match and re.search(r'security', match.group(3), re.I):
+            packages.append(match.group(1))
+    return packages
+
+
+def parse_dnf_updateinfo(text):
+    """Packages ``dnf updateinfo list --security`` lists (``ADVISORY SEVERITY PACKAGE``)."""
+    packages = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and re.match(r'^[A-Z]+-\d{4}', parts[0]) or (
+                len(parts) >= 3 and parts[1].endswith('/Sec.')):
+            packages.append(parts[-1])
+    return packages
+
+
+def apt_lists_age(lists_dir='/var/lib/apt/lists'):
+    """Days since the package lists were updated, or None when there are none."""
+    files = glob.glob(os.path.join(lists_dir, '*_Packages*'))
+    if not files:
+        return None
+    return (time.time() - max(os.path.getmtime(f) for f in files)) / 86400.0
+
+
+def check_security_updates(opts):
+    """``security_updates``: count of pending security updates (apt or dnf)."""
+    name = 'security_updates'
+    limits = dict(unit='count', warn=opts['warn'], fail=opts['fail'])
+    apt = find_tool('apt-get')
+    dnf = find_tool('dnf') or find_tool('yum')
+    if apt:
+        age = apt_lists_age()
+        if age is None:
+            return unknown(name, 'no apt package lists on the host: cannot tell which updates are '
+                                 'pending', remediation='Run "apt-get update" (the package lists '
+                                                        'are missing).', **limits)
+        env = dict(os.environ, LC_ALL='C', DEBIAN_FRONTEND='noninteractive')
+        rc, out, err = run_tool([apt, '-s', '-o', 'Debug::NoLocking=1', 'dist-upgrade'],
+                                opts['timeout'], env=env)
+        if rc != 0:
+            return unknown(name, 'apt-get -s dist-upgrade failed: %s' % (err or out).strip()[-300:],
+                           remediation='Repair apt (dpkg --configure -a, apt-get -f install).', **limits)
+        packages = parse_apt_simulation(out)
+        source = 'apt, package lists %.1f days old' % age
+    elif dnf:
+        rc, out, err = run_tool([dnf, '-q', '-C', 'updateinfo', 'list', '--security'], opts['timeout'])
+        if rc != 0:
+            return unknown(name, '%s updateinfo failed: %s' % (dnf, (err or out).strip()[-300:]),
+                           remediation='Run "dnf makecache" and check the repositories.', **limits)
+        packages = parse_dnf_updateinfo(out)
+        source = os.path.basename(dnf)
+    else:
+        return unknown(name, 'no supported package manager (apt-get, dnf, yum) found',
+                       remediation='Check security updates with the host\'s own tools.', **limits)
+    count = len(set(packages))
+    status = evaluate(count, opts['warn'], opts['fail'])
+    details = dict(packages=sorted(set(packages))[:100], source=source)
+    if count:
+        message = '%d security update(s) pending (%s): %s' % (count, source, ', '.join(sorted(set(packages))[:15]))
+    else:
+        message = 'no security update pending (%s)' % source
+    return check_result(name, status, value=count, message=message, details=details,
+                        remediation='Install them (apt-get upgrade / dnf upgrade --security) before '
+                                    'the release, or enable unattended-upgrades.', **limits)
+
+
+# ---------------------------------------------------------------- auditd, time
+
+
+def process_running(name, proc='/proc'):
+    """True when a process with this command name runs (reads /proc/<pid>/comm)."""
+    for entry in os.listdir(proc):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(os.path.join(proc, entry, 'comm')) as stream:
+                if stream.read().strip() == name:
+                    return True
+        except (IOError, OSError):
+            continue
+    return False
+
+
+def check_auditd(_opts):
+    """``auditd``: the audit daemon runs."""
+    name = 'auditd'
+    if process_running('auditd'):
+        return check_result(name, PASS, value='running', message='auditd is running')
+    installed = find_tool('auditd') is not None
+    return check_result(name, FAIL, value='not running' if installed else 'not installed',
+                        message='auditd is %s: security events are not audited'
+                                % ('installed but not running' if installed else 'not installed'),
+                        remediation='Install auditd, load audit rules (augenrules --load) and '
+                                    '"systemctl enable --now auditd" (the hardening role does).')
+
+
+TIME_ERROR = 5
+
+
+def kernel_clock_synchronised():
+    """True / False from the kernel's adjtimex state (TIME_ERROR = not synchronised), None if unreadable."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6', use_errno=True)
+        buf = ctypes.create_string_buffer(512)  # struct timex, modes = 0: read only
+        state = libc.adjtimex(buf)
+    except (OSError, AttributeError):
+        return None
+    if state < 0:
+        return None
+    return state != TIME_ERROR
+
+
+def check_time_sync(_opts):
+    """``time_sync``: the clock is NTP-synchronised."""
+    name = 'time_sync'
+    remediation = ('Enable time synchronisation (systemd-timesyncd, chrony or ntpd) against '
+                   'reachable NTP servers: "timedatectl set-ntp true".')
+    tool = find_tool('timedatectl')
+    source = None
+    synced = None
+    if tool:
+        rc, out, _err = run_tool([tool, 'show', '-p', 'NTPSynchronized', '--value'], 10)
+        if rc == 0 and out.strip() in ('yes', 'no'):
+            synced, source = out.strip() == 'yes', 'timedatectl'
+    if synced is None:
+        synced = kernel_clock_synchronised()
+        source = 'kernel adjtimex'
+    if synced is None:
+        return unknown(name, 'cannot tell whether the clock is synchronised (no timedatectl, '
+                             'adjtimex unreadable)', remediation=remediation)
+    if synced:
+        return check_result(name, PASS, value=True, message='the clock is synchronised (%s)' % source)
+    return check_result(name, FAIL, value=False, message='the clock is not synchronised (%s): TLS, '
+                        'logs and distributed systems need the right time' % source,
+                        remediation=remediation)
+
+
+# ---------------------------------------------------------------- file walks
+
+
+def bounded_walk(roots, max_files, budget_s, exclude=(), clock=time.monotonic):
+    """Yield ``(path, lstat)`` of every entry under ``roots``, within the bounds.
+
+    Stays on each root's filesystem, follows no symlink, skips ``exclude``
+    prefixes and unreadable directories.  The generator's ``state`` dict (sent
+    as the last item: ``(None, state)``) says whether it stopped early.
+    """
+    deadline = clock() + budget_s
+    seen = 0
+    state = dict(files=0, truncated=None, unreadable=0)
+    done_roots = set()
+    for root in roots:
+        real = os.path.realpath(root)
+        if real in done_roots or not os.path.isdir(real):
+            continue
+        done_roots.add(real)
+        root_dev = os.lstat(real).st_dev
+        stack = [real]
+        while stack:
+            directory = stack.pop()
+            try:
+                entries = list(os.scandir(directory))
+            except OSError:
+                state['unreadable'] += 1
+                continue
+            for entry in entries:
+                seen += 1
+                if seen > max_files:
+                    state['truncated'] = 'max_files (%d) reached' % max_files
+                    state['files'] = seen - 1
+                    yield None, state
+                    return
+                if seen % 256 == 0 and clock() > deadline:
+                    state['truncated'] = 'time budget (%gs) spent' % budget_s
+                    state['files'] = seen
+                    yield None, state
+                    return
+                path = entry.path
+                if any(path == e or path.startswith(e.rstrip('/') + '/') for e in exclude):
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISDIR(st.st_mode) and st.st_dev == root_dev:
+                    stack.append(path)
+                yield path, st
+    state['files'] = seen
+    yield None, state
+
+
+def is_world_writable(st):
+    """World-writable regular file, or world-writable directory without the sticky bit."""
+    if not st.st_mode & stat.S_IWOTH:
+        return False
+    if stat.S_ISREG(st.st_mode):
+        return True
+    return stat.S_ISDIR(st.st_mode) and not st.st_mode & stat.S_ISVTX
+
+
+def is_suid(st):
+    """A regular file with the set-user-ID bit."""
+    return stat.S_ISREG(st.st_mode) and bool(st.st_mode & stat.S_ISUID)
+
+
+def check_walk(kind, opts, clock=time.monotonic):
+    """``world_writable:<paths>`` or ``suid:<paths>``: one record for the walk over every path."""
+    paths = opts['paths']
+    name = '%s:%s' % (kind, ','.join(paths))
+    allowed = set(SUID_ALLOWED) | set(opts.get('allowed') or ())
+    found = []
+    state = None
+    for path, st in bounded_walk(paths, opts['max_files'], opts['budget_s'], opts['exclude'] or (), clock):
+        if path is None:
+            state = st
+            break
+        if kind == 'world_writable' and is_world_writable(st):
+            found.append(path)
+        elif kind == 'suid' and is_suid(st) and path not in allowed \
+                and os.path.realpath(path) not in allowed:
+            found.append(path)
+    details = dict(files=state['files'], found=found[:100], truncated=state['truncated'],
+                   unreadable_dirs=state['unreadable'])
+    scope = '%d entries under %s' % (state['files'], ', '.join(paths))
+    if state['truncated']:
+        scope += ', stopped early: %s' % state['truncated']
+    if kind == 'world_writable':
+        what = 'world-writable file(s) or non-sticky director(ies)'
+        remediation = ('Remove the write bit for others (chmod o-w PATH), or set the sticky bit on '
+                       'shared directories (chmod +t).')
+    else:
+        what = 'SUID program(s) not in the allow-list'
+        remediation = ('Remove the SUID bit (chmod u-s PATH) unless the program needs it; add '
+                       'intended ones to suid.allowed.')
+    if found:
+        return check_result(name, FAIL, value=len(found), unit='count', details=details,
+                            message='%d %s among %s: %s' % (len(found), what, scope, ', '.join(found[:10])),
+                            remediation=remediation)
+    if state['truncated']:
+        return check_result(name, WARN, value=0, unit='count', details=details,
+                            message='no %s found, but the walk did not finish (%s)' % (what, scope),
+                            remediation='Raise %s.max_files or %s.budget_s, or narrow %s.paths.'
+                                        % (kind, kind, kind))
+    return check_result(name, PASS, value=0, unit='count', details=details,
+                        message='no %s among %s' % (what, scope))
+
+
+# ---------------------------------------------------------------- password aging
+
+
+def parse_login_defs(text):
+    """``{KEY: value}`` of /etc/login.defs (comments and blank lines skipped)."""
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        parts = line.split(None, 1)
+        if len(parts) == 2:
+            values[parts[0]] = parts[1].strip()
+    return values
+
+
+def judge_password_aging(values, opts):
+    """Records for PASS_MAX_DAYS, PASS_MIN_DAYS and PASS_WARN_AGE against the baseline."""
+    records = []
+    rules = (
+        ('password_max_days', 'PASS_MAX_DAYS', 'max_days', lambda v, b: v <= b, 'at most',
+         'Set PASS_MAX_DAYS %d in /etc/login.defs (and chage -M for existing users).'),
+        ('password_min_days', 'PASS_MIN_DAYS', 'min_days', lambda v, b: v >= b, 'at least',
+         'Set PASS_MIN_DAYS %d in /etc/login.defs (and chage -m for existing users).'),
+        ('password_warn_age', 'PASS_WARN_AGE', 'warn_age', lambda v, b: v >= b, 'at least',
+         'Set PASS_WARN_AGE %d in /etc/login.defs (and chage -W for existing users).'),
+    )
+    for name, key, option, ok, word, hint in rules:
+        baseline = opts[option]
+        try:
+            value = int(values[key])
+        except (KeyError, ValueError):
+            records.append(check_result(name, WARN, unit='days',
+                                        message='%s is not set in /etc/login.defs' % key,
+                                        remediation=hint % baseline))
+            continue
+        if ok(value, baseline):
+            records.append(check_result(name, PASS, value=value, unit='days',
+                                        message='%s is %d (%s %d)' % (key, value, word, baseline)))
+        else:
+            records.append(check_result(name, WARN, value=value, unit='days',
+                                        message='%s is %d; the baseline is %s %d' % (key, value, word, baseline),
+                                        remediation=hint % baseline))
+    return records
+
+
+def check_password_aging(opts, path='/etc/login.defs'):
+    """Read login.defs and judge the password aging policy."""
+    try:
+        with open(path) as stream:
+            text = stream.read()
+    except (IOError, OSError) as exc:
+        return [unknown('password_aging', 'cannot read %s: %s' % (path, exc.strerror or exc),
+                        remediation='Install the shadow utilities (login / shadow-utils).')]
+    return judge_password_aging(parse_login_defs(text), opts)
+
+
+# ---------------------------------------------------------------- all together
+
+ORDER = ('sshd', 'exposed_services', 'security_updates', 'auditd', 'world_writable', 'suid',
+         'password_aging', 'time_sync')
+
+
+def measure(report, psutil, opts):
+    """Run every enabled area into ``report`` (a readiness Component)."""
+    runners = {
+        'sshd': lambda: check_sshd(opts['sshd']),
+        'exposed_services': lambda: check_exposed(psutil, opts['exposed_services']),
+        'security_updates': lambda: check_security_updates(opts['security_updates']),
+        'auditd': lambda: check_auditd(opts['auditd']),
+        'world_writable': lambda: check_walk('world_writable', opts['world_writable']),
+        'suid': lambda: check_walk('suid', opts['suid']),
+        'password_aging': lambda: check_password_aging(opts['password_aging']),
+        'time_sync': lambda: check_time_sync(opts['time_sync']),
+    }
+    for option in ORDER:
+        if not opts[option]['enabled']:
+            report.add(skipped(option, '%s is switched off' % option))
+            continue
+        report.run(option, runners[option])
+    return report.result()

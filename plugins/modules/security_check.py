@@ -1,0 +1,264 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ansible module: a host's security posture, read-only, against a baseline."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: security_check
+short_description: Check a host's security posture against a baseline - sshd, exposed services, updates, audit, files, passwords, time
+version_added: 0.1.0
+description:
+  - Reads what the host says about itself and judges it against a baseline, returning the
+    shared readiness result model (component C(security)). Every finding carries a
+    remediation hint, as Lynis gives. Nothing is changed; check mode runs the same.
+  - C(sshd:<Keyword>) the effective sshd configuration (C(sshd -T)) - PermitRootLogin,
+    PasswordAuthentication, PermitEmptyPasswords, X11Forwarding, MaxAuthTries, and weak
+    Ciphers, MACs and KexAlgorithms. C(skip) when no sshd is installed.
+  - C(exposed_services) sockets listening on all interfaces (0.0.0.0, ::) that are not in
+    the allow-list (C(warn)).
+  - C(security_updates) pending security updates, counted by simulating an upgrade with the
+    host's package lists (C(apt-get -s dist-upgrade), updates from a security origin) or by
+    C(dnf updateinfo list --security) from the cache. The lists are not refreshed.
+  - C(auditd) the audit daemon runs (C(fail) when not).
+  - C(world_writable:<paths>) world-writable files and non-sticky world-writable directories,
+    and C(suid:<paths>) SUID programs not in the allow-list, by a walk bounded in entries and
+    time that stays on each path's filesystem and follows no symlink.
+  - C(password_max_days), C(password_min_days), C(password_warn_age) the password aging policy
+    in /etc/login.defs (C(warn)).
+  - C(time_sync) the clock is synchronised (C(timedatectl), else the kernel's adjtimex state).
+  - A check whose tool is missing or unreadable is C(unknown); the others still run.
+author:
+  - golive.readiness contributors (@golive)
+requirements:
+  - psutil on the managed host, optional (only C(exposed_services) needs it)
+extends_documentation_fragment:
+  - golive.readiness.check_common
+options:
+  sshd:
+    description: The sshd baseline.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run these checks., type: bool, default: true}
+      permit_root_login:
+        description: Accepted PermitRootLogin values; C(yes) otherwise fails, any other value warns.
+        type: list
+        elements: str
+        default: ['no']
+      password_authentication: {description: The required PasswordAuthentication (false - keys only)., type: bool, default: false}
+      x11_forwarding: {description: Whether X11Forwarding may be on., type: bool, default: false}
+      max_auth_tries: {description: Highest acceptable MaxAuthTries., type: int, default: 4}
+      weak_ciphers:
+        description: Ciphers that fail C(sshd:Ciphers) (CBC modes, arcfour, 3DES, Blowfish, CAST).
+        type: list
+        elements: str
+      weak_macs:
+        description: MACs that fail C(sshd:MACs) (MD5, SHA-1, RIPEMD-160, 64-bit UMAC).
+        type: list
+        elements: str
+      weak_kex:
+        description: Key exchange algorithms that fail C(sshd:KexAlgorithms) (SHA-1 based); a trailing C(-) matches a prefix.
+        type: list
+        elements: str
+      timeout: {description: Seconds C(sshd -T) may take., type: float, default: 10}
+  exposed_services:
+    description: Services listening on all interfaces.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      allowed_ports: {description: Ports that may listen on all interfaces., type: list, elements: int, default: [22]}
+      allowed_processes: {description: Process names that may listen on all interfaces., type: list, elements: str, default: []}
+  security_updates:
+    description: Pending security updates (count; higher is worse).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      warn: {description: Warn at this many pending updates., type: float, default: 1}
+      fail: {description: Fail at this many pending updates., type: float}
+      timeout: {description: Seconds the package manager may take., type: float, default: 120}
+  auditd:
+    description: The audit daemon. Containers cannot run it (the kernel refuses audit outside the initial namespaces); switch it off there.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+  world_writable:
+    description: World-writable files under the paths.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      paths: {description: Absolute paths to walk., type: list, elements: path, default: [/etc, /usr, /opt, /srv]}
+      exclude: {description: Path prefixes to leave out., type: list, elements: path, default: []}
+      max_files: {description: Entries to look at before stopping., type: int, default: 200000}
+      budget_s: {description: Seconds the walk may take., type: float, default: 10}
+  suid:
+    description: SUID programs under the paths that are not in the allow-list (a built-in list of the usual ones plus O(suid.allowed)).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      paths: {description: Absolute paths to walk., type: list, elements: path, default: [/usr, /opt, /srv]}
+      allowed: {description: More SUID programs (full paths) that are expected., type: list, elements: path, default: []}
+      exclude: {description: Path prefixes to leave out., type: list, elements: path, default: []}
+      max_files: {description: Entries to look at before stopping., type: int, default: 200000}
+      budget_s: {description: Seconds the walk may take., type: float, default: 10}
+  password_aging:
+    description: The password aging policy of /etc/login.defs.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run these checks., type: bool, default: true}
+      max_days: {description: Highest acceptable PASS_MAX_DAYS., type: int, default: 365}
+      min_days: {description: Lowest acceptable PASS_MIN_DAYS., type: int, default: 1}
+      warn_age: {description: Lowest acceptable PASS_WARN_AGE., type: int, default: 7}
+  time_sync:
+    description: Whether the clock is synchronised.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+notes:
+  - Run it as root (C(become=true)); C(sshd -T) and some walks need it, and the checks are
+    C(unknown) or incomplete without.
+  - The time and audit state come from the kernel, which a container shares with its host.
+seealso:
+  - module: golive.readiness.port_check
+  - module: golive.readiness.network_check
+'''
+
+EXAMPLES = r'''
+- name: Security posture with the default baseline
+  golive.readiness.security_check:
+  become: true
+
+- name: Web hosts may expose 80 and 443; our own SUID helper is expected; no audit in containers
+  golive.readiness.security_check:
+    exposed_services:
+      allowed_ports: [22, 80, 443]
+    suid:
+      allowed: [/opt/app/bin/ping-helper]
+    auditd:
+      enabled: false
+    sshd:
+      permit_root_login: ['no', prohibit-password]
+  become: true
+  register: security
+'''
+
+RETURN = r'''
+readiness:
+  description: The component's checks, judged. See the collection's docs/result-model.md.
+  returned: always
+  type: dict
+  contains:
+    component:
+      description: Always C(security).
+      type: str
+      sample: security
+    status:
+      description: The worst status of the checks (C(skip) < C(pass) < C(unknown) < C(warn) < C(fail)).
+      type: str
+      sample: fail
+    summary:
+      description: Number of checks per status.
+      type: dict
+      sample: {pass: 10, warn: 2, fail: 2, unknown: 0, skip: 0}
+    checks:
+      description: One entry per check and sshd keyword; every finding has a C(remediation).
+      type: list
+      elements: dict
+      sample:
+        - name: "sshd:PasswordAuthentication"
+          status: fail
+          value: "yes"
+          unit: null
+          warn: null
+          fail: null
+          message: "PasswordAuthentication is yes; the baseline requires no (keys only)"
+          remediation: Set "PasswordAuthentication no" (and KbdInteractiveAuthentication no) after installing keys for every user, then reload sshd.
+          duration_ms: 18.2
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import Component
+from ansible_collections.golive.readiness.plugins.module_utils import security_probes as probes
+
+try:
+    import psutil
+except ImportError:  # only exposed_services needs it; that check is then unknown
+    psutil = None
+
+
+def argument_spec():
+    """The module's argument spec; defaults come from security_probes.DEFAULTS."""
+    d = probes.DEFAULTS
+
+    def walk(option, **extra):
+        options = dict(
+            enabled=dict(type='bool', default=True),
+            paths=dict(type='list', elements='path', default=list(d[option]['paths'])),
+            exclude=dict(type='list', elements='path', default=[]),
+            max_files=dict(type='int', default=d[option]['max_files']),
+            budget_s=dict(type='float', default=d[option]['budget_s']),
+        )
+        options.update(extra)
+        return dict(type='dict', default={}, options=options)
+
+    return dict(
+        sshd=dict(type='dict', default={}, options=dict(
+            enabled=dict(type='bool', default=True),
+            permit_root_login=dict(type='list', elements='str', default=list(d['sshd']['permit_root_login'])),
+            password_authentication=dict(type='bool', default=d['sshd']['password_authentication'],
+                                         no_log=False),
+            x11_forwarding=dict(type='bool', default=d['sshd']['x11_forwarding']),
+            max_auth_tries=dict(type='int', default=d['sshd']['max_auth_tries']),
+            weak_ciphers=dict(type='list', elements='str'),
+            weak_macs=dict(type='list', elements='str'),
+            weak_kex=dict(type='list', elements='str'),
+            timeout=dict(type='float', default=d['sshd']['timeout']),
+        )),
+        exposed_services=dict(type='dict', default={}, options=dict(
+            enabled=dict(type='bool', default=True),
+            allowed_ports=dict(type='list', elements='int', default=list(d['exposed_services']['allowed_ports'])),
+            allowed_processes=dict(type='list', elements='str', default=[]),
+        )),
+        security_updates=dict(type='dict', default={}, options=dict(
+            enabled=dict(type='bool', default=True),
+            warn=dict(type='float', default=d['security_updates']['warn']),
+            fail=dict(type='float', default=d['security_updates']['fail']),
+            timeout=dict(type='float', default=d['security_updates']['timeout']),
+        )),
+        auditd=dict(type='dict', default={}, options=dict(enabled=dict(type='bool', default=True))),
+        world_writable=walk('world_writable'),
+        suid=walk('suid', allowed=dict(type='list', elements='path', default=[])),
+        password_aging=dict(type='dict', default={}, no_log=False, options=dict(
+            enabled=dict(type='bool', default=True),
+            max_days=dict(type='int', default=d['password_aging']['max_days']),
+            min_days=dict(type='int', default=d['password_aging']['min_days']),
+            warn_age=dict(type='int', default=d['password_aging']['warn_age']),
+        )),
+        time_sync=dict(type='dict', default={}, options=dict(enabled=dict(type='bool', default=True))),
+    )
+
+
+def main():
+    """Entry point."""
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    opts = dict((option, probes.merged(module.params, option)) for option in probes.DEFAULTS)
+    errors = probes.input_errors(opts)
+    if errors:
+        module.fail_json(msg='; '.join(errors))
+    module.exit_json(changed=False, readiness=probes.measure(Component('security'), psutil, opts))
+
+
+if __name__ == '__main__':
+    main()

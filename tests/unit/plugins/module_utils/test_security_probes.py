@@ -1,0 +1,164 @@
+"""security_check's parsers and judgements, and the bounded walk on real files."""
+
+import os
+import stat
+
+from ansible_collections.golive.readiness.plugins.module_utils import security_probes as p
+
+SSHD_T_STOCK = """port 22
+addressfamily any
+listenaddress [::]:22
+listenaddress 0.0.0.0:22
+permitrootlogin without-password
+passwordauthentication yes
+permitemptypasswords no
+x11forwarding yes
+maxauthtries 6
+ciphers chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com
+macs umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,hmac-sha2-256,hmac-sha1
+kexalgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,diffie-hellman-group14-sha256
+hostkey /etc/ssh/ssh_host_rsa_key
+hostkey /etc/ssh/ssh_host_ed25519_key
+"""
+
+SSHD_T_HARDENED = """permitrootlogin no
+passwordauthentication no
+permitemptypasswords no
+x11forwarding no
+maxauthtries 3
+ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com
+macs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com
+kexalgorithms curve25519-sha256,diffie-hellman-group14-sha1
+"""
+
+
+def opts(option='sshd', **over):
+    out = dict(p.DEFAULTS[option])
+    out.update(over)
+    return out
+
+
+def statuses(records):
+    return dict((r['name'], r['status']) for r in records)
+
+
+def test_parse_sshd_t_keeps_repeated_keywords():
+    config = p.parse_sshd_t(SSHD_T_STOCK)
+    assert config['permitrootlogin'] == 'without-password'
+    assert config['listenaddress'] == ['[::]:22', '0.0.0.0:22']
+    assert config['hostkey'][1].endswith('ed25519_key')
+
+
+def test_stock_sshd_has_findings_each_with_remediation():
+    records = p.judge_sshd(p.parse_sshd_t(SSHD_T_STOCK), opts())
+    assert statuses(records) == {
+        'sshd:PermitRootLogin': 'warn', 'sshd:PasswordAuthentication': 'fail',
+        'sshd:PermitEmptyPasswords': 'pass', 'sshd:X11Forwarding': 'warn', 'sshd:MaxAuthTries': 'warn',
+        'sshd:Ciphers': 'pass', 'sshd:MACs': 'fail', 'sshd:KexAlgorithms': 'pass'}
+    macs = [r for r in records if r['name'] == 'sshd:MACs'][0]
+    assert 'umac-64-etm@openssh.com' in macs['message'] and 'hmac-sha1' in macs['message']
+    assert macs['value'] == 4
+    for record in records:
+        if record['status'] in ('warn', 'fail'):
+            assert record['remediation']
+
+
+def test_hardened_sshd_passes_except_sha1_kex():
+    records = p.judge_sshd(p.parse_sshd_t(SSHD_T_HARDENED), opts())
+    found = statuses(records)
+    assert found.pop('sshd:KexAlgorithms') == 'fail'
+    assert set(found.values()) == {'pass'}
+
+
+def test_root_login_yes_fails_and_baseline_is_configurable():
+    config = p.parse_sshd_t(SSHD_T_STOCK.replace('without-password', 'yes'))
+    assert statuses(p.judge_sshd(config, opts()))['sshd:PermitRootLogin'] == 'fail'
+    config = p.parse_sshd_t(SSHD_T_STOCK)
+    lenient = opts(permit_root_login=['no', 'prohibit-password'], max_auth_tries=6, x11_forwarding=True)
+    found = statuses(p.judge_sshd(config, lenient))
+    assert found['sshd:PermitRootLogin'] == 'pass' and found['sshd:MaxAuthTries'] == 'pass'
+    assert found['sshd:X11Forwarding'] == 'pass'
+
+
+def test_weak_prefix_matching():
+    assert p._weak_in('gss-gex-sha1-abc,curve25519-sha256', ['gss-gex-sha1-']) == ['gss-gex-sha1-abc']
+
+
+def test_apt_simulation_counts_only_security_origins():
+    text = ("Inst base-files [12.4+deb12u11] (12.4+deb12u15 Debian:12.15/oldstable [amd64])\n"
+            "Inst libgcrypt20 [1.10.1-3] (1.10.1-3+deb12u1 Debian:12.15/oldstable, "
+            "Debian-Security:12/oldstable-security [amd64])\n"
+            "Inst liblzma-dev [5.4.1-1] (5.4.1-1+deb12u2 Debian-Security:12/oldstable-security [amd64]) []\n"
+            "Conf libgcrypt20 (1.10.1-3+deb12u1 Debian-Security:12/oldstable-security [amd64])\n"
+            "Inst openssl [3.0.2] (3.0.2-0ubuntu1.10 Ubuntu:22.04/jammy-security [amd64])\n")
+    assert p.parse_apt_simulation(text) == ['libgcrypt20', 'liblzma-dev', 'openssl']
+
+
+def test_dnf_updateinfo_parsing():
+    text = ("RHSA-2024:1234 Important/Sec. openssl-1:3.0.7-25.el9.x86_64\n"
+            "FEDORA-2024-abc123 Moderate/Sec. curl-8.0.1-1.fc39.x86_64\n")
+    assert p.parse_dnf_updateinfo(text) == ['openssl-1:3.0.7-25.el9.x86_64', 'curl-8.0.1-1.fc39.x86_64']
+
+
+def test_login_defs_aging():
+    text = "# comment\nPASS_MAX_DAYS\t99999\nPASS_MIN_DAYS\t0\nPASS_WARN_AGE\t7\nUMASK 022\n"
+    records = p.judge_password_aging(p.parse_login_defs(text), opts('password_aging'))
+    assert statuses(records) == {'password_max_days': 'warn', 'password_min_days': 'warn',
+                                 'password_warn_age': 'pass'}
+    assert 'PASS_MAX_DAYS is 99999; the baseline is at most 365' in records[0]['message']
+    good = "PASS_MAX_DAYS 90\nPASS_MIN_DAYS 1\nPASS_WARN_AGE 14\n"
+    assert set(statuses(p.judge_password_aging(p.parse_login_defs(good), opts('password_aging'))).values()) == {'pass'}
+    missing = p.judge_password_aging({}, opts('password_aging'))
+    assert missing[0]['status'] == 'warn' and 'not set' in missing[0]['message']
+
+
+def test_bounded_walk_finds_world_writable_and_suid(tmp_path):
+    (tmp_path / 'sub').mkdir()
+    ww = tmp_path / 'sub' / 'open.txt'
+    ww.write_text('x')
+    os.chmod(str(ww), 0o666)
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    os.chmod(str(shared), 0o1777)            # sticky: fine
+    suid = tmp_path / 'helper'
+    suid.write_text('#!/bin/sh\n')
+    os.chmod(str(suid), 0o4755)
+    os.symlink('/usr/bin/passwd', str(tmp_path / 'link'))   # never followed
+    walk = dict(p.DEFAULTS['world_writable'], paths=[str(tmp_path)])
+    out = p.check_walk('world_writable', walk)
+    assert out['status'] == 'fail' and out['details']['found'] == [str(ww)]
+    out = p.check_walk('suid', dict(p.DEFAULTS['suid'], paths=[str(tmp_path)]))
+    assert out['status'] == 'fail' and out['details']['found'] == [str(suid)]
+    allowed = dict(p.DEFAULTS['suid'], paths=[str(tmp_path)], allowed=[str(suid)])
+    assert p.check_walk('suid', allowed)['status'] == 'pass'
+    excluded = dict(walk, exclude=[str(tmp_path / 'sub')])
+    assert p.check_walk('world_writable', excluded)['status'] == 'pass'
+
+
+def test_bounded_walk_stops_at_max_files(tmp_path):
+    for index in range(20):
+        (tmp_path / ('f%d' % index)).write_text('')
+    out = p.check_walk('world_writable', dict(p.DEFAULTS['world_writable'], paths=[str(tmp_path)], max_files=5))
+    assert out['status'] == 'warn' and 'max_files (5) reached' in out['message']
+    assert out['details']['files'] == 5
+
+
+def test_mode_predicates():
+    class St:
+        def __init__(self, mode):
+            self.st_mode = mode
+    assert p.is_world_writable(St(stat.S_IFREG | 0o666))
+    assert not p.is_world_writable(St(stat.S_IFDIR | 0o1777))
+    assert p.is_world_writable(St(stat.S_IFDIR | 0o777))
+    assert p.is_suid(St(stat.S_IFREG | 0o4755)) and not p.is_suid(St(stat.S_IFDIR | 0o4755))
+
+
+def test_input_errors_name_the_option():
+    all_opts = dict((k, dict(v)) for k, v in p.DEFAULTS.items())
+    all_opts['sshd']['permit_root_login'] = ['maybe']
+    all_opts['suid']['paths'] = ['relative/path']
+    all_opts['world_writable']['max_files'] = 0
+    all_opts['security_updates'].update(warn=10, fail=1)
+    text = ' | '.join(p.input_errors(all_opts))
+    for option in ('sshd.permit_root_login', 'suid.paths', 'world_writable.max_files', 'security_updates'):
+        assert option in text
