@@ -143,8 +143,13 @@ def _in_range(errors, option, value, low, high, low_open=False):
     if value is None:
         return
     if (value <= low if low_open else value < low) or value > high:
-        span = '(%g, %g]' % (low, high) if low_open else '%g to %g' % (low, high)
-        errors.append('%s: %g is out of range %s' % (option, value, span))
+        span = '(%s, %s]' % (_num(low), _num(high)) if low_open else '%s to %s' % (_num(low), _num(high))
+        errors.append('%s: %s is out of range %s' % (option, _num(value), span))
+
+
+def _num(value):
+    """A number for a message: whole numbers without exponent or ``.0``."""
+    return '%d' % value if float(value).is_integer() else '%g' % value
 
 
 def input_errors(opts, path_exists=os.path.exists):

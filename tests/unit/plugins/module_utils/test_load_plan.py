@@ -38,7 +38,7 @@ def test_defaults_and_a_valid_single_stage():
     (dict(requests=10, concurrency=0), 'concurrency: 0'),
     (dict(requests=10, concurrency=5000), 'concurrency: 5000'),
     (dict(requests=10, rate=0), 'rate: 0'),
-    (dict(requests=10, max_requests=2000000), 'max_requests: 2e+06 is out of range 1 to 1e+06'),
+    (dict(requests=10, max_requests=2000000), 'max_requests: 2000000 is out of range 1 to 1000000'),
     (dict(requests=10, max_requests=0), 'max_requests: 0'),
     (dict(requests=10, max_duration=0), 'max_duration: 0'),
     (dict(requests=10, max_duration=7200), 'max_duration: 7200'),
