@@ -300,4 +300,3 @@ def test_check_mode(listeners):
     args = {'targets': [{'host': '127.0.0.1', 'port': listeners['open']}], 'firewall': {'enabled': False}}
     result = run_module('network_check', args, check_mode=True)
     assert result['changed'] is False and result['readiness']['status'] == 'pass'
-

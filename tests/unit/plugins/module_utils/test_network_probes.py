@@ -117,8 +117,8 @@ def test_nft_final_drop_rule_counts_as_default_drop():
     ruleset = {'nftables': [
         {'chain': {'family': 'ip', 'table': 't', 'name': 'in', 'hook': 'input', 'type': 'filter', 'policy': 'accept'}},
         {'rule': {'family': 'ip', 'table': 't', 'chain': 'in', 'expr': [{'accept': None}]}},
-        {'rule': {'family': 'ip', 'table': 't', 'chain': 'in', 'expr': [{'counter': {'packets': 0, 'bytes': 0}},
-                                                                          {'drop': None}]}},
+        {'rule': {'family': 'ip', 'table': 't', 'chain': 'in',
+                  'expr': [{'counter': {'packets': 0, 'bytes': 0}}, {'drop': None}]}},
     ]}
     parsed = p.parse_nft(json.dumps(ruleset))
     assert parsed['chains'][0]['final_drop'] is True
