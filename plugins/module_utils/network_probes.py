@@ -691,8 +691,11 @@ def probe_dns(entry):
 
 
 def probe_and_judge_firewall(firewall):
-    """Read and judge the firewall."""
-    return judge_firewall(probe_firewall(firewall['timeout']), firewall['require_default_drop'])
+    """Read and judge the firewall, timed."""
+    start = time.perf_counter()
+    record = judge_firewall(probe_firewall(firewall['timeout']), firewall['require_default_drop'])
+    record['duration_ms'] = round((time.perf_counter() - start) * 1000.0, 3)
+    return record
 
 
 def measure(targets, dns, firewall, total_timeout=30.0, workers=16):
