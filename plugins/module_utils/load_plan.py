@@ -267,8 +267,8 @@ def target_of(opts):
     try:
         target['family'], target['sockaddr'] = resolve(host, port)
     except (socket.gaierror, OSError, UnicodeError) as exc:
-        target['resolve_error'] = '%s does not resolve: %s' % (host, getattr(exc, 'strerror', None)
-                                                                 or type(exc).__name__)
+        reason = getattr(exc, 'strerror', None) or type(exc).__name__
+        target['resolve_error'] = '%s does not resolve: %s' % (host, reason)
     return target
 
 
@@ -508,4 +508,3 @@ def run(opts, runner=run_processes, clock=time.monotonic):
         records.append(breaking_record(opts, ran, broke))
     totals['sent'] = opts['max_requests'] - remaining
     return records, totals
-

@@ -30,8 +30,8 @@ def test_split_url():
 
 
 def test_get_request_with_keepalive_and_overridden_headers():
-    raw = build_request('GET', 'http://127.0.0.1:8080/health', {'accept': 'application/json',
-                                                                  'Connection': 'close'})
+    headers = {'accept': 'application/json', 'Connection': 'close'}
+    raw = build_request('GET', 'http://127.0.0.1:8080/health', headers)
     text = raw.decode()
     assert text.startswith('GET /health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n')
     assert 'accept: application/json\r\n' in text and 'Accept: */*' not in text

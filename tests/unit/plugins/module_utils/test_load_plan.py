@@ -123,14 +123,14 @@ def test_duration_stages_are_bounded_by_the_remaining_requests_and_time():
 
 def test_judging_pass_warn_fail():
     calls = []
-    records, _ = plan.run(opts(name='t', requests=100), runner=fake_runner(calls))
+    records, _totals = plan.run(opts(name='t', requests=100), runner=fake_runner(calls))
     checks = by_name(records)
     assert [checks[n]['status'] for n in ('load_p95:t', 'load_error_rate:t', 'load_throughput:t')] \
         == ['pass', 'pass', 'pass']
     assert checks['load_throughput:t']['value'] == 1000.0
-    records, _ = plan.run(opts(name='t', requests=100), runner=fake_runner([], latency_s=1.5))
+    records, _totals = plan.run(opts(name='t', requests=100), runner=fake_runner([], latency_s=1.5))
     assert by_name(records)['load_p95:t']['status'] == 'warn'
-    records, _ = plan.run(opts(name='t', requests=100), runner=fake_runner([], answer=500))
+    records, _totals = plan.run(opts(name='t', requests=100), runner=fake_runner([], answer=500))
     checks = by_name(records)
     assert checks['load_error_rate:t']['status'] == 'fail'
     assert checks['load_error_rate:t']['value'] == 100.0
@@ -147,7 +147,7 @@ def test_stress_reports_the_breaking_point():
             target, processes, concurrency, requests, duration, rate, budget)
     o = opts(name='s', stop_at_break=True, capacity=dict(fail=1),
              stages=[dict(name='u%d' % c, concurrency=c, requests=100) for c in (1, 2, 4, 8)])
-    records, _ = plan.run(o, runner=runner)
+    records, _totals = plan.run(o, runner=runner)
     checks = by_name(records)
     assert [c['concurrency'] for c in calls] == [1, 2, 4]
     point = checks['load_breaking_point:s']
@@ -159,7 +159,7 @@ def test_stress_reports_the_breaking_point():
 
 def test_a_break_without_capacity_limits_is_a_warning():
     o = opts(name='s', stop_at_break=True, stages=[dict(requests=10)])
-    records, _ = plan.run(o, runner=fake_runner([], answer=503))
+    records, _totals = plan.run(o, runner=fake_runner([], answer=503))
     assert by_name(records)['load_breaking_point:s']['status'] == 'warn'
 
 

@@ -50,7 +50,7 @@ def test_percentiles_match_exact_nearest_rank(seconds, q):
 
 def test_close_to_http_check_percentile_on_a_realistic_sample():
     rng = random.Random(7)
-    seconds = [rng.lognormvariate(-6, 0.8) for _ in range(20000)]
+    seconds = [rng.lognormvariate(-6, 0.8) for _index in range(20000)]
     hist = Histogram().record_many(seconds)
     for q in (50, 95, 99):
         reference = percentile(seconds, q) * 1e6
@@ -59,7 +59,7 @@ def test_close_to_http_check_percentile_on_a_realistic_sample():
 
 def test_merge_equals_recording_everything_in_one():
     rng = random.Random(3)
-    parts = [[rng.expovariate(500) for _ in range(1000)] for _ in range(3)]
+    parts = [[rng.expovariate(500) for _index in range(1000)] for _index in range(3)]
     merged = Histogram()
     for part in parts:
         merged.merge(Histogram.from_dict(Histogram().record_many(part).to_dict()))
