@@ -143,11 +143,19 @@ def _score(score):
 
 def _blocker_text(blocker):
     if isinstance(blocker, dict):
-        for key in ('message', 'reason', 'text'):
-            if blocker.get(key):
-                return str(blocker[key])
-        return ', '.join('%s: %s' % (k, v) for k, v in sorted(blocker.items()) if v is not None)
+        return ', '.join('%s: %s' % (k, ', '.join(map(str, v)) if isinstance(v, list) else v)
+                         for k, v in sorted(blocker.items()) if v is not None)
     return str(blocker)
+
+
+def _items_html(items, shown=20):
+    """A list of text items; those past ``shown`` fold into a <details> element."""
+    texts = ['<li>%s</li>' % _e(_blocker_text(item)) for item in items]
+    out = '<ul>%s</ul>' % ''.join(texts[:shown])
+    if len(texts) > shown:
+        out += ('<details><summary>%d more</summary><ul>%s</ul></details>'
+                % (len(texts) - shown, ''.join(texts[shown:])))
+    return out
 
 
 def _gate_html(gate):
@@ -160,12 +168,12 @@ def _gate_html(gate):
         parts.append('<p class="verdict">%s</p>' % _e(gate['verdict']))
     blockers = gate.get('blockers') or []
     if blockers:
-        parts.append('<ul class="blockers">')
-        for blocker in blockers[:200]:
-            parts.append('<li>%s</li>' % _e(_blocker_text(blocker)))
-        if len(blockers) > 200:
-            parts.append('<li>&hellip; and %d more</li>' % (len(blockers) - 200))
-        parts.append('</ul>')
+        parts.append('<div class="blockers"><h3>Blocking (%d)</h3>%s</div>'
+                     % (len(blockers), _items_html(blockers)))
+    ignored = gate.get('ignored') or []
+    if ignored:
+        parts.append('<div class="ignored"><h3>Ignored by the policy (%d)</h3>%s</div>'
+                     % (len(ignored), _items_html(ignored)))
     parts.append('</section>')
     return ''.join(parts)
 
@@ -328,7 +336,7 @@ nav.top{display:flex;gap:16px;margin:0 0 10px;font-size:13px}nav.top a{color:var
 .fleet-status .badge{font-size:15px;padding:3px 12px}
 .gate{margin-top:14px;padding:10px 16px;border-radius:6px;border:2px solid var(--pass)}
 .gate.nogo{border-color:var(--fail)}.gate h2{margin:0 0 4px;border:0;padding:0}.gate.go h2{color:var(--pass)}.gate.nogo h2{color:var(--fail)}
-.gate .verdict{font-weight:600;margin:4px 0}
+.gate .verdict{font-weight:600;margin:4px 0}.gate ul{margin:2px 0 6px}.gate summary{cursor:pointer;color:var(--link)}
 .warnbox{padding:8px 12px;border:1px solid var(--warn);border-radius:4px}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
@@ -774,9 +782,9 @@ function renderComparison() {
   });
   table('Values that moved most', c.moved || [], ['Host', 'Check', 'Before', 'Now', 'Change'], function (r) {
     var p = r.change_percent;
+    var change = r.previous === 0 ? 'from 0' : typeof p === 'number' ? (p > 0 ? '+' : '') + fmt(p) + '%' : fmt(p);
     return [host(r), check(r), el('td', {cls: 'num', text: withUnit(r.previous, r.unit)}),
-            el('td', {cls: 'num', text: withUnit(r.value, r.unit)}),
-            el('td', {cls: 'num', text: typeof p === 'number' ? (p > 0 ? '+' : '') + fmt(p) + '%' : fmt(p)})];
+            el('td', {cls: 'num', text: withUnit(r.value, r.unit)}), el('td', {cls: 'num', text: change})];
   });
   var down = c.hosts_newly_unreachable || [];
   if (down.length) {

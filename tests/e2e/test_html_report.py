@@ -218,3 +218,33 @@ def test_hostile_text_is_shown_as_text_in_the_browser(tmp_path):
     # Rendered as text in the header, gate, failing checks, host detail, comparison, checklists.
     assert dom.count(shown) >= 8, dom.count(shown)
     assert 'data-detail="web1"' in dom
+
+
+def test_every_section_renders_from_a_full_report(tmp_path):
+    """Comparison and checklists as the callback adds them (plugin_utils), gate, 200 hosts."""
+    from ansible_collections.golive.readiness.plugins.plugin_utils import checklists
+    from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare
+    previous = fleet_data.collect(200, CHECKS, seed=1).report()
+    report = fleet_data.collect(200, CHECKS, seed=2).report(playbook='readiness.yml')
+    report['comparison'] = compare(previous, report)
+    report['checklists'] = checklists.evaluate(report)
+    report['gate'] = dict(go=False, verdict='NO-GO: %d hosts fail' % report['summary']['host_status']['fail'],
+                          blockers=[dict(host=h, reason='fail') for h, e in report['hosts'].items()
+                                    if e['status'] == 'fail'])
+    path = tmp_path / 'full.html'
+    path.write_text(html_report.render_html(report), encoding='utf-8')
+    dom = dump_dom(str(path))
+    assert body_attrs(dom).get('data-rendered') == '1'
+    assert 'class="warnbox">Could not render' not in dom
+    assert 'rendering…' not in dom and 'rendering&hellip;' not in dom, 'a section was left empty'
+    assert 'Gate: NO-GO' in dom
+    comparison = dom[dom.index('id="comparison-body"'):dom.index('id="groups"')]
+    assert 'Newly failing (%d)' % len(report['comparison']['newly_failing']) in comparison
+    assert 'Recovered (%d)' % len(report['comparison']['recovered']) in comparison
+    assert 'Values that moved most' in comparison
+    lists = dom[dom.index('id="checklists-body"'):]
+    assert lists.count('<li data-state=') == sum(len(c['items']) for c in report['checklists'])
+    for checklist in report['checklists']:
+        assert checklist['name'] in lists
+    with open(os.path.join(ARTIFACTS, 'report-full.html'), 'w', encoding='utf-8') as handle:
+        handle.write(path.read_text(encoding='utf-8'))

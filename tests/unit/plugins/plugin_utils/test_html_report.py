@@ -194,8 +194,17 @@ def test_header_shows_status_score_counts_and_gate():
     assert '%d hosts' % report['summary']['hosts'] in text
     assert 'Gate: NO-GO' in text and 'NO-GO: 1 host fails, 1 unreachable' in text
     assert '<li>web2: system/disk_usage:/ fail</li>' in text
-    assert 'reason: unreachable' in text or 'unreachable</li>' in text
+    assert '<li>host: app1, reason: unreachable</li>' in text
+    assert 'Blocking (2)' in text
     assert 'readiness.yml' in text
+
+
+def test_long_gate_lists_fold_and_ignored_checks_are_listed():
+    gate = dict(go=False, verdict='NO-GO', blockers=['blocker %d' % i for i in range(50)],
+                ignored=[dict(check='system/ntp_offset', reason='known drift', hosts=['a', 'b'])])
+    text = html_report.render_html(build_report(extra=dict(gate=gate)))
+    assert '<li>blocker 19</li></ul><details><summary>30 more</summary><ul><li>blocker 20</li>' in text
+    assert '<li>check: system/ntp_offset, hosts: a, b, reason: known drift</li>' in text
 
 
 def test_gate_go():
