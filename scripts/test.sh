@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, from a fresh machine: set-up, unit tests, lint, sanity, real-service tests, the fleet.
 #   scripts/test.sh              all stages
-#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet)
+#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet monitoring)
 # Every stage runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG=$REPO/ansible.cfg PYTHONDONTWRITEBYTECODE=1
 "$REPO/scripts/setup.sh" --test || { echo "set-up failed: no tests run" >&2; exit 1; }
 
 stages=("$@")
-((${#stages[@]})) || stages=(unit lint sanity e2e fleet)
+((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring)
 failed=()
 run_stage() {
   local name=$1; shift
@@ -27,7 +27,8 @@ for stage in "${stages[@]}"; do
     sanity) run_stage sanity scripts/sanity.sh ;;
     e2e)    run_stage e2e python3 -m pytest -q -p no:cacheprovider tests/e2e ;;
     fleet)  run_stage fleet scripts/testbed/fleet-test.sh ;;
-    *) echo "unknown stage: $stage (unit lint sanity e2e fleet)" >&2; exit 2 ;;
+    monitoring) run_stage monitoring scripts/testbed/monitoring-test.sh ;;
+    *) echo "unknown stage: $stage (unit lint sanity e2e fleet monitoring)" >&2; exit 2 ;;
   esac
 done
 echo

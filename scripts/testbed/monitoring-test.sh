@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The monitoring scenario from nothing: Docker engine, test bed images, the monitoring image,
+# The monitoring scenario from nothing: the roles' static tests (tests/monitoring), Docker engine, test bed images, the monitoring image,
 # then `molecule test -s monitoring` (create, prepare, converge, idempotence, check, verify,
 # destroy). Extra arguments go to molecule (e.g. --destroy never).
 #
@@ -19,6 +19,7 @@ python3 -c 'import passlib.hash; passlib.hash.bcrypt.hash("x", rounds=4)' 2>/dev
   echo "  python3 -m pip install passlib 'bcrypt<4.1'" >&2
   exit 1
 }
+python3 -m pytest -q -p no:cacheprovider tests/monitoring     # static contracts of the roles, ~2 s
 "${HERE}/docker-up.sh"
 "${HERE}/build-images.sh"
 "${HERE}/monitoring-image.sh"
