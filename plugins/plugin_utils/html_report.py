@@ -344,7 +344,7 @@ th{background:var(--soft);position:sticky;top:0;z-index:1}
 th button{all:unset;cursor:pointer;font-weight:600}
 th[aria-sort=ascending] button::after{content:" \25B2"}th[aria-sort=descending] button::after{content:" \25BC"}
 .num{text-align:right;font-variant-numeric:tabular-nums}
-tr.host{cursor:pointer}tr.host:hover{background:var(--soft)}
+tr.host{cursor:pointer}tr.host:hover,tr.host:focus{background:var(--soft)}
 tr.host td:first-child::before{content:"\25B8  ";color:var(--muted)}tr.host.open td:first-child::before{content:"\25BE  "}
 tr.detail>td{background:var(--soft);padding:8px 12px 14px 28px}
 tr.detail table td,tr.detail table th{font-size:13px}
@@ -598,7 +598,7 @@ function detailRow(h) {
 function hostRow(h) {
   var open = !!state.open[h.name];
   return el('tr', {cls: 'host s-' + h.status + (open ? ' open' : ''), 'data-host': h.name,
-                   'aria-expanded': open ? 'true' : 'false'}, [
+                   'aria-expanded': open ? 'true' : 'false', tabindex: 0}, [
     el('td', {cls: 'mono', text: h.name}), el('td', null, [badge(h.status)]),
     el('td', {cls: 'num', text: h.score < 0 ? '\u2013' : fmt(h.score)}), el('td', {text: h.groups}),
     el('td', {cls: 'num', text: h.fail || ''}), el('td', {cls: 'num', text: h.warn || ''}),
@@ -658,9 +658,13 @@ function focusHosts(patch) {
 
 function wireHosts() {
   var tbody = document.getElementById('host-rows');
-  tbody.addEventListener('click', function (ev) {
+  function toggle(ev) {
     var tr = ev.target.closest ? ev.target.closest('tr.host') : null;
     if (!tr) return;
+    if (ev.type === 'keydown') {
+      if (ev.key !== 'Enter' && ev.key !== ' ') return;
+      ev.preventDefault();
+    }
     var name = tr.getAttribute('data-host'), h = BY_NAME[name];
     if (!h) return;
     if (state.open[name]) {
@@ -676,7 +680,9 @@ function wireHosts() {
       tr.setAttribute('aria-expanded', 'true');
     }
     writeHash();
-  });
+  }
+  tbody.addEventListener('click', toggle);
+  tbody.addEventListener('keydown', toggle);
   window.addEventListener('hashchange', function () { if (readHash()) applyFilters(); });
   var timer = null, input = document.getElementById('host-filter');
   input.addEventListener('input', function () {
