@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -100,6 +101,23 @@ def start_nginx(directory):
     sys.exit('nginx did not listen on 127.0.0.1:%d' % port)
 
 
+def cpu_seconds(who):
+    """User + system CPU seconds of this process (RUSAGE_SELF) or of its waited-for children."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def with_cpu(fn):
+    """Run ``fn()`` and add ``cpu_us``: the load generator's CPU microseconds per request."""
+    self_before = cpu_seconds(resource.RUSAGE_SELF)
+    children_before = cpu_seconds(resource.RUSAGE_CHILDREN)
+    row = fn()
+    spent = (cpu_seconds(resource.RUSAGE_SELF) - self_before
+             + cpu_seconds(resource.RUSAGE_CHILDREN) - children_before)
+    row['cpu_us'] = spent / row.pop('count') * 1e6 if row.get('count') else None
+    return row
+
+
 def run_ab(url, requests, keepalive):
     cmd = ['ab', '-q', '-n', str(requests), '-c', str(CONCURRENCY)] + (['-k'] if keepalive else []) + [url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=True).stdout
@@ -109,7 +127,7 @@ def run_ab(url, requests, keepalive):
     failed = int(re.search(r'Failed requests:\s+(\d+)', out).group(1))
     non2xx = re.search(r'Non-2xx responses:\s+(\d+)', out)
     return dict(rps=rps, p50=pct.get(50), p95=pct.get(95), p99=pct.get(99),
-                errors=failed + (int(non2xx.group(1)) if non2xx else 0))
+                errors=failed + (int(non2xx.group(1)) if non2xx else 0), count=requests)
 
 
 def run_wrk(url, seconds, keepalive, script):
@@ -120,7 +138,7 @@ def run_wrk(url, seconds, keepalive, script):
     fields = re.search(r'GOLIVE (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)', out).groups()
     requests, duration_us, p50, p95, p99, errors = (int(f) for f in fields)
     return dict(rps=requests / (duration_us / 1e6), p50=p50 / 1000.0, p95=p95 / 1000.0,
-                p99=p99 / 1000.0, errors=errors)
+                p99=p99 / 1000.0, errors=errors, count=requests)
 
 
 def run_engine(url, requests, keepalive, processes):
@@ -132,7 +150,7 @@ def run_engine(url, requests, keepalive, processes):
     errors = sum(result['transport_errors'].values()) + result['answered'] - hist.count
     return dict(rps=result['answered'] / result['elapsed_s'], p50=hist.percentile_us(50) / 1000.0,
                 p95=hist.percentile_us(95) / 1000.0, p99=hist.percentile_us(99) / 1000.0,
-                errors=errors)
+                errors=errors, count=result['answered'])
 
 
 def run_module(url, requests, keepalive, processes):
@@ -149,7 +167,7 @@ def run_module(url, requests, keepalive, processes):
     result = json.loads(out)['plays'][0]['tasks'][0]['hosts']['localhost']
     details = [c for c in result['readiness']['checks'] if c['name'] == 'load_p95:bench'][0]['details']
     return dict(rps=details['throughput_rps'], p50=details['p50_ms'], p95=details['p95_ms'],
-                p99=details['p99_ms'], errors=details['errors'])
+                p99=details['p99_ms'], errors=details['errors'], count=None)
 
 
 def median(runs, key):
@@ -189,10 +207,10 @@ def main():
         runs = dict((name, []) for name, _fn in tools)
         for _round in range(args.repeat):
             for name, fn in tools:  # interleaved, so noise from the shared machine spreads
-                runs[name].append(fn())
+                runs[name].append(with_cpu(fn))
         for name, _fn in tools:
             rows.append(dict(tool=name, keepalive=keepalive,
-                             **dict((k, median(runs[name], k)) for k in ('rps', 'p50', 'p95', 'p99', 'errors'))))
+                             **dict((k, median(runs[name], k)) for k in ('rps', 'p50', 'p95', 'p99', 'errors', 'cpu_us'))))
     nginx.terminate()
     nginx.wait(timeout=10)
     shutil.rmtree(directory, ignore_errors=True)
@@ -202,21 +220,25 @@ def main():
     print('nginx %s on 127.0.0.1, GET /health, concurrency %d, medians of %d runs, %d CPUs'
           % (subprocess.run(['nginx', '-v'], capture_output=True, text=True, check=False).stderr.strip().split('/')[-1],
              CONCURRENCY, args.repeat, os.cpu_count()))
-    header = '%-31s %-5s %10s %8s %8s %8s %7s %8s %8s %8s' % (
-        'tool', 'k-a', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ab', 'vs ab -k', 'vs wrk')
+    header = '%-31s %-5s %10s %8s %8s %8s %7s %8s %8s %8s %9s' % (
+        'tool', 'k-a', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'vs ab', 'vs ab -k', 'vs wrk',
+        'cpu us/r')
     print(header)
     print('-' * len(header))
 
     def fmt(value):
         return '%8.3f' % value if value is not None else '%8s' % '-'
     for row in rows:
-        print('%-31s %-5s %10.0f %s %s %s %7d %7.0f%% %7.0f%% %7.0f%%' % (
+        print('%-31s %-5s %10.0f %s %s %s %7d %7.0f%% %7.0f%% %7.0f%% %9s' % (
             row['tool'], 'on' if row['keepalive'] else 'off', row['rps'], fmt(row['p50']),
             fmt(row['p95']), fmt(row['p99']), row['errors'] or 0,
             100.0 * row['rps'] / ab[row['keepalive']], 100.0 * row['rps'] / ab[True],
-            100.0 * row['rps'] / wrk[row['keepalive']]['rps']))
+            100.0 * row['rps'] / wrk[row['keepalive']]['rps'],
+            '%.2f' % row['cpu_us'] if row['cpu_us'] is not None else '-'))
     best = max(r['rps'] for r in rows if r['keepalive'] and r['tool'].startswith('load_test'))
     print('\nload_test (best, keep-alive) / ab -k: %.0f %% (target >= 70 %%)' % (100.0 * best / ab[True]))
+    print("cpu us/r: the load generator's own CPU (user + system) per request, a figure that does not "
+          'depend on how busy the machine is (not measured through ansible).')
     return 0
 
 

@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import math
+from collections import Counter
 
 SUB_BITS = 8
 SUB_COUNT = 1 << SUB_BITS          # buckets per power of two
@@ -70,14 +71,15 @@ class Histogram:
             self.max_us = value_us
 
     def record_many(self, seconds):
-        """Record an iterable of latencies in seconds (floats)."""
+        """Record an iterable of latencies in seconds (floats).
+
+        The conversion to whole microseconds and the counting run at C speed
+        (``map`` over float methods, ``Counter``); Python code only runs once
+        per distinct microsecond value, of which a load test has few.
+        """
+        micros = Counter(map(int, map((0.5).__add__, map((1000000.0).__mul__, seconds))))
         counts = self.counts
-        low = self.min_us
-        high = self.max_us
-        total = 0
-        number = 0
-        for value in seconds:
-            value_us = int(value * 1000000.0 + 0.5)
+        for value_us, number in micros.items():
             if value_us < 0:
                 value_us = 0
             if value_us < EXACT_LIMIT:
@@ -85,17 +87,13 @@ class Histogram:
             else:
                 shift = value_us.bit_length() - (SUB_BITS + 1)
                 index = shift * SUB_COUNT + (value_us >> shift)
-            counts[index] = counts.get(index, 0) + 1
-            total += value_us
-            number += 1
-            if low is None or value_us < low:
-                low = value_us
-            if high is None or value_us > high:
-                high = value_us
-        self.count += number
-        self.sum_us += total
-        self.min_us = low
-        self.max_us = high
+            counts[index] = counts.get(index, 0) + number
+            self.count += number
+            self.sum_us += value_us * number
+            if self.min_us is None or value_us < self.min_us:
+                self.min_us = value_us
+            if self.max_us is None or value_us > self.max_us:
+                self.max_us = value_us
         return self
 
     def merge(self, other):
