@@ -151,8 +151,8 @@ def fleet(hosts=1000, checks=50, seed=7):
                 comp.add(record)
             results.append(comp.result())
         if roll < 0.02:
-            yield host, groups, 'error', (results, ('golive.readiness.postgres_check',
-                                                   'Missing required option: login_password'))
+            error = ('golive.readiness.postgres_check', 'Missing required option: login_password')
+            yield host, groups, 'error', (results, error)
             continue
         yield host, groups, 'readiness', results
 

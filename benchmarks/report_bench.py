@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark: 1,000 hosts x 50 checks through the real fleet_report callback.
 
 Targets (issue R6): the callback adds under 2 s of wall time and under 150 MB of memory
@@ -71,7 +70,7 @@ class Fleet:
         self.loader = DataLoader()
         self.inventory = InventoryManager(loader=self.loader, sources=[])
         items = list(fleet_data.fleet(hosts, checks, seed))
-        for host, groups, _, _ in items:
+        for host, groups, _kind, _payload in items:
             for group in groups:
                 self.inventory.add_group(group)
             self.inventory.add_host(host, group=groups[0])
@@ -82,7 +81,7 @@ class Fleet:
                               variable_manager=self.variables, loader=self.loader)
         self.tasks = {}
         self.events = []  # (callback method, raw task result)
-        for host_name, _, kind, payload in items:
+        for host_name, _groups, kind, payload in items:
             host = self.inventory.get_host(host_name)
             if kind == 'unreachable':
                 self.events.append(('v2_runner_on_unreachable', self.raw(
@@ -206,7 +205,7 @@ def maxrss_mb():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--hosts', type=int, default=1000)
     parser.add_argument('--checks', type=int, default=50)
     parser.add_argument('--strict', action='store_true', help='exit 1 when a target is missed')
@@ -218,7 +217,7 @@ def main():
     setup_s = time.perf_counter() - start
     events = len(fleets[0].events)
     checks = sum(len(raw._return_data.get('readiness', {}).get('checks', ()))
-                 for _, raw in fleets[0].events if hasattr(raw, '_return_data'))
+                 for _method, raw in fleets[0].events if hasattr(raw, '_return_data'))
     print('fleet: %d hosts x %d checks: %d task results, %d check records (set-up %.1f s, untimed)'
           % (args.hosts, args.checks, events, checks, setup_s))
 

@@ -226,7 +226,7 @@ def render_html(report):
     status = report.get('status') or 'unknown'
     score = report.get('score')
     title = 'Fleet readiness: %s%s' % (_label(status).upper(),
-                                        '' if score is None else ' (%g/100)' % score)
+                                       '' if score is None else ' (%g/100)' % score)
     has_comparison = isinstance(report.get('comparison'), dict)
     has_checklists = isinstance(report.get('checklists'), list) and bool(report['checklists'])
     nav = [('failing', 'Failing checks'), ('comparison', 'Comparison') if has_comparison else None,
@@ -320,7 +320,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px;border-bot
 h3{font-size:13px;margin:10px 0 4px;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
 .muted,.meta{color:var(--muted)}
 nav.top{display:flex;gap:16px;margin:0 0 10px;font-size:13px}nav.top a{color:var(--link)}
-.fleet{display:flex;gap:24px;align-items:flex-start;padding:16px;border:1px solid var(--line);border-left:8px solid var(--unknown);border-radius:6px;background:var(--soft)}
+.fleet{display:flex;gap:24px;align-items:flex-start;padding:16px;border:1px solid var(--line);
+border-left:8px solid var(--unknown);border-radius:6px;background:var(--soft)}
 .fleet.s-pass{border-left-color:var(--pass)}.fleet.s-warn{border-left-color:var(--warn)}.fleet.s-fail{border-left-color:var(--fail)}
 .verdict-box{text-align:center;min-width:130px}
 .score{font-size:44px;font-weight:700;line-height:1.1}.score small{font-size:16px;color:var(--muted);font-weight:400}
@@ -330,7 +331,8 @@ nav.top{display:flex;gap:16px;margin:0 0 10px;font-size:13px}nav.top a{color:var
 .counts li.s-pass .n{color:var(--pass)}.counts li.s-warn .n{color:var(--warn)}.counts li.s-fail .n{color:var(--fail)}
 .counts li.s-unknown .n{color:var(--unknown)}.counts li.s-unreachable .n{color:var(--unreachable)}.counts li.s-not_evaluated .n{color:var(--not_evaluated)}
 .errors{color:var(--fail);margin:8px 0 0}
-.badge{display:inline-block;min-width:64px;text-align:center;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:var(--unknown);white-space:nowrap}
+.badge{display:inline-block;min-width:64px;text-align:center;padding:1px 7px;border-radius:10px;
+font-size:12px;font-weight:600;color:#fff;background:var(--unknown);white-space:nowrap}
 .badge.s-pass{background:var(--pass)}.badge.s-warn{background:var(--warn)}.badge.s-fail{background:var(--fail)}
 .badge.s-unreachable{background:var(--unreachable)}.badge.s-not_evaluated{background:var(--not_evaluated)}.badge.s-skip{background:var(--skip)}
 .fleet-status .badge{font-size:15px;padding:3px 12px}

@@ -64,8 +64,8 @@ def run_chromium(args, timeout=120):
 
 
 def dump_dom(path, fragment=''):
-    proc, _ = run_chromium(['--virtual-time-budget=3000', '--dump-dom',
-                            'file://%s%s' % (path, fragment)])
+    proc, _wall = run_chromium(['--virtual-time-budget=3000', '--dump-dom',
+                                'file://%s%s' % (path, fragment)])
     return proc.stdout
 
 
@@ -102,19 +102,19 @@ def test_big_report_opens_within_3_seconds(big_page):
     os.makedirs(ARTIFACTS, exist_ok=True)
     shot = os.path.join(ARTIFACTS, 'report-1000.png')
     walls = []
-    for _ in range(ATTEMPTS):
+    for _attempt in range(ATTEMPTS):
         if os.path.exists(shot):
             os.unlink(shot)
-        _, wall = run_chromium(['--window-size=1400,1000', '--screenshot=%s' % shot,
-                                'file://%s' % big_page['path']])
+        _proc, wall = run_chromium(['--window-size=1400,1000', '--screenshot=%s' % shot,
+                                    'file://%s' % big_page['path']])
         walls.append(round(wall, 3))
         if wall < LIMIT_S:
             break
     empty = os.path.join(os.path.dirname(big_page['path']), 'empty.html')
     with open(empty, 'w') as handle:
         handle.write('<!DOCTYPE html><title>empty</title><p>empty')
-    _, baseline = run_chromium(['--window-size=1400,1000', '--screenshot=%s.png' % empty,
-                                'file://%s' % empty])
+    _proc, baseline = run_chromium(['--window-size=1400,1000', '--screenshot=%s.png' % empty,
+                                    'file://%s' % empty])
     timing = dict(hosts=HOSTS, checks=CHECKS, html_bytes=big_page['size'],
                   python_render_s=round(big_page['render_s'], 3), chromium_wall_s=walls,
                   chromium_empty_page_wall_s=round(baseline, 3), limit_s=LIMIT_S)
@@ -145,7 +145,7 @@ def test_big_report_first_page_rendered(big_report, big_page):
     rows = host_rows(dom)
     assert len(rows) == 100
     # Worst first: host status never gets better down the page.
-    ranks = [HOST_RANK[status] for status, _ in rows]
+    ranks = [HOST_RANK[status] for status, _host in rows]
     assert ranks == sorted(ranks, reverse=True)
     worst = min(big_report['hosts'].items(),
                 key=lambda kv: (-HOST_RANK[kv[1]['status']], kv[1]['score'], kv[0]))
@@ -171,8 +171,8 @@ def test_big_report_filter_sort_and_expand(big_report, big_page):
     attrs = body_attrs(dom)
     assert attrs['data-hosts-matching'] == str(len(failing))
     rows = host_rows(dom)
-    assert {s for s, _ in rows} == {'fail'} and len(rows) == len(failing)
-    scores = [big_report['hosts'][h]['score'] for _, h in rows]
+    assert {s for s, _host in rows} == {'fail'} and len(rows) == len(failing)
+    scores = [big_report['hosts'][h]['score'] for _status, h in rows]
     assert scores == sorted(scores)
     # Only the opened host has its checks in the DOM, every one of them.
     assert re.findall(r'data-detail="([^"]*)"', dom) == [opened]

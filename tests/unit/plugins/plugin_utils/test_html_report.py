@@ -135,8 +135,8 @@ def test_hostile_text_stays_text():
     assert text.lower().count('</script') == 2
     assert '<img' not in text.lower()
     page = Page(text)
-    assert not [t for t, _ in page.tags if t == 'img']
-    assert [a.get('type') for a, _ in page.scripts] == ['application/json', None]
+    assert not [t for t, _attrs in page.tags if t == 'img']
+    assert [a.get('type') for a, _text in page.scripts] == ['application/json', None]
     data = page.data()
     assert data['hosts']['web1']['checks'][0]['message'] == HOSTILE
     assert data['gate']['verdict'] == HOSTILE and data['playbook'] == HOSTILE
