@@ -248,6 +248,7 @@ class CallbackModule(CallbackBase):
             if self.get_option('compare'):
                 previous = self._previous(json_path)
                 report['comparison'] = compare(previous, report) if previous else None
+                del previous  # not held while every format renders
             if not os.path.isdir(directory):
                 os.makedirs(directory)
             write_reports(report, directory, stem, formats, timestamp=finished.timestamp())

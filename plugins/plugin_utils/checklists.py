@@ -59,19 +59,31 @@ CHECKLISTS = (
 )
 
 
-def _matching(report, patterns):
-    """Statuses of the checks matching ``patterns`` on every reachable host."""
-    statuses = []
+def check_index(report):
+    """Map each distinct ``component/check`` to the statuses it has across the fleet.
+
+    Patterns are matched against these few hundred keys, not against every check
+    of every host.
+    """
+    index = {}
     for entry in (report.get('hosts') or {}).values():
         for check in entry.get('checks') or ():
             key = '%s/%s' % (check.get('component'), check.get('name'))
-            if any(fnmatch.fnmatchcase(key, p) for p in patterns):
-                statuses.append(check.get('status'))
+            index.setdefault(key, []).append(check.get('status'))
+    return index
+
+
+def _matching(index, patterns):
+    """Statuses of the checks matching ``patterns``."""
+    statuses = []
+    for key, found in index.items():
+        if any(fnmatch.fnmatchcase(key, p) for p in patterns):
+            statuses.extend(found)
     return statuses
 
 
-def item_state(report, patterns):
-    """``(state, detail)`` of one checklist item."""
+def item_state(report, patterns, index=None):
+    """``(state, detail)`` of one checklist item (``index``: see :func:`check_index`)."""
     if not patterns:
         return MANUAL, 'for a person to tick'
     hosts = report.get('hosts') or {}
@@ -82,7 +94,9 @@ def item_state(report, patterns):
         if down:
             return FAILED, 'unreachable: %s' % ', '.join(down[:10])
         return DONE, '%d hosts answered' % len(hosts)
-    statuses = [s for s in _matching(report, patterns) if s != 'skip']
+    if index is None:
+        index = check_index(report)
+    statuses = [s for s in _matching(index, patterns) if s != 'skip']
     if not statuses:
         return UNKNOWN_STATE, 'no check covers it in this run'
     bad = sum(1 for s in statuses if s in ('fail', 'warn'))
@@ -96,10 +110,11 @@ def item_state(report, patterns):
 def evaluate(report):
     """Every checklist with each item's state, from ``report``."""
     out = []
+    index = check_index(report)
     for title, items in CHECKLISTS:
         rendered = []
         for text, patterns in items:
-            state, detail = item_state(report, patterns)
+            state, detail = item_state(report, patterns, index)
             rendered.append(dict(text=text, state=state, detail=detail,
                                  checks=[p for p in patterns if not p.startswith('@')]))
         out.append(dict(name=title, items=rendered))

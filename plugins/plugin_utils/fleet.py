@@ -243,7 +243,7 @@ def failing_checks(hosts):
     return ordered
 
 
-def summary_lines(report, max_hosts=10):
+def summary_lines(report, max_hosts=10, max_lines=40):
     """The terminal summary of a report, as lines of text."""
     summary = report['summary']
     counts = summary['host_status']
@@ -258,13 +258,20 @@ def summary_lines(report, max_hosts=10):
         lines.append('gate: %s' % gate.get('verdict'))
     checks = summary['check_status']
     lines.append('checks: ' + ', '.join('%s %d' % (s, checks[s]) for s in STATUSES[::-1]))
-    for item in report['failing_checks']:
+    failing = report['failing_checks']
+    for item in failing[:max_lines]:
         hosts = item['hosts']
         more = len(hosts) - max_hosts
         shown = ', '.join(hosts[:max_hosts]) + (' (+%d more)' % more if more > 0 else '')
         lines.append('  %-7s %s/%s: %s' % (item['status'].upper(), item['component'],
                                            item['name'], shown))
+    if len(failing) > max_lines:
+        lines.append('  ... %d more failing checks in the report' % (len(failing) - max_lines))
+    problems = 0
     for host, entry in report['hosts'].items():
+        problems += bool(entry['status'] == NOT_EVALUATED or entry['unreachable'] or entry['errors'])
+        if problems > max_lines:
+            continue
         if entry['status'] == NOT_EVALUATED:
             lines.append('  NOT EVALUATED %s: no check ran on it' % host)
         if entry['unreachable']:
@@ -272,6 +279,9 @@ def summary_lines(report, max_hosts=10):
         for error in entry['errors']:
             lines.append('  ERROR   %s: task %r failed: %s'
                          % (host, error['task'], _short(error['message'], 200)))
+    if problems > max_lines:
+        lines.append('  ... %d more hosts unreachable, failed or not evaluated in the report'
+                     % (problems - max_lines))
     return lines
 
 

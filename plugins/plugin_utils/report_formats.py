@@ -53,7 +53,9 @@ def write_text_atomic(path, text):
 
 def to_json(report):
     """The report as JSON text, the source of truth."""
-    return json.dumps(report, indent=2, sort_keys=True, default=str) + '\n'
+    # Compact: an indent makes json fall back to its pure-Python encoder, several times
+    # slower and larger at a thousand hosts (benchmarks/report_bench.py).
+    return json.dumps(report, separators=(',', ':'), sort_keys=True, default=str) + '\n'
 
 
 # -- Markdown ---------------------------------------------------------------
