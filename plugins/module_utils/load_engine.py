@@ -3,12 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The load generator of ``load_test``: HTTP/1.1 on non-blocking sockets, one loop per process.
 
-Chosen by measurement on loopback nginx (2 cores, concurrency 10, keep-alive):
-a ``requests`` thread pool ~1,100 req/s, asyncio streams ~18,000, asyncio
-protocols ~17,000-34,000, this loop (``select.epoll`` and raw ``send`` /
-``recv`` of a pre-serialised request) ~75,000 in one process.  Each virtual
-user is one connection (kept alive unless asked otherwise); a response is
-parsed only as far as its status code and its end.
+Chosen by measurement on loopback nginx (2 shared cores, concurrency 10,
+keep-alive): a ``requests`` thread pool ~1,100 req/s (issue R7), asyncio
+protocols 17,000-34,000, a bare ``select.epoll`` loop with raw ``send`` /
+``recv`` of a pre-serialised request 45,000-75,000 in one process.  This is
+that loop; its own CPU is ~6.5 us per request (ab -k: ~4.4, wrk: ~3.5, see
+benchmarks/load_bench.py), its common case (a whole Content-Length answer in
+one read) inlined.  Each virtual user is one connection (kept alive unless
+asked otherwise); a response is parsed only as far as its status code and
+its end.
 
 Two models:
 
