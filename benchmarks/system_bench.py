@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark: one system_check call, and a whole local readiness run.
 
 Prints medians; targets (issue R1): one call with every check on under 1 s, the I/O
@@ -30,7 +29,7 @@ def module_params():
 def time_measure(runs):
     """Wall time of system_check's measurement in-process, and the I/O probe's own time."""
     walls, probes, checks = [], [], 0
-    for _ in range(runs):
+    for _run in range(runs):
         start = time.perf_counter()
         result = system_check.measure(module_params())
         walls.append((time.perf_counter() - start) * 1000)
@@ -43,7 +42,7 @@ def time_measure(runs):
 def time_command(cmd, runs, env=None):
     """Median wall time of a command, in ms."""
     walls = []
-    for _ in range(runs):
+    for _run in range(runs):
         start = time.perf_counter()
         subprocess.run(cmd, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)

@@ -93,6 +93,7 @@ attributes:
     support: none
     description: Returns no diff.
   platform:
+    support: full
     platforms: all
     description: Runs on the controller.
 notes:

@@ -47,6 +47,7 @@ def set_active_collector(collector):
     """Make ``collector`` the run's collector (called by the callback)."""
     _ACTIVE['collector'] = collector
 
+
 # Only these keys of a check are kept: records stay small whatever a module returns.
 CHECK_KEYS = ('name', 'status', 'value', 'unit', 'warn', 'fail', 'message', 'remediation',
               'duration_ms')

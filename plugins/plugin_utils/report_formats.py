@@ -143,8 +143,8 @@ def to_markdown(report, max_rows=200):
     for checklist in report.get('checklists') or ():
         lines += ['## Checklist: %s' % checklist['name'], '']
         for item in checklist['items']:
-            lines.append('- %s %s (%s)' % (STATE_MARKS.get(item['state'], '[ ]'), _md(item['text']),
-                                            _md(item['detail'])))
+            mark = STATE_MARKS.get(item['state'], '[ ]')
+            lines.append('- %s %s (%s)' % (mark, _md(item['text']), _md(item['detail'])))
         lines.append('')
     return '\n'.join(lines)
 

@@ -117,8 +117,8 @@ def test_checklist_states():
 
 def test_write_reports_all_formats(tmp_path):
     paths = rf.write_reports(REPORT, str(tmp_path), 'readiness', ['json', 'markdown', 'junit', 'prometheus'])
-    assert sorted(os.listdir(str(tmp_path))) == ['readiness.json', 'readiness.junit.xml',
-                                                  'readiness.md', 'readiness.prom']
+    assert sorted(os.listdir(str(tmp_path))) == [
+        'readiness.json', 'readiness.junit.xml', 'readiness.md', 'readiness.prom']
     assert len(paths) == 4
 
 
