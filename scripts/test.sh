@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, from a fresh machine: set-up, unit tests, lint, sanity, real-service tests, the fleet.
 #   scripts/test.sh              all stages
-#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet monitoring)
+#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet monitoring hardening)
 # Every stage runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG=$REPO/ansible.cfg PYTHONDONTWRITEBYTECODE=1
 "$REPO/scripts/setup.sh" --test || { echo "set-up failed: no tests run" >&2; exit 1; }
 
 stages=("$@")
-((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring)
+((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening)
 failed=()
 run_stage() {
   local name=$1; shift
@@ -28,7 +28,8 @@ for stage in "${stages[@]}"; do
     e2e)    run_stage e2e python3 -m pytest -q -p no:cacheprovider tests/e2e ;;
     fleet)  run_stage fleet scripts/testbed/fleet-test.sh ;;
     monitoring) run_stage monitoring scripts/testbed/monitoring-test.sh ;;
-    *) echo "unknown stage: $stage (unit lint sanity e2e fleet monitoring)" >&2; exit 2 ;;
+    hardening) run_stage hardening scripts/testbed/hardening-test.sh ;;
+    *) echo "unknown stage: $stage (unit lint sanity e2e fleet monitoring hardening)" >&2; exit 2 ;;
   esac
 done
 echo
