@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """A small shop API for the golive.readiness test fleet (Python standard library only).
 
 Endpoints, as the readiness guide's application checks expect:
