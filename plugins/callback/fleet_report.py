@@ -144,6 +144,8 @@ class CallbackModule(CallbackBase):
         self.collector = FleetCollector()
         set_active_collector(self.collector)
         self.gate = None
+        self.play_hosts = []
+        self.play_measures = False
         self.playbook = None
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.report_path = None
@@ -155,15 +157,22 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_play_start(self, play):
         # Every host the play targets, with its groups, so hosts that are never
-        # evaluated (a failed serial batch, a host stopped early) are still reported.
+        # evaluated (a failed serial batch, a host stopped early) are still reported;
+        # kept aside until the play shows it measures readiness (a set-up play does not).
+        self._flush_play_hosts()
         try:
             inventory = play.get_variable_manager()._inventory
             hosts = inventory.get_hosts(play.hosts)
         except Exception:  # pylint: disable=broad-except
             return  # an inventory API we do not know: the hosts that report still count
-        for host in hosts:
-            self.collector.add_host(host.get_name(),
-                                    groups=[g.get_name() for g in host.get_groups()])
+        self.play_hosts = [(h.get_name(), [g.get_name() for g in h.get_groups()]) for h in hosts]
+        self.play_measures = False
+
+    def _flush_play_hosts(self):
+        if self.play_measures:
+            for name, groups in self.play_hosts:
+                self.collector.add_host(name, groups=groups)
+        self.play_hosts, self.play_measures = [], False
 
     def _readiness_results(self, result):
         """The readiness dicts of a result, including those of a loop's items."""
@@ -176,11 +185,14 @@ class CallbackModule(CallbackBase):
                 found.append(item['readiness'])
         return found
 
-    def _record(self, result):
+    def _record(self, result, failed=False):
         host = result._host.get_name()
-        self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
         task = result._task.get_name() if result._task else None
-        for readiness in self._readiness_results(result):
+        found = self._readiness_results(result)
+        if found or failed:
+            self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
+            self.play_measures = self.play_measures or bool(found)
+        for readiness in found:
             self.collector.add_readiness(host, readiness, task=task)
         if isinstance(result._result.get('golive_gate'), dict):
             self.gate = result._result['golive_gate']
@@ -190,7 +202,7 @@ class CallbackModule(CallbackBase):
         self._record(result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        host, task = self._record(result)
+        host, task = self._record(result, failed=True)
         data = result._result
         if self.gate and data.get('msg') == self.gate.get('verdict'):
             return  # the playbook stopping on the gate's no-go, not a problem of the host
@@ -206,11 +218,13 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_unreachable(self, result):
         host = result._host.get_name()
+        self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
         self.collector.add_unreachable(host, result._result.get('msg') or 'host unreachable')
 
     # -- reporting --------------------------------------------------------
 
     def v2_playbook_on_stats(self, stats):
+        self._flush_play_hosts()
         finished = datetime.datetime.now(datetime.timezone.utc)
         report = self.collector.report(playbook=self.playbook, started=self.started,
                                        finished=finished, extra=dict(gate=self.gate))

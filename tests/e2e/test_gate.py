@@ -120,3 +120,29 @@ def test_under_ansible_runner_like_awx(tmp_path):
     assert artifact['blockers'] == ['fleet: 1 failing check(s) (at most 0 allowed): localhost system/disk_usage:/']
     assert glob.glob(str(private / 'artifacts' / '*' / 'job_events' / '*.json'))
     assert (reports / 'readiness.json').exists()
+
+
+def test_hosts_of_a_set_up_play_are_not_counted(report_dir, tmp_path):
+    """A play that measures nothing (set-up, converge) adds no 'never evaluated' host."""
+    inventory = tmp_path / 'hosts.ini'
+    inventory.write_text('[all]\nlocalhost ansible_connection=local '
+                         'ansible_python_interpreter="{{ ansible_playbook_python }}"\n'
+                         'builder ansible_connection=local '
+                         'ansible_python_interpreter="{{ ansible_playbook_python }}"\n')
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(
+        '- name: Set-up play that measures nothing\n'
+        '  hosts: builder\n'
+        '  gather_facts: false\n'
+        '  tasks:\n'
+        '    - name: Something unrelated\n'
+        '      ansible.builtin.debug:\n'
+        '        msg: set-up\n'
+        '- name: Readiness\n'
+        '  ansible.builtin.import_playbook: %s\n' % os.path.join(REPO, 'playbooks', 'readiness.yml'))
+    proc = run_playbook(str(playbook), report_dir, '-i', str(inventory),
+                        '-e', extra(readiness_hosts='localhost'))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = report_of(report_dir)
+    assert list(report['hosts']) == ['localhost']
+    assert report['gate']['go'] is True
