@@ -225,6 +225,11 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_stats(self, stats):
         self._flush_play_hosts()
+        if not self.collector.hosts:
+            # A playbook that measures nothing (monitoring.yml, hardening.yml) must not
+            # replace the last readiness report with an empty one.
+            self._display.v('golive.readiness.fleet_report: no readiness results; no report written')
+            return
         finished = datetime.datetime.now(datetime.timezone.utc)
         report = self.collector.report(playbook=self.playbook, started=self.started,
                                        finished=finished, extra=dict(gate=self.gate))
