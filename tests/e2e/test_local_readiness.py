@@ -130,3 +130,17 @@ def test_check_mode_measures_too():
     checks = checks_by_name(result)
     assert checks['swap_used']['status'] == 'skip'
     assert checks['cpu_count']['value'] >= 1
+
+
+def test_a_playbook_that_measures_nothing_keeps_the_last_report(report_dir, tmp_path):
+    previous = report_dir / 'readiness.json'
+    previous.write_text('{"kept": true}\n')
+    playbook = tmp_path / 'setup.yml'
+    playbook.write_text('- name: Set-up only\n  hosts: localhost\n  gather_facts: false\n'
+                        '  tasks:\n    - name: Nothing to measure\n      ansible.builtin.debug:\n'
+                        '        msg: hello\n')
+    proc = run_playbook(str(playbook), report_dir)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert 'FLEET READINESS' not in proc.stdout
+    assert previous.read_text() == '{"kept": true}\n'
+    assert os.listdir(str(report_dir)) == ['readiness.json']
