@@ -23,12 +23,13 @@ from ansible_collections.golive.readiness.plugins.module_utils.concurrency impor
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
+    HIGHER_IS_WORSE,
     PASS,
     UNKNOWN,
     WARN,
-    HIGHER_IS_WORSE,
     check_result,
     measured,
+    merge_options,
     unknown,
 )
 
@@ -51,12 +52,8 @@ VERSION_PATTERN = re.compile(r'^\d+(\.\d+)*')
 
 
 def merged(params, option):
-    """Return the options of one check: its defaults overlaid with what was given."""
-    opts = dict(DEFAULTS[option])
-    for key, value in (params.get(option) or {}).items():
-        if value is not None:
-            opts[key] = value
-    return opts
+    """The options of one check: its defaults overlaid with what was given."""
+    return merge_options(params.get(option), DEFAULTS[option])
 
 
 def version_tuple(text):

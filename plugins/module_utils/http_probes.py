@@ -35,6 +35,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     HIGHER_IS_WORSE,
     check_result,
     measured,
+    merge_options,
     validate_limits,
 )
 
@@ -69,15 +70,6 @@ MAX_BODY_BYTES = 16 * 1048576
 CHUNK = 65536
 
 
-def merged_limits(given, defaults):
-    """Overlay the given ``warn`` / ``fail`` on the defaults (None keeps the default)."""
-    limits = dict(defaults)
-    for key, value in (given or {}).items():
-        if value is not None:
-            limits[key] = value
-    return limits
-
-
 def merged_endpoint(given):
     """Return one endpoint's options: its defaults overlaid with what was given."""
     ep = dict(ENDPOINT_DEFAULTS)
@@ -85,13 +77,13 @@ def merged_endpoint(given):
         if value is not None:
             ep[key] = value
     ep['method'] = ep['method'].upper()
-    ep['response_time'] = merged_limits(given.get('response_time'), RESPONSE_TIME)
+    ep['response_time'] = merge_options(given.get('response_time'), RESPONSE_TIME)
     sample = dict(SAMPLE_DEFAULTS)
     for key, value in (given.get('sample') or {}).items():
         if value is not None and key not in ('p95', 'error_rate'):
             sample[key] = value
-    sample['p95'] = merged_limits((given.get('sample') or {}).get('p95'), SAMPLE_DEFAULTS['p95'])
-    sample['error_rate'] = merged_limits((given.get('sample') or {}).get('error_rate'),
+    sample['p95'] = merge_options((given.get('sample') or {}).get('p95'), SAMPLE_DEFAULTS['p95'])
+    sample['error_rate'] = merge_options((given.get('sample') or {}).get('error_rate'),
                                          SAMPLE_DEFAULTS['error_rate'])
     ep['sample'] = sample
     return ep

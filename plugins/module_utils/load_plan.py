@@ -30,7 +30,6 @@ import time
 
 from ansible_collections.golive.readiness.plugins.module_utils.http_probes import (
     METHODS,
-    merged_limits,
     redact_url,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.load_engine import (
@@ -51,6 +50,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     check_result,
     evaluate,
     measured,
+    merge_options,
     skipped,
     validate_limits,
 )
@@ -105,10 +105,10 @@ def merged(params):
         if value is not None:
             opts[key] = value
     opts['method'] = (opts['method'] or 'GET').upper()
-    opts['p95'] = merged_limits(params.get('p95'), P95)
-    opts['error_rate'] = merged_limits(params.get('error_rate'), ERROR_RATE)
-    opts['throughput'] = merged_limits(params.get('throughput'), THROUGHPUT)
-    opts['capacity'] = merged_limits(params.get('capacity'), CAPACITY)
+    opts['p95'] = merge_options(params.get('p95'), P95)
+    opts['error_rate'] = merge_options(params.get('error_rate'), ERROR_RATE)
+    opts['throughput'] = merge_options(params.get('throughput'), THROUGHPUT)
+    opts['capacity'] = merge_options(params.get('capacity'), CAPACITY)
     return opts
 
 

@@ -38,10 +38,10 @@ from ansible_collections.golive.readiness.plugins.module_utils.concurrency impor
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
+    HIGHER_IS_WORSE,
     PASS,
     UNKNOWN,
     WARN,
-    HIGHER_IS_WORSE,
     check_result,
     measured,
     skipped,
@@ -68,24 +68,6 @@ QTYPES = {'A': 1, 'AAAA': 28}
 TYPE_CNAME = 5
 RCODES = {0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED'}
 MAX_POINTERS = 32
-
-
-def merged_limits(given, defaults):
-    """Overlay the given ``warn`` / ``fail`` on the defaults (None keeps the default)."""
-    limits = dict(defaults)
-    for key, value in (given or {}).items():
-        if value is not None:
-            limits[key] = value
-    return limits
-
-
-def merged(given, defaults):
-    """Overlay a dict of options on its defaults (None keeps the default)."""
-    out = dict(defaults)
-    for key, value in (given or {}).items():
-        if value is not None:
-            out[key] = value
-    return out
 
 
 def valid_host(host):

@@ -13,7 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import time
+
+from ansible.module_utils.basic import missing_required_lib
 
 PASS = 'pass'
 WARN = 'warn'
@@ -35,6 +38,24 @@ LIMIT_OPTIONS = dict(
     warn=dict(type='float'),
     fail=dict(type='float'),
 )
+
+
+def merge_options(given, defaults):
+    """Overlay the options ``given`` on their ``defaults``; a None value keeps the default."""
+    out = dict(defaults)
+    for key, value in (given or {}).items():
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def percentile(values, pct):
+    """Nearest-rank percentile of ``values`` (a p95 of 10 samples is their maximum); None if empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = int(math.ceil(pct / 100.0 * len(ordered)))
+    return ordered[min(max(rank, 1), len(ordered)) - 1]
 
 
 def status_rank(status):
@@ -233,6 +254,22 @@ def limit_errors(params, specs):
         if error:
             errors.append(error)
     return errors
+
+
+def fail_missing_library(module, component, library, import_error):
+    """Fail the task the standard way for a missing Python library.
+
+    The result still carries ``readiness`` (an ``unknown`` check naming the library),
+    so the fleet report shows which checks could not run and why.
+    """
+    module.fail_json(msg=missing_required_lib(library), exception=import_error,
+                     readiness=missing_library_result(component, library))
+
+
+def fail_on_input_errors(module, errors):
+    """Fail the task with every input problem on one line, each naming its option."""
+    if errors:
+        module.fail_json(msg='; '.join(errors))
 
 
 def missing_library_result(component, library):

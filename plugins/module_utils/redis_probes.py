@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import math
 import time
 
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
@@ -25,6 +24,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     WARN,
     check_result,
     measured,
+    merge_options,
+    percentile,
     skipped,
     unknown,
 )
@@ -78,21 +79,8 @@ MIB = 1048576.0
 
 
 def merged(params, option):
-    """Return the options of one check: its defaults overlaid with what was given."""
-    opts = dict(DEFAULTS[option])
-    for key, value in (params.get(option) or {}).items():
-        if value is not None:
-            opts[key] = value
-    return opts
-
-
-def percentile(values, pct):
-    """Nearest-rank percentile of ``values`` (a p95 of 10 samples is their maximum)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = int(math.ceil(pct / 100.0 * len(ordered)))
-    return ordered[min(max(rank, 1), len(ordered)) - 1]
+    """The options of one check: its defaults overlaid with what was given."""
+    return merge_options(params.get(option), DEFAULTS[option])
 
 
 def parse_info(text):

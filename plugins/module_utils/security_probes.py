@@ -38,6 +38,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     WARN,
     check_result,
     evaluate,
+    merge_options,
     skipped,
     unknown,
 )
@@ -85,12 +86,8 @@ MAX_TOOL_TIMEOUT = 600.0
 
 
 def merged(params, option):
-    """The options of one area over its defaults (None keeps the default)."""
-    out = dict(DEFAULTS[option])
-    for key, value in (params.get(option) or {}).items():
-        if value is not None:
-            out[key] = value
-    return out
+    """The options of one check: its defaults overlaid with what was given."""
+    return merge_options(params.get(option), DEFAULTS[option])
 
 
 def input_errors(opts):

@@ -22,6 +22,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     HIGHER_IS_WORSE,
     LOWER_IS_WORSE,
     measured,
+    merge_options,
     skipped,
     unknown,
 )
@@ -69,12 +70,8 @@ DIRECTIONS = (
 
 
 def merged(params, option):
-    """Return the options of one check: its defaults overlaid with what was given."""
-    opts = dict(DEFAULTS[option])
-    for key, value in (params.get(option) or {}).items():
-        if value is not None:
-            opts[key] = value
-    return opts
+    """The options of one check: its defaults overlaid with what was given."""
+    return merge_options(params.get(option), DEFAULTS[option])
 
 
 def check_cpu_count(psutil, opts):

@@ -36,9 +36,9 @@ from ansible_collections.golive.readiness.plugins.module_utils.concurrency impor
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
+    LOWER_IS_WORSE,
     PASS,
     UNKNOWN,
-    LOWER_IS_WORSE,
     check_result,
     measured,
     unknown,
@@ -78,15 +78,6 @@ try:
 except ImportError:  # the fields that need it become unknown
     x509 = dsa = ec = rsa = None
     HAS_CRYPTOGRAPHY = False
-
-
-def merged(given, defaults):
-    """Overlay a dict of options on its defaults (None keeps the default)."""
-    out = dict(defaults)
-    for key, value in (given or {}).items():
-        if value is not None:
-            out[key] = value
-    return out
 
 
 def endpoint_label(ep):

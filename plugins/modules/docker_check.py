@@ -177,11 +177,12 @@ readiness:
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
+    fail_missing_library,
+    fail_on_input_errors,
     limit_errors,
-    missing_library_result,
     skipped,
 )
 from ansible_collections.golive.readiness.plugins.module_utils import docker_probes as probes
@@ -295,11 +296,9 @@ def main():
     """Entry point."""
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if docker is None:
-        module.fail_json(msg=missing_required_lib('docker'), exception=DOCKER_IMPORT_ERROR,
-                         readiness=missing_library_result('docker', 'docker'))
+        fail_missing_library(module, 'docker', 'docker', DOCKER_IMPORT_ERROR)
     errors = input_errors(module.params)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     module.exit_json(changed=False, readiness=measure(module.params))
 
 

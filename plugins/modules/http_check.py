@@ -250,10 +250,11 @@ readiness:
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
-    missing_library_result,
+    fail_missing_library,
+    fail_on_input_errors,
 )
 from ansible_collections.golive.readiness.plugins.module_utils import http_probes as probes
 
@@ -326,16 +327,13 @@ def main():
     """Entry point."""
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if requests is None:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR,
-                         readiness=missing_library_result('http', 'requests'))
+        fail_missing_library(module, 'http', 'requests', REQUESTS_IMPORT_ERROR)
     endpoints = [probes.merged_endpoint(ep) for ep in module.params['endpoints']]
     if jmespath is None and any(ep['json_query'] is not None for ep in endpoints):
-        module.fail_json(msg=missing_required_lib('jmespath'), exception=JMESPATH_IMPORT_ERROR,
-                         readiness=missing_library_result('http', 'jmespath'))
+        fail_missing_library(module, 'http', 'jmespath', JMESPATH_IMPORT_ERROR)
     errors = probes.input_errors(endpoints, module.params['total_timeout'], module.params['workers'],
                                  jmespath, os.path.exists)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     report = Component('http')
     for record in probes.measure(requests, endpoints, jmespath, module.params['total_timeout'],
                                  module.params['workers']):

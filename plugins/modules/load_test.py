@@ -297,7 +297,10 @@ load:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import Component
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    Component,
+    fail_on_input_errors,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.http_probes import METHODS
 from ansible_collections.golive.readiness.plugins.module_utils import load_plan as plan
 
@@ -356,8 +359,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     opts = plan.merged(module.params)
     errors = plan.input_errors(opts)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     report = Component('load')
     if module.check_mode:
         for record in plan.check_mode_records(opts):

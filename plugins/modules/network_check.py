@@ -219,7 +219,11 @@ readiness:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import Component
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    Component,
+    fail_on_input_errors,
+    merge_options,
+)
 from ansible_collections.golive.readiness.plugins.module_utils import network_probes as probes
 
 
@@ -271,19 +275,19 @@ def argument_spec():
 
 def prepare(params):
     """Merge per-entry limits over the module-wide ones; return ``(targets, dns, firewall)``."""
-    latency = probes.merged_limits(params['latency'], probes.LATENCY)
-    resolution = probes.merged_limits(params['resolution_time'], probes.RESOLUTION_TIME)
+    latency = merge_options(params['latency'], probes.LATENCY)
+    resolution = merge_options(params['resolution_time'], probes.RESOLUTION_TIME)
     targets = []
     for given in params['targets'] or ():
-        target = probes.merged(given, probes.TARGET_DEFAULTS)
-        target['latency'] = probes.merged_limits(given.get('latency'), latency)
+        target = merge_options(given, probes.TARGET_DEFAULTS)
+        target['latency'] = merge_options(given.get('latency'), latency)
         targets.append(target)
     dns = []
     for given in params['dns'] or ():
-        entry = probes.merged(given, probes.DNS_DEFAULTS)
-        entry['resolution_time'] = probes.merged_limits(given.get('resolution_time'), resolution)
+        entry = merge_options(given, probes.DNS_DEFAULTS)
+        entry['resolution_time'] = merge_options(given.get('resolution_time'), resolution)
         dns.append(entry)
-    firewall = probes.merged(params['firewall'], probes.FIREWALL_DEFAULTS)
+    firewall = merge_options(params['firewall'], probes.FIREWALL_DEFAULTS)
     return targets, dns, firewall, latency, resolution
 
 
@@ -296,8 +300,7 @@ def main():
     if firewall['enabled'] and not 0 < firewall['timeout'] <= probes.MAX_TIMEOUT:
         errors.append('firewall.timeout: %g is out of range (0, %g]'
                       % (firewall['timeout'], probes.MAX_TIMEOUT))
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     report = Component('network')
     for record in probes.measure(targets, dns, firewall, module.params['total_timeout'],
                                  module.params['workers']):

@@ -115,10 +115,11 @@ readiness:
 import time
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
-    missing_library_result,
+    fail_missing_library,
+    fail_on_input_errors,
 )
 from ansible_collections.golive.readiness.plugins.module_utils import port_probes as probes
 
@@ -144,11 +145,9 @@ def main():
     """Entry point."""
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if psutil is None:
-        module.fail_json(msg=missing_required_lib('psutil'), exception=PSUTIL_IMPORT_ERROR,
-                         readiness=missing_library_result('ports', 'psutil'))
+        fail_missing_library(module, 'ports', 'psutil', PSUTIL_IMPORT_ERROR)
     parsed, errors = probes.parse_options(module.params)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     report = Component('ports')
     start = time.monotonic()
     records = probes.measure(psutil, parsed)

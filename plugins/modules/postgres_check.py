@@ -272,12 +272,13 @@ readiness:
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
-    HIGHER_IS_WORSE,
     Component,
+    HIGHER_IS_WORSE,
+    fail_missing_library,
+    fail_on_input_errors,
     limit_errors,
-    missing_library_result,
     skipped,
     validate_limits,
 )
@@ -442,11 +443,9 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            mutually_exclusive=[('host', 'unix_socket')])
     if psycopg2 is None:
-        module.fail_json(msg=missing_required_lib('psycopg2'), exception=PSYCOPG2_IMPORT_ERROR,
-                         readiness=missing_library_result('postgres', 'psycopg2'))
+        fail_missing_library(module, 'postgres', 'psycopg2', PSYCOPG2_IMPORT_ERROR)
     errors = input_errors(module.params)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     module.exit_json(changed=False, readiness=measure(module.params))
 
 

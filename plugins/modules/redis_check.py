@@ -245,11 +245,12 @@ readiness:
 import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
+    fail_missing_library,
+    fail_on_input_errors,
     limit_errors,
-    missing_library_result,
     skipped,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.redact import redact
@@ -403,11 +404,9 @@ def main():
     """Entry point."""
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if redis is None:
-        module.fail_json(msg=missing_required_lib('redis'), exception=REDIS_IMPORT_ERROR,
-                         readiness=missing_library_result('redis', 'redis'))
+        fail_missing_library(module, 'redis', 'redis', REDIS_IMPORT_ERROR)
     errors = input_errors(module.params)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     module.exit_json(changed=False, readiness=measure(module.params))
 
 

@@ -189,7 +189,10 @@ readiness:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import Component
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    Component,
+    fail_on_input_errors,
+)
 from ansible_collections.golive.readiness.plugins.module_utils import security_probes as probes
 
 try:
@@ -255,8 +258,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     opts = dict((option, probes.merged(module.params, option)) for option in probes.DEFAULTS)
     errors = probes.input_errors(opts)
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     module.exit_json(changed=False, readiness=probes.measure(Component('security'), psutil, opts))
 
 

@@ -191,7 +191,11 @@ readiness:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import Component
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    Component,
+    fail_on_input_errors,
+    merge_options,
+)
 from ansible_collections.golive.readiness.plugins.module_utils import tls_probes as probes
 
 
@@ -232,8 +236,8 @@ def main():
     """Entry point."""
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
-    endpoints = [probes.merged(ep, probes.ENDPOINT_DEFAULTS) for ep in params['endpoints']]
-    files = [probes.merged(f, probes.FILE_DEFAULTS) for f in params['files']]
+    endpoints = [merge_options(ep, probes.ENDPOINT_DEFAULTS) for ep in params['endpoints']]
+    files = [merge_options(f, probes.FILE_DEFAULTS) for f in params['files']]
     expiry = dict((k, v) for k, v in params['expiry'].items())
     errors = probes.input_errors(endpoints, files, expiry, params['min_protocol'],
                                  params['total_timeout'], params['workers'])
@@ -242,8 +246,7 @@ def main():
     for option in ('min_rsa_bits', 'min_ec_bits'):
         if not 0 < params[option] <= 16384:
             errors.append('%s: %d is out of range 1 to 16384' % (option, params[option]))
-    if errors:
-        module.fail_json(msg='; '.join(errors))
+    fail_on_input_errors(module, errors)
     opts = dict(expiry=expiry, min_protocol=params['min_protocol'], ca_path=params['ca_path'],
                 min_rsa_bits=params['min_rsa_bits'], min_ec_bits=params['min_ec_bits'],
                 weak_signature_hashes=params['weak_signature_hashes'])
