@@ -16,8 +16,6 @@ __metaclass__ = type
 import math
 import time
 
-from ansible.module_utils.basic import missing_required_lib
-
 PASS = 'pass'
 WARN = 'warn'
 FAIL = 'fail'
@@ -262,6 +260,10 @@ def fail_missing_library(module, component, library, import_error):
     The result still carries ``readiness`` (an ``unknown`` check naming the library),
     so the fleet report shows which checks could not run and why.
     """
+    # Imported here: the model itself stays importable without Ansible (probes run as
+    # other users in tests, and benchmarks import it directly).
+    from ansible.module_utils.basic import missing_required_lib
+
     module.fail_json(msg=missing_required_lib(library), exception=import_error,
                      readiness=missing_library_result(component, library))
 

@@ -212,12 +212,20 @@ def assert_stopped_service(rc, report, hosts, baseline, strict):
     check(entry['status'] == 'fail', '%s: cache1 status is fail (got %s)' % (label, entry['status']))
     check(report.get('status') == 'fail', '%s: fleet status is fail (got %s)' % (label, report.get('status')))
     check(rc != 0, '%s: the gate says no-go (non-zero exit), got %d' % (label, rc))
-    # The fault is cache1's alone: no other host gains a failing service check.
+    # The fault is cache1's alone: another host gains no failing check, except that its
+    # peers now see cache1:6379 refuse connections (network_check's reachability of the
+    # cache group), which they must.
+    peer_check = ('network', 'tcp:cache:cache1:6379')
     for host in sorted(hosts):
         if host == 'cache1' or host not in report['hosts'] or host not in baseline['hosts']:
             continue
         new = set(failing(report['hosts'][host])) - set(failing(baseline['hosts'][host])) - MACHINE_NOISE
-        check(not new, '%s: %s gains no failing check (got %s)' % (label, host, sorted(new)))
+        peer_targets = set(c['name'] for c in baseline['hosts'][host]['checks'] if c.get('component') == 'network')
+        if peer_check[1] in peer_targets:
+            check(peer_check in new, '%s: %s sees cache1:6379 refuse (%s/%s fails)'
+                  % (label, host, peer_check[0], peer_check[1]))
+        new.discard(peer_check)
+        check(not new, '%s: %s gains no other failing check (got %s)' % (label, host, sorted(new)))
 
 
 def assert_unreachable(rc, report, hosts):
