@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark: load_test against ab and wrk on the same local nginx, concurrency 10.
 
 Starts Debian's nginx (apache2-utils, wrk and nginx from requirements/apt.txt) on a free

@@ -67,7 +67,7 @@ def test_secret_writers_are_silent(role):
     ("alertmanager", "alertmanager.yml", "check-config %s"),
 ])
 def test_configs_validated_where_written(role, dest, tool):
-    writers = [t for _, t in tasks(role)
+    writers = [t for _path, t in tasks(role)
                for m in ("ansible.builtin.template", "ansible.builtin.copy")
                if isinstance(t.get(m), dict) and str(t[m].get("dest", "")).endswith(dest)]
     assert writers, dest

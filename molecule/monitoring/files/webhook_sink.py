@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """A webhook receiver for the monitoring scenario: stores every POSTed JSON payload.
 
 POST <any path>   the body is appended (one JSON document a line) to the payload file
