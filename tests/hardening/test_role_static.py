@@ -116,7 +116,7 @@ def test_templates_render_with_the_defaults(tmp_path):
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, 'ansible.cfg'))
     env.pop('ANSIBLE_CALLBACKS_ENABLED', None)
     run = subprocess.run(['ansible-playbook', '-i', 'localhost,', str(playbook)], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     sshd = (tmp_path / 'sshd_config').read_text()
     assert 'PermitRootLogin no' in sshd and 'PasswordAuthentication no' in sshd
@@ -128,9 +128,9 @@ def test_templates_render_with_the_defaults(tmp_path):
     assert 'tcp dport 80 accept comment "http"' in nft
     if os.path.exists('/usr/sbin/sshd'):
         check = subprocess.run(['/usr/sbin/sshd', '-t', '-f', str(tmp_path / 'sshd_config')],
-                               capture_output=True, text=True)
+                               capture_output=True, text=True, check=False)
         assert check.returncode == 0, check.stderr
     if os.path.exists('/usr/sbin/nft'):
         check = subprocess.run(['/usr/sbin/nft', '-c', '-f', str(tmp_path / 'filter.nft')],
-                               capture_output=True, text=True)
+                               capture_output=True, text=True, check=False)
         assert check.returncode == 0 or 'Operation not permitted' in check.stderr, check.stderr
