@@ -15,8 +15,13 @@ def run(*cmd, **kw):
 
 
 def test_build_install_and_document(tmp_path):
+    # A configuration of its own: the checkout's ansible.cfg finds the collection in the
+    # checkout, and ansible-galaxy would then call it installed already.
+    empty_cfg = tmp_path / 'ansible.cfg'
+    empty_cfg.write_text('[defaults]\n')
+    galaxy_env = dict(os.environ, ANSIBLE_CONFIG=str(empty_cfg))
     build = run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', REPO,
-                '--output-path', str(tmp_path), cwd=str(tmp_path))
+                '--output-path', str(tmp_path), cwd=str(tmp_path), env=galaxy_env)
     assert build.returncode == 0, build.stdout + build.stderr
     [tarball] = [p for p in os.listdir(str(tmp_path)) if p.endswith('.tar.gz')]
     assert tarball.startswith('golive-readiness-')
@@ -29,13 +34,11 @@ def test_build_install_and_document(tmp_path):
 
     dest = tmp_path / 'installed'
     install = run(os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install',
-                  str(tmp_path / tarball), '-p', str(dest), cwd=str(tmp_path))
+                  str(tmp_path / tarball), '-p', str(dest), cwd=str(tmp_path), env=galaxy_env)
     assert install.returncode == 0, install.stdout + install.stderr
     assert (dest / 'ansible_collections' / 'golive' / 'readiness' / 'MANIFEST.json').exists()
 
-    empty_cfg = tmp_path / 'ansible.cfg'
-    empty_cfg.write_text('[defaults]\n')
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(dest), ANSIBLE_CONFIG=str(empty_cfg))
+    env = dict(galaxy_env, ANSIBLE_COLLECTIONS_PATH=str(dest))
     doc = run(os.path.join(BIN, 'ansible-doc'), 'golive.readiness.system_check', env=env,
               cwd=str(tmp_path))
     assert doc.returncode == 0, doc.stderr
