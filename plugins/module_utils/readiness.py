@@ -274,6 +274,20 @@ def fail_on_input_errors(module, errors):
         module.fail_json(msg='; '.join(errors))
 
 
+def measure_and_exit(module, component, measure, input_errors, libraries=()):
+    """The usual end of a check module's ``main``.
+
+    ``libraries`` lists ``(name, imported_module_or_None, import_traceback)``; a missing
+    one fails the standard way, then bad input fails with one line, then ``measure``
+    runs and the module exits with its ``readiness`` result.
+    """
+    for name, imported, import_error in libraries:
+        if imported is None:
+            fail_missing_library(module, component, name, import_error)
+    fail_on_input_errors(module, input_errors(module.params))
+    module.exit_json(changed=False, readiness=measure(module.params))
+
+
 def missing_library_result(component, library):
     """The ``readiness`` value of a module whose Python library is missing on the host.
 

@@ -180,9 +180,8 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
-    fail_missing_library,
-    fail_on_input_errors,
     limit_errors,
+    measure_and_exit,
     skipped,
 )
 from ansible_collections.golive.readiness.plugins.module_utils import docker_probes as probes
@@ -295,11 +294,7 @@ def measure(params):
 def main():
     """Entry point."""
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if docker is None:
-        fail_missing_library(module, 'docker', 'docker', DOCKER_IMPORT_ERROR)
-    errors = input_errors(module.params)
-    fail_on_input_errors(module, errors)
-    module.exit_json(changed=False, readiness=measure(module.params))
+    measure_and_exit(module, 'docker', measure, input_errors, [('docker', docker, DOCKER_IMPORT_ERROR)])
 
 
 if __name__ == '__main__':

@@ -276,9 +276,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
     HIGHER_IS_WORSE,
-    fail_missing_library,
-    fail_on_input_errors,
     limit_errors,
+    measure_and_exit,
     skipped,
     validate_limits,
 )
@@ -442,11 +441,7 @@ def main():
     """Entry point."""
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            mutually_exclusive=[('host', 'unix_socket')])
-    if psycopg2 is None:
-        fail_missing_library(module, 'postgres', 'psycopg2', PSYCOPG2_IMPORT_ERROR)
-    errors = input_errors(module.params)
-    fail_on_input_errors(module, errors)
-    module.exit_json(changed=False, readiness=measure(module.params))
+    measure_and_exit(module, 'postgres', measure, input_errors, [('psycopg2', psycopg2, PSYCOPG2_IMPORT_ERROR)])
 
 
 if __name__ == '__main__':

@@ -188,9 +188,8 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
-    fail_missing_library,
-    fail_on_input_errors,
     limit_errors,
+    measure_and_exit,
     skipped,
 )
 from ansible_collections.golive.readiness.plugins.module_utils import system_probes as probes
@@ -289,11 +288,7 @@ def measure(params):
 def main():
     """Entry point."""
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if psutil is None:
-        fail_missing_library(module, 'system', 'psutil', PSUTIL_IMPORT_ERROR)
-    errors = input_errors(module.params)
-    fail_on_input_errors(module, errors)
-    module.exit_json(changed=False, readiness=measure(module.params))
+    measure_and_exit(module, 'system', measure, input_errors, [('psutil', psutil, PSUTIL_IMPORT_ERROR)])
 
 
 if __name__ == '__main__':

@@ -11,11 +11,10 @@ import subprocess
 import time
 import uuid
 
+import docker
 import pytest
 
 from conftest import REPO, checks_by_name, run_module
-
-docker = pytest.importorskip('docker')
 
 SECOND = 1000000000  # healthcheck durations are in nanoseconds
 
