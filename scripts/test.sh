@@ -13,12 +13,24 @@ export ANSIBLE_CONFIG=$REPO/ansible.cfg PYTHONDONTWRITEBYTECODE=1
 stages=("$@")
 ((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening)
 failed=()
+# Each stage's output is also kept, so the end of the run can repeat what failed: CI shows
+# only the tail of a long log.
+LOGS=$REPO/.cache/test-logs
+mkdir -p "$LOGS"
 run_stage() {
   local name=$1; shift
   echo; echo "===== $name: $*"
   local start=$SECONDS
-  if "$@"; then echo "===== $name: ok ($((SECONDS - start)) s)"
+  if "$@" 2>&1 | tee "$LOGS/$name.log"; then echo "===== $name: ok ($((SECONDS - start)) s)"
   else echo "===== $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name"); fi
+}
+failure_digest() {
+  local name=$1 log=$LOGS/$1.log
+  echo "----- $name: what failed (full log: ${log#"$REPO"/})"
+  # pytest's summary lines, Ansible's failed tasks and molecule's failed actions; else the tail.
+  if ! grep -E '^(FAILED|ERROR) |^fatal: |^failed: |CRITICAL|Error: ' "$log" | tail -n 40; then
+    tail -n 40 "$log"
+  fi
 }
 for stage in "${stages[@]}"; do
   case $stage in
@@ -35,5 +47,8 @@ for stage in "${stages[@]}"; do
   esac
 done
 echo
-if ((${#failed[@]})); then echo "FAILED stages: ${failed[*]}"; exit 1; fi
+if ((${#failed[@]})); then
+  for name in "${failed[@]}"; do failure_digest "$name"; done
+  echo "FAILED stages: ${failed[*]}"; exit 1
+fi
 echo "all stages passed: ${stages[*]}"
