@@ -39,7 +39,7 @@ for stage in "${stages[@]}"; do
     sanity) run_stage sanity scripts/sanity.sh ;;
     # The e2e tests also use the Docker engine and the test bed's base image.
     e2e)    run_stage e2e bash -c 'scripts/testbed/docker-up.sh && scripts/testbed/build-images.sh >/dev/null \
-              && python3 -m pytest -q -rs -p no:cacheprovider tests/e2e' ;;
+              && python3 -m pytest -q -rfEs -p no:cacheprovider tests/e2e' ;;
     fleet)  run_stage fleet scripts/testbed/fleet-test.sh ;;
     monitoring) run_stage monitoring scripts/testbed/monitoring-test.sh ;;
     hardening) run_stage hardening scripts/testbed/hardening-test.sh ;;
