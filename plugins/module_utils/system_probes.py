@@ -95,13 +95,55 @@ def check_load(psutil, opts):
                     details={'load1': load1, 'load5': load5, 'load15': load15, 'cores': cores})
 
 
-def check_cpu(psutil, opts):
-    """CPU utilisation over a short sample."""
-    sample = max(0.05, min(float(opts['sample_seconds']), 5.0))
-    percent = psutil.cpu_percent(interval=sample)
-    return measured('cpu_utilisation', round(percent, 1), 'percent', opts['warn'], opts['fail'],
-                    subject='CPU utilisation over %gs' % sample,
-                    remediation='Find the busy processes (top) or add capacity.')
+def _busy_and_total(times):
+    """Busy and total CPU seconds of a ``psutil.cpu_times()`` reading, as psutil counts them."""
+    total = sum(times)
+    # Linux counts guest time inside user and nice as well.
+    total -= getattr(times, 'guest', 0.0) + getattr(times, 'guest_nice', 0.0)
+    return total - times.idle - getattr(times, 'iowait', 0.0), total
+
+
+class CpuSample:
+    """CPU utilisation of the host over a window that runs while the other probes work.
+
+    Started first and read last, so its wait costs no time of its own; this process's
+    CPU time in the window is taken out, so the figure is the host's load, not the
+    load of measuring it.
+    """
+
+    def __init__(self, psutil, opts, clock=time.monotonic, process_clock=time.process_time):
+        self.seconds = max(0.05, min(float(opts['sample_seconds']), 5.0))
+        self._psutil, self._opts = psutil, opts
+        self._clock, self._process_clock = clock, process_clock
+        self._error = None
+        self._started = clock()
+        self._own = process_clock()
+        try:
+            self._times = psutil.cpu_times()
+        except Exception as exc:  # pylint: disable=broad-except
+            # Kept for result(), so the failure lands in this check's record.
+            self._error = exc
+
+    def result(self):
+        """Wait for the rest of the window, then judge the utilisation over it."""
+        if self._error is not None:
+            raise self._error
+        remaining = self.seconds - (self._clock() - self._started)
+        if remaining > 0:
+            time.sleep(remaining)
+        own = self._process_clock() - self._own
+        busy_before, total_before = _busy_and_total(self._times)
+        busy_after, total_after = _busy_and_total(self._psutil.cpu_times())
+        total = total_after - total_before
+        if total <= 0:
+            return unknown('cpu_utilisation', 'the CPU time counters did not advance over the sample',
+                           unit='percent', warn=self._opts['warn'], fail=self._opts['fail'])
+        busy = max(0.0, busy_after - busy_before - own)
+        percent = min(100.0, 100.0 * busy / total)
+        return measured('cpu_utilisation', round(percent, 1), 'percent', self._opts['warn'],
+                        self._opts['fail'], subject='CPU utilisation over %gs' % self.seconds,
+                        remediation='Find the busy processes (top) or add capacity.',
+                        details={'own_cpu_ms': round(own * 1000.0, 1)})
 
 
 def check_memory(psutil, opts):

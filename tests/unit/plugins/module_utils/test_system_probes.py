@@ -2,6 +2,7 @@
 
 import collections
 import os
+import time
 
 import psutil
 import pytest
@@ -150,3 +151,55 @@ def test_cpu_count_minimum():
 def test_bad_input_names_the_option(option, bad, fragment):
     errors = system_check.input_errors(params(**{option: bad}))
     assert any(fragment in e for e in errors), errors
+
+
+# A psutil.cpu_times() reading (seconds over all CPUs).
+_Times = collections.namedtuple('scputimes', 'user system idle iowait', defaults=(0.0,))
+
+
+class _FakePsutil:
+    """cpu_times() readings in order: the host's counters are not this test's to control."""
+
+    def __init__(self, *readings):
+        self._readings = list(readings)
+
+    def cpu_times(self):
+        return self._readings.pop(0)
+
+
+def test_cpu_sample_takes_out_its_own_cpu_time():
+    # 2 s of CPU time over the window, 1.5 busy, of which 0.5 s is this process's own.
+    fake = _FakePsutil(_Times(10.0, 5.0, 100.0), _Times(11.0, 5.5, 100.5))
+    own = iter([1.0, 1.5])
+    sample = p.CpuSample(fake, dict(p.DEFAULTS['cpu'], sample_seconds=0.05),
+                         process_clock=lambda: next(own))
+    record = sample.result()
+    assert record['value'] == 50.0 and record['status'] == 'pass'
+    assert record['details'] == {'own_cpu_ms': 500.0}
+
+
+def test_cpu_sample_counters_that_do_not_move_are_unknown():
+    same = _Times(1.0, 1.0, 1.0)
+    record = p.CpuSample(_FakePsutil(same, same), dict(p.DEFAULTS['cpu'], sample_seconds=0.05)).result()
+    assert record['status'] == 'unknown' and 'did not advance' in record['message']
+
+
+def test_cpu_sample_error_lands_in_the_check_not_the_module():
+    class Broken:
+        def cpu_times(self):
+            raise OSError('no /proc/stat')
+
+    sample = p.CpuSample(Broken(), p.DEFAULTS['cpu'])
+    with pytest.raises(OSError):
+        sample.result()
+
+
+def test_cpu_sample_overlaps_other_work_and_measures_the_real_host():
+    sample = p.CpuSample(psutil, dict(p.DEFAULTS['cpu'], sample_seconds=0.2))
+    started = time.monotonic()
+    time.sleep(0.15)  # other probes at work
+    record = sample.result()
+    elapsed = time.monotonic() - started
+    assert 0.0 <= record['value'] <= 100.0 and record['status'] in ('pass', 'warn', 'fail')
+    # The window is the sample's length, not the sample plus the work before it.
+    assert 0.19 <= elapsed < 0.35
