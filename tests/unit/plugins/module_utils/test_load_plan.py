@@ -1,5 +1,6 @@
 """load_test planning: option validation, stages, bounds, judging; and the engine on real sockets."""
 
+import os
 import socket
 import threading
 
@@ -29,6 +30,12 @@ def test_defaults_and_a_valid_single_stage():
     assert (o['max_requests'], o['max_duration']) == (100000, 300.0)
     assert plan.stages_of(o) == [dict(name=None, concurrency=10, rate=None, requests=1000,
                                       duration=None)]
+
+
+def test_processes_default_to_one_per_core_and_are_kept_when_given():
+    assert plan.processes_of(opts(requests=10)) == min(os.cpu_count() or 1, plan.MAX_PROCESSES)
+    assert plan.processes_of(opts(requests=10, processes=3)) == 3
+    assert plan.plan(opts(requests=10, processes=1))['processes'] == 1
 
 
 @pytest.mark.parametrize('given, option', [
