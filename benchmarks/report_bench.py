@@ -14,18 +14,22 @@ result per component (system, http, port, network, docker), as the readiness rol
 
 Timed, per run:
   ansible        as_callback_task_result() for our callback (Ansible does it once per
-                 enabled callback, so enabling ours costs it) and the conversion of the
-                 result to native types on a callback's first read of ``result._result``
-  collect        v2_playbook_on_start / v2_playbook_on_play_start / v2_runner_on_* calls
+                 enabled callback, so enabling ours costs it)
+  collect        v2_playbook_on_start / v2_playbook_on_play_start / v2_runner_on_* calls,
+                 including the conversion of a whole result to native types that Ansible
+                 does on a callback's first read of ``result.result`` / ``result._result``
+                 (the callback reads ``_return_data`` instead; the count of results it
+                 converted in full is printed, and is 0 on ansible-core 2.19+)
   write          v2_playbook_on_stats: build the report, compare with the previous one,
                  checklists, render and write every format, print the summary
 Run 1 writes into an empty directory; run 2 into the same directory (another seed), so
 it also reads and compares with run 1's report, as every run after the first does.
+``--repeat N`` times both runs N times (a new directory each time) and prints the medians.
 
 Memory: the peak of Python allocations (tracemalloc) during a separate, untimed pass, and
 the growth of the process's maximum resident set size (ru_maxrss) over the timed runs.
 
-    python3 benchmarks/report_bench.py [--hosts 1000] [--checks 50] [--strict]
+    python3 benchmarks/report_bench.py [--hosts 1000] [--checks 50] [--repeat 1] [--strict]
 """
 
 import argparse
@@ -33,6 +37,7 @@ import contextlib
 import io
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -139,6 +144,7 @@ def run(fleet, report_dir):
     assert callback.get_option('report_dir') == report_dir
     stats = AggregateStats()
     copy_s = copy_cpu = 0.0
+    converted = 0
     clock, cpu = time.perf_counter, time.process_time
     start, start_cpu = clock(), cpu()
     callback.v2_playbook_on_start(Playbook())
@@ -146,10 +152,10 @@ def run(fleet, report_dir):
     for method, raw in fleet.events:
         t0, c0 = clock(), cpu()
         result = to_callback_result(raw)
-        result._result  # noqa: B018  the callback's first read: Ansible converts the data (cached)
         copy_s += clock() - t0
         copy_cpu += cpu() - c0
         getattr(callback, method)(result)
+        converted += 'result' in getattr(result, '__dict__', ())  # the cached_property was read
         stats.increment('ok' if method == 'v2_runner_on_ok' else 'failures', raw.host.name)
     collected, collected_cpu = clock(), cpu()
     out = io.StringIO()
@@ -159,7 +165,8 @@ def run(fleet, report_dir):
     return dict(copy=copy_s, collect=collected - start - copy_s, write=end - collected,
                 total=end - start, copy_cpu=copy_cpu, collect_cpu=collected_cpu - start_cpu - copy_cpu,
                 write_cpu=end_cpu - collected_cpu, total_cpu=end_cpu - start_cpu,
-                summary_lines=out.getvalue().count('\n'), report=getattr(callback, 'report_path', None))
+                summary_lines=out.getvalue().count('\n'), report=getattr(callback, 'report_path', None),
+                converted=converted)
 
 
 def breakdown(fleet, tmp):
@@ -200,6 +207,12 @@ def breakdown(fleet, tmp):
         print('  %-40s %7.3f' % (label, seconds))
 
 
+def medians(runs):
+    """Per key, the median over ``runs`` (dicts of one run's figures)."""
+    return dict((key, statistics.median(r[key] for r in runs) if isinstance(runs[0][key], (int, float))
+                 else runs[0][key]) for key in runs[0])
+
+
 def maxrss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
@@ -209,6 +222,7 @@ def main():
     parser.add_argument('--hosts', type=int, default=1000)
     parser.add_argument('--checks', type=int, default=50)
     parser.add_argument('--strict', action='store_true', help='exit 1 when a target is missed')
+    parser.add_argument('--repeat', type=int, default=1, help='time both runs N times and print the medians')
     parser.add_argument('--breakdown', action='store_true', help='also time each step of the write phase')
     args = parser.parse_args()
 
@@ -222,10 +236,13 @@ def main():
           % (args.hosts, args.checks, events, checks, setup_s))
 
     with tempfile.TemporaryDirectory(prefix='golive-bench-') as tmp:
-        report_dir = os.path.join(tmp, 'reports')
         rss_before = maxrss_mb()
-        timings = [run(fleets[0], report_dir), run(fleets[1], report_dir)]
+        pairs = []
+        for repetition in range(args.repeat):
+            report_dir = os.path.join(tmp, 'reports%d' % repetition)
+            pairs.append([run(fleets[0], report_dir), run(fleets[1], report_dir)])
         rss_growth = maxrss_mb() - rss_before
+        timings = [medians([pair[i] for pair in pairs]) for i in (0, 1)]
         files = sorted((name, os.path.getsize(os.path.join(report_dir, name)))
                        for name in os.listdir(report_dir))
 
@@ -242,13 +259,15 @@ def main():
             breakdown(fleets[0], tmp)
 
     print()
-    print('%-34s %9s %9s %9s %9s' % ('seconds', 'ansible', 'collect', 'write', 'added'))
+    print('%-34s %9s %9s %9s %9s' % ('seconds' + (' (medians of %d)' % args.repeat if args.repeat > 1 else ''),
+                                     'ansible', 'collect', 'write', 'added'))
     for label, t in zip(('run 1 (empty report dir)', 'run 2 (compares with run 1)'), timings):
         print('%-34s %9.3f %9.3f %9.3f %9.3f' % (label + ' wall', t['copy'], t['collect'], t['write'], t['total']))
         print('%-34s %9.3f %9.3f %9.3f %9.3f' % ('  CPU', t['copy_cpu'], t['collect_cpu'], t['write_cpu'],
                                                  t['total_cpu']))
-    print('  ansible = as_callback_task_result() copy + native-type conversion on first read, for this callback;')
-    print('  collect = our v2_playbook_on_start/play_start/runner_* calls;')
+    print('  ansible = as_callback_task_result() copy, for this callback;')
+    print('  collect = our v2_playbook_on_start/play_start/runner_* calls, with any full native-type conversion'
+          ' they trigger (results converted in full: %d of %d);' % (timings[0]['converted'], events))
     print('  write = v2_playbook_on_stats (report, comparison, checklists, every format, summary of %d lines)'
           % timings[0]['summary_lines'])
     print('  wall = CPU when the machine is idle; on a shared machine the CPU time is the work done.')

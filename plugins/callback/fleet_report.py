@@ -120,6 +120,7 @@ from ansible_collections.golive.readiness.plugins.plugin_utils import checklists
 from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare
 from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     FleetCollector,
+    plain,
     set_active_collector,
     summary_lines,
 )
@@ -174,9 +175,23 @@ class CallbackModule(CallbackBase):
                 self.collector.add_host(name, groups=groups)
         self.play_hosts, self.play_measures = [], False
 
+    @staticmethod
+    def _data(result):
+        """The task result's data, read without converting all of it.
+
+        On ansible-core 2.19+ the first read of ``result.result`` (or ``_result``) converts
+        the whole result to native types, ``invocation`` and all: at a thousand hosts that
+        cost more than everything else this callback does.  ``_return_data`` is the same
+        data unconverted, already this callback's own copy; we only read a few keys, and
+        FleetCollector and ``plain()`` make the values we keep plain JSON types.  Private,
+        so the public ``_result`` when it is absent (ansible-core < 2.19, or a change).
+        """
+        data = getattr(result, '_return_data', None)
+        return data if isinstance(data, dict) else result._result
+
     def _readiness_results(self, result):
         """The readiness dicts of a result, including those of a loop's items."""
-        data = result._result
+        data = self._data(result)
         found = []
         if isinstance(data.get('readiness'), dict):
             found.append(data['readiness'])
@@ -194,8 +209,9 @@ class CallbackModule(CallbackBase):
             self.play_measures = self.play_measures or bool(found)
         for readiness in found:
             self.collector.add_readiness(host, readiness, task=task)
-        if isinstance(result._result.get('golive_gate'), dict):
-            self.gate = result._result['golive_gate']
+        gate = self._data(result).get('golive_gate')
+        if isinstance(gate, dict):
+            self.gate = plain(gate)
         return host, task
 
     def v2_runner_on_ok(self, result):
@@ -203,13 +219,13 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         host, task = self._record(result, failed=True)
-        data = result._result
-        if self.gate and data.get('msg') == self.gate.get('verdict'):
+        data = self._data(result)
+        if self.gate and plain(data.get('msg')) == self.gate.get('verdict'):
             return  # the playbook stopping on the gate's no-go, not a problem of the host
         if data.get('_ansible_no_log') or result._task.no_log:
             message = 'the output has been hidden because no_log was set for this task'
         else:
-            message = data.get('msg') or data.get('stderr') or 'task failed'
+            message = plain(data.get('msg') or data.get('stderr')) or 'task failed'
         self.collector.add_error(host, task, message, ignored=ignore_errors)
 
     def v2_runner_item_on_failed(self, result):
@@ -219,7 +235,7 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_unreachable(self, result):
         host = result._host.get_name()
         self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
-        self.collector.add_unreachable(host, result._result.get('msg') or 'host unreachable')
+        self.collector.add_unreachable(host, plain(self._data(result).get('msg')) or 'host unreachable')
 
     # -- reporting --------------------------------------------------------
 

@@ -4,8 +4,9 @@
 """Fleet aggregation: every host's readiness checks into one report.
 
 Shared by the ``fleet_report`` callback and the gate.  It knows nothing of
-the callback API: callers hand it plain values (host names, ``readiness``
-dicts, messages) and get plain dicts back.
+the callback API: callers hand it values (host names, ``readiness`` dicts,
+messages) as a task result holds them, and get plain dicts back: the few values
+it keeps are made plain JSON types (see :func:`plain`).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,6 +14,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+
+try:
+    from ansible.utils.vars import transform_to_native_types as _to_native  # ansible-core 2.19+
+except ImportError:  # older: results hold plain values, or str subclasses json writes as str
+    def _to_native(value):
+        return value
 
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
@@ -52,10 +59,31 @@ def set_active_collector(collector):
 CHECK_KEYS = ('name', 'status', 'value', 'unit', 'warn', 'fail', 'message', 'remediation',
               'duration_ms')
 MESSAGE_LIMIT = 2000
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
+def plain(value):
+    """``value`` as plain JSON types (str, int, float, bool, None, list, dict).
+
+    A task result can hold Ansible's own types (tagged str/int/float, tagged or lazy
+    containers, vaulted strings); Ansible's conversion makes them plain and redacts
+    vaulted values.  Plain scalars, nearly every value, skip it.
+    """
+    return value if type(value) in _PLAIN_TYPES else _to_native(value)
+
+
+def _is_plain_readiness(readiness):
+    """True if the containers of ``readiness`` are exactly dict / list (a module's JSON).
+
+    Exact types, not isinstance(): Ansible's tagged and lazy containers are subclasses.
+    """
+    checks = readiness.get('checks')
+    return (type(readiness) in (dict,) and type(checks) in (list,)
+            and {dict}.issuperset(map(type, checks)))
 
 
 def _short(text, limit=MESSAGE_LIMIT):
-    text = '' if text is None else str(text)
+    text = '' if text is None else str(plain(text))
     return text if len(text) <= limit else text[:limit - 3] + '...'
 
 
@@ -79,17 +107,22 @@ class FleetCollector:
         """
         if not isinstance(readiness, dict):
             return
-        component = str(readiness.get('component') or 'unknown')
+        if not _is_plain_readiness(readiness):
+            readiness = plain(readiness)  # Ansible's containers: convert it all, it is rare
+        component = str(plain(readiness.get('component')) or 'unknown')
         record = self._host(host)
-        record['components'][component] = dict(task=task)
+        record['components'][component] = dict(task=plain(task))
         for check in readiness.get('checks') or ():
             if not isinstance(check, dict) or 'name' not in check:
                 continue
             compact = dict((key, check.get(key)) for key in CHECK_KEYS)
+            if not _PLAIN_TYPES.issuperset(map(type, compact.values())):
+                # Before str() below: the conversion redacts a vaulted value, str() would not.
+                compact = plain(compact)
             compact['status'] = compact['status'] if compact['status'] in STATUSES else UNKNOWN
             compact['message'] = _short(compact['message'])
             compact['component'] = component
-            record['checks'][(component, str(check['name']))] = compact
+            record['checks'][(component, str(compact['name']))] = compact
 
     def add_unreachable(self, host, message):
         """Mark ``host`` unreachable; a later successful result does not undo it."""
@@ -98,7 +131,7 @@ class FleetCollector:
     def add_error(self, host, task, message, ignored=False):
         """Record a task that failed on ``host`` (bad input, missing library, ...)."""
         record = self._host(host)
-        record['errors'].append(dict(task=task, message=_short(message), ignored=bool(ignored)))
+        record['errors'].append(dict(task=plain(task), message=_short(message), ignored=bool(ignored)))
 
     def add_host(self, host, groups=None):
         """Register ``host`` (a play targets it) and the inventory groups it is in."""

@@ -107,3 +107,59 @@ def test_summary_lines():
     assert any(l.strip() == 'WARN    system/load_per_core: web1 (+1 more)' for l in lines)
     assert any('UNREACHABLE app1' in l for l in lines)
     assert any("ERROR   cache1: task 'redis_check' failed" in l for l in lines)
+
+
+PLAIN_TYPES = (str, int, float, bool, type(None))
+
+
+def assert_plain(value):
+    """Only exact plain JSON types, no subclass (Ansible's tagged values are subclasses)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert type(key) in (str, tuple), repr(key)
+            assert_plain(item)
+    elif isinstance(value, list):
+        for item in value:
+            assert_plain(item)
+    else:
+        assert type(value) in PLAIN_TYPES, '%r is a %s' % (value, type(value))
+
+
+def test_ansible_tagged_values_are_recorded_plain():
+    from ansible.parsing.utils.yaml import from_yaml
+    tagged = from_yaml('component: system\nchecks:\n'
+                       '  - {name: disk, status: warn, value: 81.5, unit: percent, warn: 80, message: high}\n')
+    c = fleet.FleetCollector()
+    c.add_readiness('a', tagged, task=from_yaml('readiness : system'))
+    c.add_error('a', from_yaml('t'), from_yaml('boom'))
+    c.add_unreachable('b', from_yaml('refused'))
+    report = c.report()
+    assert_plain(report)
+    check = report['hosts']['a']['checks'][0]
+    assert (check['name'], check['status'], check['value'], check['message']) == ('disk', 'warn', 81.5, 'high')
+    assert report['hosts']['a']['errors'][0]['message'] == 'boom'
+
+
+def test_plain_scalars_in_a_plain_dict_still_converted():
+    """A module's plain containers holding one tagged value (an action plugin's result)."""
+    from ansible.template import trust_as_template
+    c = fleet.FleetCollector()
+    c.add_readiness('a', {'component': 'x', 'checks': [
+        {'name': trust_as_template('n'), 'status': trust_as_template('fail'), 'value': [trust_as_template('v')]}]})
+    report = c.report()
+    assert_plain(report)
+    assert report['hosts']['a']['checks'][0]['status'] == 'fail'
+
+
+def test_vaulted_message_is_redacted_not_decrypted():
+    from ansible.parsing.vault import EncryptedString, VaultLib, VaultSecret
+    secret = VaultLib([('default', VaultSecret(b'pw'))]).encrypt('s3cret').decode()
+    c = fleet.FleetCollector()
+    c.add_readiness('a', {'component': 'x', 'checks': [
+        {'name': 'n', 'status': 'pass', 'message': EncryptedString(ciphertext=secret)}]})
+    c.add_error('a', 't', EncryptedString(ciphertext=secret))
+    report = c.report()
+    assert_plain(report)
+    assert report['hosts']['a']['checks'][0]['message'] == '<redacted>'
+    assert report['hosts']['a']['errors'][0]['message'] == '<redacted>'
+    assert 's3cret' not in json.dumps(report)

@@ -135,3 +135,38 @@ def test_write_text_atomic_keeps_old_file_on_error(tmp_path):
         rf.write_text_atomic(str(path), 12345)
     assert path.read_text() == 'old'
     assert os.listdir(str(tmp_path)) == ['r.json']
+
+
+TRICKY = ['plain', '', 'a "quoted" word', "it's", 'both "x" and \'y\'', 'a<b>&c', 'tab\there',
+          'line\nbreak\r\n', 'back\\slash', 'ünïcødé → ✓', '&amp;']
+
+
+def test_junit_escaping_is_quoteattr_and_escape():
+    from xml.sax.saxutils import escape, quoteattr
+    for text in TRICKY:
+        assert rf._attr(text) == quoteattr(text)
+        assert rf._text(text) == escape(text)
+
+
+def test_junit_tricky_names_parse_back():
+    rep = make({'h"1&<x>': [('sys\ttem', 'a "b"\n<c>', 'fail', 1)]})
+    case = ET.fromstring(rf.to_junit(rep)).find('testsuite/testcase')
+    assert case.get('classname') == 'h"1&<x>.sys\ttem'
+    assert case.get('name') == 'a "b"\n<c>'
+    assert case.find('failure').get('message') == 'a "b"\n<c> "is" <fail>'
+
+
+def test_prometheus_check_series_labels_are_those_of_labels():
+    """Each check series spells its labels as _labels() does, escapes included."""
+    checks = [('comp%d' % i, name, 'pass', 1.5) for i, name in enumerate(TRICKY)]
+    rep = make({host: checks for host in TRICKY[:4]})
+    lines = rf.to_prometheus(rep).split('\n')  # not splitlines(): a label keeps its \r
+    expected = {'status': [], 'value': []}
+    for host, entry in rep['hosts'].items():
+        for check in entry['checks']:
+            expected['status'].append('golive_readiness_check_status%s 0' % rf._labels(
+                host=host, component=check['component'], check=check['name']))
+            expected['value'].append('golive_readiness_check_value%s 1.5' % rf._labels(
+                host=host, component=check['component'], check=check['name'], unit='percent'))
+    series = [l for l in lines if l.startswith(('golive_readiness_check_status{', 'golive_readiness_check_value{'))]
+    assert series == expected['status'] + expected['value']
