@@ -9,7 +9,7 @@ number of checks in the JSON report and checks per second, plus the median time 
 A script, not a timed test: it always exits 0 unless a run fails to produce a report.
 The fleet must be up: ``scripts/testbed/fleet-test.sh converge`` brings it up and converges it.
 
-    python3 benchmarks/fleet_bench.py [-n 5] [--tags system] [--with-dependencies]
+    python3 benchmarks/fleet_bench.py [-n 5] [--tags system] [--with-dependencies] [-e VARS]
 """
 
 import argparse
@@ -38,6 +38,8 @@ def run_once(args, report_dir):
     if not args.with_dependencies:
         # The fleet image has the libraries baked in: measure the checks, not apt.
         cmd += ['-e', 'readiness_install_dependencies=false']
+    for extra in args.extra_vars:
+        cmd += ['-e', extra]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
     wall = time.perf_counter() - start
@@ -66,6 +68,8 @@ def main():
     parser.add_argument('--inventory', default=INVENTORY)
     parser.add_argument('--with-dependencies', action='store_true',
                         help="also run the role's library install step (apt) in every run")
+    parser.add_argument('-e', '--extra-vars', action='append', default=[],
+                        help='extra vars for the playbook, as ansible-playbook -e (repeatable)')
     parser.add_argument('--target', type=float, default=25.0, help='checks per second to meet (default 25)')
     args = parser.parse_args()
 

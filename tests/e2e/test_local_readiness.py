@@ -144,3 +144,32 @@ def test_a_playbook_that_measures_nothing_keeps_the_last_report(report_dir, tmp_
     assert 'FLEET READINESS' not in proc.stdout
     assert previous.read_text() == '{"kept": true}\n'
     assert os.listdir(str(report_dir)) == ['readiness.json']
+
+
+def task_output(stdout, name):
+    """What the default callback printed under the task named ``name``."""
+    start = stdout.index(' : %s]' % name)
+    ends = [i for i in (stdout.find('\nTASK [', start), stdout.find('\nPLAY ', start)) if i >= 0]
+    return stdout[start:min(ends) if ends else len(stdout)]
+
+
+@pytest.mark.parametrize('with_venv', [False, True], ids=['has-all', 'has-none'])
+def test_dependency_probe_checks_each_library(report_dir, tmp_path, with_venv):
+    """Three libraries needed: a host with all of them installs nothing, one without names each."""
+    # The local inventory turns installing off (the controller's libraries come from pip).
+    extra = ['-e', calm(readiness_postgres_enabled=True, readiness_redis_enabled=True,
+                        readiness_install_dependencies=True), '--tags', 'system', '-v']
+    if with_venv:
+        venv = tmp_path / 'venv'
+        assert os.system('python3 -m venv --without-pip %s' % venv) == 0
+        extra += ['-e', 'ansible_python_interpreter=%s' % (venv / 'bin' / 'python')]
+    proc = run_playbook('readiness.yml', report_dir, *extra)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    probe = task_output(proc.stdout, 'Find which of the libraries the interpreter cannot import')
+    install = task_output(proc.stdout, 'Install the missing libraries')
+    if with_venv:
+        assert '"stdout": "psutil psycopg2 redis"' in probe, probe
+        assert 'included: ' in install, install
+    else:
+        assert '"stdout": ""' in probe, probe
+        assert 'skipping: [localhost]' in install, install
