@@ -288,9 +288,9 @@ def describe_stage(stage):
 def processes_of(opts):
     """Load generator processes: as given, else one per CPU core of this host.
 
-    Measured against nginx on this 2-core host (benchmarks/load_bench.py): one Python
-    process reaches about half of ``ab -k``'s rate, two about 90 %, even with the server
-    on the same cores. The engine never uses more processes than connections.
+    One Python process is bound by its own CPU (about 7 us per request), so a generator
+    that sends to other hosts needs every core to keep up with a C client; the engine
+    never uses more processes than connections.
     """
     if opts['processes'] is not None:
         return opts['processes']

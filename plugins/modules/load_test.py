@@ -150,10 +150,11 @@ options:
   processes:
     description:
       - Load generator processes (1 to 64); the connections, requests and rate are split between them.
-      - Default one per CPU core of the host that runs the test, and never more than the
-        connections. One Python process sends about half as many requests per second as
-        C(ab -k); two reach about 90 % of it on a 2-core host, even with the server on the
-        same cores.
+      - Default one per CPU core of the host that sends the load (the load usually goes to
+        other hosts), never more than the connections.
+      - Against a server on the same small host, set 1 to leave the server a core: with nginx
+        on the same 2 cores, one process reached 80 % of C(ab -k)'s rate and two 57 % on an
+        otherwise idle machine (benchmarks/load_bench.py).
     type: int
   max_requests:
     description: Most requests the whole test may send, warm-up included (1 to 1000000).
