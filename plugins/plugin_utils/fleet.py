@@ -121,8 +121,14 @@ class FleetCollector:
                 compact = plain(compact)
             compact['status'] = compact['status'] if compact['status'] in STATUSES else UNKNOWN
             compact['message'] = _short(compact['message'])
+            # Text fields as text, whatever a third-party module put there: one odd value must
+            # not keep every renderer from writing the fleet's report.
+            compact['name'] = str(compact['name'])
+            for key in ('unit', 'remediation'):
+                if compact[key] is not None and not isinstance(compact[key], str):
+                    compact[key] = str(compact[key])
             compact['component'] = component
-            record['checks'][(component, str(compact['name']))] = compact
+            record['checks'][(component, compact['name'])] = compact
 
     def add_unreachable(self, host, message):
         """Mark ``host`` unreachable; a later successful result does not undo it."""

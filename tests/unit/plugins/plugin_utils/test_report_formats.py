@@ -170,3 +170,15 @@ def test_prometheus_check_series_labels_are_those_of_labels():
                 host=host, component=check['component'], check=check['name'], unit='percent'))
     series = [l for l in lines if l.startswith(('golive_readiness_check_status{', 'golive_readiness_check_value{'))]
     assert series == expected['status'] + expected['value']
+
+
+def test_text_fields_that_are_not_text_still_render_every_format(tmp_path):
+    collector = fleet.FleetCollector()
+    collector.add_host('web1')
+    collector.add_readiness('web1', {'component': 'custom', 'checks': [
+        {'name': 5, 'status': 'warn', 'value': 1, 'unit': 7, 'message': 'odd', 'remediation': ['x']}]})
+    report = collector.report(playbook='readiness.yml')
+    [check] = report['hosts']['web1']['checks']
+    assert (check['name'], check['unit'], check['remediation']) == ('5', '7', "['x']")
+    rf.write_reports(report, str(tmp_path), 'readiness', ['json', 'markdown', 'junit', 'prometheus', 'html'])
+    assert len(os.listdir(str(tmp_path))) == 5
