@@ -21,7 +21,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import math
 import re
 import threading
 import time
@@ -36,6 +35,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     check_result,
     measured,
     merge_options,
+    percentile,
     validate_limits,
 )
 
@@ -201,23 +201,6 @@ def input_errors(endpoints, total_timeout, workers, jmespath=None, path_exists=N
     if not 1 <= workers <= 64:
         errors.append('workers: %d is out of range 1 to 64' % workers)
     return errors
-
-
-def percentile(values, q):
-    """The ``q``-th percentile (0-100) of ``values``, interpolated between the closest ranks.
-
-    Matches numpy's default ("linear"); None for no values.
-    """
-    if not values:
-        return None
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * (q / 100.0)
-    low = int(math.floor(rank))
-    high = min(low + 1, len(ordered) - 1)
-    fraction = rank - low
-    return ordered[low] + (ordered[high] - ordered[low]) * fraction
 
 
 def request_kwargs(ep):

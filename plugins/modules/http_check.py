@@ -22,7 +22,8 @@ description:
     measured with sub-millisecond precision. Defaults follow the readiness guide
     (warn at 1000 ms, fail at 2000 ms).
   - Optionally an endpoint is sampled with O(endpoints[].sample.requests) requests, giving
-    p50 / p95 / p99 (check C(http_p95:<name>), p95 warns at 1000 ms) and the error rate
+    p50 / p95 / p99 (nearest rank, always a response time that was measured, as in
+    M(golive.readiness.load_test); check C(http_p95:<name>), p95 warns at 1000 ms) and the error rate
     (check C(http_error_rate:<name>), warn at 1%, fail at 5%).
   - A service that refuses the connection, times out, fails TLS verification or answers
     with an unexpected status is C(fail), never C(unknown).

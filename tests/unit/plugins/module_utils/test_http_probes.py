@@ -1,13 +1,10 @@
-"""Pure logic of http_probes: percentiles, matching, validation, sample judgement."""
+"""Pure logic of http_probes: matching, validation, sample judgement."""
 
-import math
 import os
-import statistics
 
 import jmespath
 import pytest
 import requests
-from hypothesis import given, strategies as st
 
 from ansible_collections.golive.readiness.plugins.module_utils import http_probes as hp
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import run_bounded, TimedOut
@@ -17,24 +14,6 @@ def ep(**given):
     base = dict(url='http://127.0.0.1/x')
     base.update(given)
     return hp.merged_endpoint(base)
-
-
-def test_percentile_known_values():
-    values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-    assert hp.percentile(values, 50) == 5.5
-    assert hp.percentile(values, 0) == 1 and hp.percentile(values, 100) == 10
-    assert math.isclose(hp.percentile(values, 95), 9.55)
-    assert hp.percentile([7.5], 99) == 7.5
-    assert hp.percentile([], 50) is None
-
-
-@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=2, max_size=200))
-def test_percentile_matches_statistics_and_is_monotone(values):
-    inclusive = statistics.quantiles(values, n=100, method='inclusive')
-    for q in (50, 95, 99):
-        assert math.isclose(hp.percentile(values, q), inclusive[q - 1], rel_tol=1e-9, abs_tol=1e-6)
-    p50, p95, p99 = (hp.percentile(values, q) for q in (50, 95, 99))
-    assert min(values) <= p50 <= p95 <= p99 <= max(values)
 
 
 def test_defaults_follow_the_guide():

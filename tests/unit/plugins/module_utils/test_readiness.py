@@ -140,3 +140,23 @@ def test_missing_library_result_is_unknown():
     assert res['status'] == 'unknown'
     assert res['checks'][0]['name'] == 'python_library:psutil'
     assert 'psutil' in res['checks'][0]['message']
+
+
+def test_percentile_nearest_rank_known_values():
+    values = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5]
+    assert r.percentile(values, 50) == 5
+    assert r.percentile(values, 95) == 10  # with 10 samples the p95 is their maximum
+    assert r.percentile(values, 0) == 1 and r.percentile(values, 100) == 10
+    assert r.percentile([7.5], 99) == 7.5
+    assert r.percentile([], 50) is None
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=200),
+       st.integers(min_value=1, max_value=100))
+def test_percentile_is_the_smallest_sample_covering_pct(values, pct):
+    p = r.percentile(values, pct)
+    assert p in values
+    # At least pct % of the samples are at or below it, and fewer are strictly below it.
+    assert sum(v <= p for v in values) * 100 >= pct * len(values)
+    assert sum(v < p for v in values) * 100 < pct * len(values)
+    assert r.percentile(values, max(1, pct - 1)) <= p
