@@ -126,7 +126,6 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
 )
 from ansible_collections.golive.readiness.plugins.plugin_utils.report_formats import (
     FORMATS,
-    to_json,
     write_reports,
     write_text_atomic,
 )
@@ -267,6 +266,16 @@ class CallbackModule(CallbackBase):
             return None
         return previous if isinstance(previous, dict) and 'hosts' in previous else None
 
+    @staticmethod
+    def _keep_history(json_path, history_path):
+        """The JSON report under its run's name too, without rendering it again."""
+        try:
+            # A hard link is safe: the next run replaces json_path by a rename, a new file.
+            os.link(json_path, history_path)
+        except OSError:  # an existing name, or a filesystem without hard links
+            with open(json_path) as handle:
+                write_text_atomic(history_path, handle.read())
+
     def _write(self, report, finished):
         """Write the report files; on failure warn and return None."""
         directory = self.get_option('report_dir')
@@ -288,8 +297,8 @@ class CallbackModule(CallbackBase):
                 os.makedirs(directory)
             write_reports(report, directory, stem, formats, timestamp=finished.timestamp())
             if self.get_option('keep_history'):
-                write_text_atomic(os.path.join(directory, '%s-%s.json' % (
-                    stem, finished.strftime('%Y%m%dT%H%M%SZ'))), to_json(report))
+                self._keep_history(json_path, os.path.join(directory, '%s-%s.json' % (
+                    stem, finished.strftime('%Y%m%dT%H%M%SZ'))))
         except OSError as exc:
             self._display.warning('golive.readiness.fleet_report: cannot write the report to %s: %s'
                                   % (directory, exc.strerror or exc))

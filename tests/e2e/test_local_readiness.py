@@ -146,6 +146,20 @@ def test_a_playbook_that_measures_nothing_keeps_the_last_report(report_dir, tmp_
     assert os.listdir(str(report_dir)) == ['readiness.json']
 
 
+def test_keep_history_keeps_every_run(report_dir):
+    for _run in range(2):
+        proc = run_playbook('readiness.yml', report_dir, '-e', calm(),
+                            env={'GOLIVE_REPORT_KEEP_HISTORY': 'true'})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        latest = (report_dir / 'readiness.json').read_text()
+        history = sorted(report_dir.glob('readiness-*T*Z.json'))
+        assert history and history[-1].read_text() == latest
+    # Two runs, two copies (unless both finished within the same second), and the first run's
+    # copy still holds the first run: the second report replaced readiness.json, not the copy.
+    if len(history) == 2:
+        assert json.loads(history[0].read_text())['generated_at'] < json.loads(latest)['generated_at']
+
+
 def task_output(stdout, name):
     """What the default callback printed under the task named ``name``."""
     start = stdout.index(' : %s]' % name)
