@@ -152,7 +152,7 @@ options:
       - Load generator processes (1 to 64); the connections, requests and rate are split between them.
       - Default one per CPU core of the host that sends the load (the load usually goes to
         other hosts), never more than the connections.
-      - Against a server on the same small host, set 1 to leave the server a core: with nginx
+      - Against a server on the same small host, set 1 to leave the server a core. With nginx
         on the same 2 cores, one process reached 80 % of C(ab -k)'s rate and two 57 % on an
         otherwise idle machine (benchmarks/load_bench.py).
     type: int
