@@ -154,6 +154,8 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
     start = clock()
     hard_end = start + max(0.0, budget_s)
     send_end = min(hard_end, start + duration) if duration else hard_end
+    # Sending that ends at the budget is a stop by the budget, however the last answer fell.
+    budget_bound = send_end >= hard_end
     interval = 1.0 / rate if rate else 0.0
     next_due = start + phase
     requests = max(0, int(requests))
@@ -427,7 +429,7 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
                     stopped = 'requests'
                     break
                 if now >= send_end or (interval and next_due >= send_end):
-                    stopped = 'duration'
+                    stopped = 'budget' if budget_bound else 'duration'
                     break
                 if not interval:
                     continue  # every request failed at once: start the next ones

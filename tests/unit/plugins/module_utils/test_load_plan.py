@@ -235,6 +235,18 @@ def test_engine_splits_over_processes(chunked_server):
     assert result['sent'] == 101 and result['answered'] == 101
 
 
+@pytest.mark.parametrize('processes', [1, 2])
+def test_a_paced_run_cut_by_the_budget_says_budget(chunked_server, processes):
+    # A fast server: every request is answered long before the next is due, so the run
+    # stops with nothing in flight, which must still count as the budget's stop. The budget
+    # is no whole number of intervals, so the next request would be due after it.
+    o = opts(url='http://127.0.0.1:%d/c' % chunked_server, duration=60, rate=40, concurrency=2)
+    result = run_processes(plan.target_of(o), processes, 2, 100000, duration=60, rate=40, budget_s=0.51)
+    assert result['stopped'] == 'budget' and 10 <= result['sent'] <= 21
+    result = run_processes(plan.target_of(o), processes, 2, 100000, duration=0.3, rate=40, budget_s=5)
+    assert result['stopped'] == 'duration'
+
+
 def test_engine_refused_port_stops_early_with_a_clear_error():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
