@@ -182,8 +182,8 @@ def test_dependency_probe_checks_each_library(report_dir, tmp_path, with_venv):
     probe = task_output(proc.stdout, 'Find which of the libraries the interpreter cannot import')
     install = task_output(proc.stdout, 'Install the missing libraries')
     if with_venv:
-        assert '"stdout": "psutil psycopg2 redis"' in probe, probe
+        assert '"stdout_lines": ["psutil psycopg2 redis"]' in probe, probe
         assert 'included: ' in install, install
     else:
-        assert '"stdout": ""' in probe, probe
+        assert '"stdout_lines": [""]' in probe, probe
         assert 'skipping: [localhost]' in install, install
