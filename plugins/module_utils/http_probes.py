@@ -33,6 +33,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     FAIL,
     HIGHER_IS_WORSE,
     check_result,
+    in_range,
     measured,
     merge_options,
     percentile,
@@ -196,10 +197,8 @@ def input_errors(endpoints, total_timeout, workers, jmespath=None, path_exists=N
             errors.append('endpoints[%d].name: %r is also the name of endpoints[%d]; '
                           'give each endpoint a unique name' % (index, name, seen[name]))
         seen.setdefault(name, index)
-    if not 0 < total_timeout <= MAX_TOTAL_TIMEOUT:
-        errors.append('total_timeout: %g is out of range (0, %g]' % (total_timeout, MAX_TOTAL_TIMEOUT))
-    if not 1 <= workers <= 64:
-        errors.append('workers: %d is out of range 1 to 64' % workers)
+    in_range(errors, 'total_timeout', total_timeout, 0, MAX_TOTAL_TIMEOUT, low_open=True)
+    in_range(errors, 'workers', workers, 1, 64)
     return errors
 
 

@@ -49,6 +49,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     WARN,
     check_result,
     evaluate,
+    in_range,
     measured,
     merge_options,
     skipped,
@@ -138,20 +139,6 @@ def stage_label(opts, stage):
     return test_name(opts) if stage['name'] is None else '%s/%s' % (test_name(opts), stage['name'])
 
 
-def _in_range(errors, option, value, low, high, low_open=False):
-    """Add ``"<option>: <value> is out of range ..."`` to ``errors`` when ``value`` is outside."""
-    if value is None:
-        return
-    if (value <= low if low_open else value < low) or value > high:
-        span = '(%s, %s]' % (_num(low), _num(high)) if low_open else '%s to %s' % (_num(low), _num(high))
-        errors.append('%s: %s is out of range %s' % (option, _num(value), span))
-
-
-def _num(value):
-    """A number for a message: whole numbers without exponent or ``.0``."""
-    return '%d' % value if float(value).is_integer() else '%g' % value
-
-
 def input_errors(opts, path_exists=os.path.exists):
     """Return every problem with the merged options, each naming its option."""
     errors = []
@@ -181,13 +168,13 @@ def input_errors(opts, path_exists=os.path.exists):
                 errors.append('%s: header %r: a name must be non-empty without colons or '
                               'spaces, and neither names nor values may contain line breaks'
                               % (option, key if option == 'headers' else '<secret header>'))
-    _in_range(errors, 'max_requests', opts['max_requests'], 1, MAX_REQUESTS_CEILING)
-    _in_range(errors, 'max_duration', opts['max_duration'], 0, MAX_DURATION_CEILING, low_open=True)
-    _in_range(errors, 'timeout', opts['timeout'], 0, MAX_TIMEOUT, low_open=True)
+    in_range(errors, 'max_requests', opts['max_requests'], 1, MAX_REQUESTS_CEILING)
+    in_range(errors, 'max_duration', opts['max_duration'], 0, MAX_DURATION_CEILING, low_open=True)
+    in_range(errors, 'timeout', opts['timeout'], 0, MAX_TIMEOUT, low_open=True)
     if opts['processes'] is not None:
-        _in_range(errors, 'processes', opts['processes'], 1, MAX_PROCESSES)
-    _in_range(errors, 'warmup_requests', opts['warmup_requests'], 0, MAX_REQUESTS_CEILING)
-    _in_range(errors, 'warmup_duration', opts['warmup_duration'], 0, MAX_DURATION_CEILING)
+        in_range(errors, 'processes', opts['processes'], 1, MAX_PROCESSES)
+    in_range(errors, 'warmup_requests', opts['warmup_requests'], 0, MAX_REQUESTS_CEILING)
+    in_range(errors, 'warmup_duration', opts['warmup_duration'], 0, MAX_DURATION_CEILING)
     if opts['stages']:
         for option in ('requests', 'duration', 'rate'):
             if opts[option] is not None:
@@ -198,11 +185,11 @@ def input_errors(opts, path_exists=os.path.exists):
     names = {}
     for index, stage in enumerate(stages_of(opts)):
         prefix = 'stages[%d].' % index if opts['stages'] else ''
-        _in_range(errors, prefix + 'concurrency', stage['concurrency'], 1, MAX_CONCURRENCY)
-        _in_range(errors, prefix + 'rate', stage['rate'], 0, MAX_RATE, low_open=True)
-        _in_range(errors, prefix + 'requests', stage['requests'], 1, MAX_REQUESTS_CEILING)
-        _in_range(errors, prefix + 'duration', stage['duration'], 0, MAX_DURATION_CEILING,
-                  low_open=True)
+        in_range(errors, prefix + 'concurrency', stage['concurrency'], 1, MAX_CONCURRENCY)
+        in_range(errors, prefix + 'rate', stage['rate'], 0, MAX_RATE, low_open=True)
+        in_range(errors, prefix + 'requests', stage['requests'], 1, MAX_REQUESTS_CEILING)
+        in_range(errors, prefix + 'duration', stage['duration'], 0, MAX_DURATION_CEILING,
+                 low_open=True)
         if stage['requests'] is None and stage['duration'] is None:
             errors.append('%s: give %srequests or %sduration (or both: the first reached ends it)'
                           % (prefix.rstrip('.') or 'requests', prefix, prefix))

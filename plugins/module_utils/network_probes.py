@@ -24,18 +24,17 @@ __metaclass__ = type
 import functools
 import ipaddress
 import json
-import os
 import random
 import re
 import socket
 import struct
-import subprocess
 import time
 
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,
     run_bounded,
 )
+from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     HIGHER_IS_WORSE,
@@ -43,6 +42,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     UNKNOWN,
     WARN,
     check_result,
+    in_range,
     measured,
     skipped,
     unknown,
@@ -152,10 +152,8 @@ def input_errors(targets, dns, latency, resolution_time, total_timeout, workers)
             errors.append('%s.name: %r repeats %s; give each DNS check a unique name'
                           % (where, name, seen[name]))
         seen.setdefault(name, where)
-    if not 0 < total_timeout <= MAX_TOTAL_TIMEOUT:
-        errors.append('total_timeout: %g is out of range (0, %g]' % (total_timeout, MAX_TOTAL_TIMEOUT))
-    if not 1 <= workers <= 64:
-        errors.append('workers: %d is out of range 1 to 64' % workers)
+    in_range(errors, 'total_timeout', total_timeout, 0, MAX_TOTAL_TIMEOUT, low_open=True)
+    in_range(errors, 'workers', workers, 1, 64)
     return errors
 
 
@@ -439,32 +437,6 @@ def judge_dns(entry, addresses, ms, error):
 
 
 # ---------------------------------------------------------------- firewall
-
-
-def run_tool(argv, timeout):
-    """Run a read-only tool; return ``(rc, stdout, stderr)``, rc None when it is missing."""
-    try:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL)
-    except OSError:
-        return None, '', 'not installed'
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return -1, '', 'timed out after %gs' % timeout
-    return (proc.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace'))
-
-
-def find_tool(name, extra_dirs=('/usr/sbin', '/sbin', '/usr/local/sbin')):
-    """Full path of a tool on PATH or in the sbin directories, else None."""
-    dirs = os.environ.get('PATH', '').split(os.pathsep) + list(extra_dirs)
-    for directory in dirs:
-        path = os.path.join(directory, name)
-        if directory and os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
 
 
 def _is_final_drop(rule):

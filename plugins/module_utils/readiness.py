@@ -239,6 +239,18 @@ class Component:
                     summary=self.summary(), checks=self.checks)
 
 
+def in_range(errors, option, value, low, high, low_open=False):
+    """Add ``"<option>: <value> is out of range ..."`` to ``errors`` when ``value`` is outside.
+
+    ``[low, high]``, or ``(low, high]`` with ``low_open``; None is left to the caller.
+    """
+    if value is None:
+        return
+    if (value <= low if low_open else value < low) or value > high:
+        span = ('(%s, %s]' if low_open else '%s to %s') % (_fmt(low), _fmt(high))
+        errors.append('%s: %s is out of range %s' % (option, _fmt(value), span))
+
+
 def limit_errors(params, specs):
     """Validate every ``(option, direction)`` in ``specs`` against ``params``.
 

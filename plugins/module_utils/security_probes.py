@@ -28,9 +28,9 @@ import glob
 import os
 import re
 import stat
-import subprocess
 import time
 
+from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     PASS,
@@ -133,31 +133,6 @@ def input_errors(opts):
             if aging[key] < 0:
                 errors.append('password_aging.%s: %d must not be negative' % (key, aging[key]))
     return errors
-
-
-def run_tool(argv, timeout, env=None):
-    """Run a read-only tool; return ``(rc, stdout, stderr)``, rc None when it is missing."""
-    try:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, env=env)
-    except OSError as exc:
-        return None, '', exc.strerror or str(exc)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return -1, '', 'timed out after %gs' % timeout
-    return proc.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace')
-
-
-def find_tool(name, extra_dirs=('/usr/sbin', '/sbin', '/usr/local/sbin', '/usr/bin', '/bin')):
-    """Full path of a tool on PATH or in the usual directories, else None."""
-    for directory in os.environ.get('PATH', '').split(os.pathsep) + list(extra_dirs):
-        path = os.path.join(directory, name)
-        if directory and os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
 
 
 # ---------------------------------------------------------------- sshd

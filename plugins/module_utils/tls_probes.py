@@ -40,6 +40,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     PASS,
     UNKNOWN,
     check_result,
+    in_range,
     measured,
     unknown,
     validate_limits,
@@ -131,10 +132,8 @@ def input_errors(endpoints, files, expiry, min_protocol, total_timeout, workers,
         seen.setdefault(label, where)
     if min_protocol not in PROTOCOLS:
         errors.append('min_protocol: %r is not one of %s' % (min_protocol, ', '.join(PROTOCOLS)))
-    if not 0 < total_timeout <= MAX_TOTAL_TIMEOUT:
-        errors.append('total_timeout: %g is out of range (0, %g]' % (total_timeout, MAX_TOTAL_TIMEOUT))
-    if not 1 <= workers <= 64:
-        errors.append('workers: %d is out of range 1 to 64' % workers)
+    in_range(errors, 'total_timeout', total_timeout, 0, MAX_TOTAL_TIMEOUT, low_open=True)
+    in_range(errors, 'workers', workers, 1, 64)
     return errors
 
 

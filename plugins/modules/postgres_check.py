@@ -276,6 +276,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
     HIGHER_IS_WORSE,
+    in_range,
     limit_errors,
     measure_and_exit,
     skipped,
@@ -351,12 +352,6 @@ def argument_spec():
                                    min_calls=dict(type='int', default=d['slow_statements']['min_calls']),
                                    **limits('slow_statements')),
     )
-
-
-def in_range(errors, option, value, low, high):
-    """Append an error naming ``option`` when ``value`` is outside ``[low, high]``."""
-    if value is not None and not low <= value <= high:
-        errors.append('%s: %s is out of range %s to %s' % (option, value, low, high))
 
 
 def input_errors(params):

@@ -248,6 +248,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
+    in_range,
     limit_errors,
     measure_and_exit,
     skipped,
@@ -311,12 +312,6 @@ def argument_spec():
         persistence=check_spec(),
         rejected_connections=check_spec(**limits('rejected_connections')),
     )
-
-
-def in_range(errors, option, value, low, high):
-    """Append an error naming ``option`` when ``value`` is outside ``[low, high]``."""
-    if value is not None and not low <= value <= high:
-        errors.append('%s: %s is out of range %s to %s' % (option, value, low, high))
 
 
 def input_errors(params):

@@ -29,6 +29,11 @@ def run_module(module, args=None, check_mode=False, timeout=120):
            '-m', 'golive.readiness.%s' % module, '-a', json.dumps(args or {})]
     if check_mode:
         cmd.append('--check')
+    return first_task_results(cmd, timeout)['localhost']
+
+
+def first_task_results(cmd, timeout):
+    """Run an ansible command with the ``json`` stdout callback; its first task's result per host."""
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
                           env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1',
                                           ANSIBLE_STDOUT_CALLBACK='json',
@@ -40,7 +45,7 @@ def run_module(module, args=None, check_mode=False, timeout=120):
     except ValueError:
         raise AssertionError('ansible printed no JSON (rc %s):\n%s\n%s'
                              % (proc.returncode, proc.stdout, proc.stderr))
-    return data['plays'][0]['tasks'][0]['hosts']['localhost']
+    return data['plays'][0]['tasks'][0]['hosts']
 
 
 def checks_by_name(result):

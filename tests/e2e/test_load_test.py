@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import REPO, ansible_env, checks_by_name, run_playbook
+from conftest import REPO, checks_by_name, first_task_results, run_playbook
 
 SHOPAPP = os.path.join(REPO, 'molecule', 'fleet', 'files', 'shopapp.py')
 
@@ -75,18 +75,8 @@ def run_cases(cases, tmp_path, timeout=240):
         'name': 'load_test cases', 'hosts': 'all', 'gather_facts': False,
         'tasks': [{'name': 'case', 'golive.readiness.load_test': '{{ case_args }}',
                    'check_mode': '{{ case_check_mode }}', 'ignore_errors': True}]}]))
-    proc = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(playbook),
-         '-i', str(inventory), '--forks', str(len(hosts))],
-        cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
-        env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
-                        ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
-    try:
-        data = json.loads(proc.stdout)
-    except ValueError:
-        raise AssertionError('ansible printed no JSON (rc %s):\n%s\n%s'
-                             % (proc.returncode, proc.stdout, proc.stderr))
-    return data['plays'][0]['tasks'][0]['hosts']
+    return first_task_results([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                               str(playbook), '-i', str(inventory), '--forks', str(len(hosts))], timeout)
 
 
 def received(shop, needle):

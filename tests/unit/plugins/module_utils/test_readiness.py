@@ -160,3 +160,14 @@ def test_percentile_is_the_smallest_sample_covering_pct(values, pct):
     assert sum(v <= p for v in values) * 100 >= pct * len(values)
     assert sum(v < p for v in values) * 100 < pct * len(values)
     assert r.percentile(values, max(1, pct - 1)) <= p
+
+
+def test_in_range_names_the_option_and_the_range():
+    errors = []
+    r.in_range(errors, 'port', 0, 1, 65535)
+    r.in_range(errors, 'timeout', 0, 0, 60, low_open=True)
+    r.in_range(errors, 'timeout', 60.0, 0, 60, low_open=True)  # the closed end is in
+    r.in_range(errors, 'rate', None, 1, 10)  # absent: the caller decides
+    r.in_range(errors, 'ratio', 0.25, 0.5, 2.0)
+    assert errors == ['port: 0 is out of range 1 to 65535', 'timeout: 0 is out of range (0, 60]',
+                      'ratio: 0.25 is out of range 0.5 to 2']
