@@ -86,6 +86,14 @@ class _Conn:
                  'close', 'start', 'sent_at', 'tls')
 
     def __init__(self):
+        self.status = 0
+        self.close = False
+        self.start = 0.0
+        self.sent_at = 0.0
+        self.detach()
+
+    def detach(self):
+        """Forget the connection: the user is idle, its next request opens a new one."""
         self.sock = None
         self.fd = -1
         self.state = IDLE
@@ -94,10 +102,6 @@ class _Conn:
         self.buf = b''
         self.need = 0
         self.framing = None
-        self.status = 0
-        self.close = False
-        self.start = 0.0
-        self.sent_at = 0.0
         self.tls = False
 
 
@@ -173,15 +177,7 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
                 sock.close()
             except OSError:
                 pass
-        conn.sock = None
-        conn.fd = -1
-        conn.state = IDLE
-        conn.events = 0
-        conn.out = None
-        conn.buf = b''
-        conn.need = 0
-        conn.framing = None
-        conn.tls = False
+        conn.detach()
 
     def fail(conn, kind, message):
         nonlocal in_flight, connect_failed, unreachable
