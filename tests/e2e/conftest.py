@@ -61,6 +61,18 @@ def run_playbook(playbook, report_dir, *args, timeout=600, env=None):
                           env=ansible_env(GOLIVE_REPORT_DIR=str(report_dir), **(env or {})))
 
 
+def start_service(name):
+    """Start the test servers of ``scripts/services/<name>.sh``; their connection facts.
+
+    The facts include the passwords the script generated, read from its state file.
+    """
+    proc = subprocess.run(['bash', os.path.join(REPO, 'scripts', 'services', '%s.sh' % name)],
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(os.path.join(REPO, '.cache', 'services', '%s.json' % name)) as handle:
+        return json.load(handle)
+
+
 @pytest.fixture
 def report_dir(tmp_path):
     """A fresh directory for the fleet report."""

@@ -2,25 +2,15 @@
 
 import json
 import os
-import subprocess
 
 import pytest
 
-from conftest import REPO, run_playbook
-
-SERVICES = os.path.join(REPO, 'scripts', 'services')
+from conftest import run_playbook, start_service
 
 
 @pytest.fixture(scope='module')
 def servers():
-    facts = {}
-    for name in ('postgres', 'redis'):
-        proc = subprocess.run(['bash', os.path.join(SERVICES, '%s.sh' % name)], capture_output=True,
-                              text=True, timeout=900, check=False)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        with open(os.path.join(REPO, '.cache', 'services', '%s.json' % name)) as handle:
-            facts[name] = json.load(handle)
-    return facts
+    return dict((name, start_service(name)) for name in ('postgres', 'redis'))
 
 
 def test_database_area_reports_both_components_without_secrets(servers, report_dir, tmp_path):

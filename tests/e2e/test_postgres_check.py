@@ -14,19 +14,13 @@ import time
 import psycopg2
 import pytest
 
-from conftest import REPO, ansible_env, checks_by_name, run_module
-
-STATE = os.path.join(REPO, '.cache', 'services', 'postgres.json')
+from conftest import REPO, ansible_env, checks_by_name, run_module, start_service
 
 
 @pytest.fixture(scope='module')
 def pg():
     """The test servers' connection facts (including the generated password)."""
-    proc = subprocess.run(['bash', os.path.join(REPO, 'scripts', 'services', 'postgres.sh')],
-                          capture_output=True, text=True, timeout=900, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    with open(STATE) as handle:
-        return json.load(handle)
+    return start_service('postgres')
 
 
 def args(pg, **extra):

@@ -20,9 +20,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from conftest import REPO, ansible_env, checks_by_name, run_module
-
-STATE = os.path.join(REPO, '.cache', 'services', 'redis.json')
+from conftest import REPO, ansible_env, checks_by_name, run_module, start_service
 
 
 def client(port, password, **extra):
@@ -34,11 +32,7 @@ def client(port, password, **extra):
 @pytest.fixture(scope='module')
 def rs():
     """The test servers' connection facts (including the generated passwords)."""
-    proc = subprocess.run(['bash', os.path.join(REPO, 'scripts', 'services', 'redis.sh')],
-                          capture_output=True, text=True, timeout=900, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    with open(STATE) as handle:
-        return json.load(handle)
+    return start_service('redis')
 
 
 def free_port():
