@@ -32,8 +32,8 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, 'collections'))
 
-from ansible_collections.golive.readiness.plugins.module_utils import load_plan  # noqa: E402
-from ansible_collections.golive.readiness.plugins.module_utils.load_engine import (  # noqa: E402
+from ansible_collections.golive.readiness.plugins.module_utils.load import plan as load_plan  # noqa: E402
+from ansible_collections.golive.readiness.plugins.module_utils.load.engine import (  # noqa: E402
     run_processes,
 )
 

@@ -184,7 +184,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     measure_and_exit,
     skipped,
 )
-from ansible_collections.golive.readiness.plugins.module_utils import docker_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import docker as probes
 
 try:
     import docker

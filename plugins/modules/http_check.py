@@ -257,7 +257,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     fail_missing_library,
     fail_on_input_errors,
 )
-from ansible_collections.golive.readiness.plugins.module_utils import http_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import http as probes
 
 try:
     import requests

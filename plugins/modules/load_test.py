@@ -303,8 +303,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     Component,
     fail_on_input_errors,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.http_probes import METHODS
-from ansible_collections.golive.readiness.plugins.module_utils import load_plan as plan
+from ansible_collections.golive.readiness.plugins.module_utils.probes.http import METHODS
+from ansible_collections.golive.readiness.plugins.module_utils.load import plan as plan
 
 
 def limits_spec(defaults):

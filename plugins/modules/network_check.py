@@ -224,7 +224,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     fail_on_input_errors,
     merge_options,
 )
-from ansible_collections.golive.readiness.plugins.module_utils import network_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import network as probes
 
 
 def limits_spec(warn=None, fail=None, default=None):

@@ -121,7 +121,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     fail_missing_library,
     fail_on_input_errors,
 )
-from ansible_collections.golive.readiness.plugins.module_utils import port_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import port as probes
 
 try:
     import psutil

@@ -283,7 +283,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     validate_limits,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.redact import redact
-from ansible_collections.golive.readiness.plugins.module_utils import postgres_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import postgres as probes
 
 try:
     import psycopg2

@@ -254,7 +254,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     skipped,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.redact import redact
-from ansible_collections.golive.readiness.plugins.module_utils import redis_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import redis as probes
 
 try:
     import redis

@@ -193,7 +193,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     Component,
     fail_on_input_errors,
 )
-from ansible_collections.golive.readiness.plugins.module_utils import security_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import security as probes
 
 try:
     import psutil

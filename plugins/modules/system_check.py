@@ -195,7 +195,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     measure_and_exit,
     skipped,
 )
-from ansible_collections.golive.readiness.plugins.module_utils import system_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import system as probes
 
 try:
     import psutil

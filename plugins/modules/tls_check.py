@@ -196,7 +196,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     fail_on_input_errors,
     merge_options,
 )
-from ansible_collections.golive.readiness.plugins.module_utils import tls_probes as probes
+from ansible_collections.golive.readiness.plugins.module_utils.probes import tls as probes
 
 
 def argument_spec():

@@ -177,7 +177,7 @@ def test_no_permission_on_the_socket_is_unknown():
     sock = '/var/run/docker.sock'
     if os.geteuid() != 0 or not os.path.exists(sock) or os.stat(sock).st_mode & 0o006:
         pytest.skip('needs root and an engine socket closed to other users')
-    from ansible_collections.golive.readiness.plugins.module_utils import docker_probes
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import docker as docker_probes
     import json
     read, write = os.pipe()
     pid = os.fork()

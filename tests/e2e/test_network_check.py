@@ -268,7 +268,7 @@ def test_firewall_unreadable_without_privileges():
     if os.geteuid() != 0 or not shutil.which('setpriv') or not os.path.exists(python):
         pytest.skip('needs root, setpriv and /usr/bin/python3')
     code = ('import json, sys\nsys.path.insert(0, %r)\n'
-            'from ansible_collections.golive.readiness.plugins.module_utils import network_probes as n\n'
+            'from ansible_collections.golive.readiness.plugins.module_utils.probes import network as n\n'
             'print(json.dumps(n.judge_firewall(n.probe_firewall(10))))\n' % os.path.join(REPO, 'collections'))
     proc = subprocess.run(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups',
                            '--inh-caps=-all', python, '-c', code],

@@ -5,7 +5,7 @@ import errno
 import pytest
 import requests
 
-from ansible_collections.golive.readiness.plugins.module_utils import docker_probes as dp
+from ansible_collections.golive.readiness.plugins.module_utils.probes import docker as dp
 
 
 def container(name, status='running', code=0, restarts=0, health=None, labels=None, host=None):

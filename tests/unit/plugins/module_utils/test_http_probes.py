@@ -6,7 +6,7 @@ import jmespath
 import pytest
 import requests
 
-from ansible_collections.golive.readiness.plugins.module_utils import http_probes as hp
+from ansible_collections.golive.readiness.plugins.module_utils.probes import http as hp
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import run_bounded, TimedOut
 
 

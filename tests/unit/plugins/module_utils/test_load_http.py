@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ansible_collections.golive.readiness.plugins.module_utils.load_http import (
+from ansible_collections.golive.readiness.plugins.module_utils.load.http import (
     CHUNKED,
     LENGTH,
     UNTIL_CLOSE,

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from ansible_collections.golive.readiness.plugins.module_utils import load_plan as plan
-from ansible_collections.golive.readiness.plugins.module_utils.load_engine import run_processes
-from ansible_collections.golive.readiness.plugins.module_utils.load_stats import Histogram
+from ansible_collections.golive.readiness.plugins.module_utils.load import plan as plan
+from ansible_collections.golive.readiness.plugins.module_utils.load.engine import run_processes
+from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
 
 
 def opts(**given):

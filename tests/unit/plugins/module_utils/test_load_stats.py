@@ -4,8 +4,8 @@ import random
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.golive.readiness.plugins.module_utils.http_probes import percentile
-from ansible_collections.golive.readiness.plugins.module_utils.load_stats import (
+from ansible_collections.golive.readiness.plugins.module_utils.probes.http import percentile
+from ansible_collections.golive.readiness.plugins.module_utils.load.stats import (
     EXACT_LIMIT,
     Histogram,
     bucket_bounds,

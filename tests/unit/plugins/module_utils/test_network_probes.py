@@ -6,7 +6,7 @@ import struct
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.golive.readiness.plugins.module_utils import network_probes as p
+from ansible_collections.golive.readiness.plugins.module_utils.probes import network as p
 
 
 def response(ident, name, answers, rcode=0, qtype=1):

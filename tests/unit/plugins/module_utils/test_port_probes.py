@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.golive.readiness.plugins.module_utils import port_probes as pp
+from ansible_collections.golive.readiness.plugins.module_utils.probes import port as pp
 
 
 @pytest.mark.parametrize('value, expected', [

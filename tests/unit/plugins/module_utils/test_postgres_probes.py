@@ -4,7 +4,7 @@ import psycopg2
 import pytest
 from hypothesis import given, strategies as st
 
-from ansible_collections.golive.readiness.plugins.module_utils import postgres_probes as p
+from ansible_collections.golive.readiness.plugins.module_utils.probes import postgres as p
 from ansible_collections.golive.readiness.plugins.module_utils.redact import MASK, error_text, redact
 from ansible_collections.golive.readiness.plugins.modules import postgres_check
 

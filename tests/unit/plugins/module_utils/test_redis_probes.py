@@ -6,7 +6,7 @@ import pytest
 import redis
 import yaml
 
-from ansible_collections.golive.readiness.plugins.module_utils import redis_probes as p
+from ansible_collections.golive.readiness.plugins.module_utils.probes import redis as p
 from ansible_collections.golive.readiness.plugins.modules import redis_check
 
 # A Redis 7 INFO excerpt, as the server sends it.

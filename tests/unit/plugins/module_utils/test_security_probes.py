@@ -3,7 +3,7 @@
 import os
 import stat
 
-from ansible_collections.golive.readiness.plugins.module_utils import security_probes as p
+from ansible_collections.golive.readiness.plugins.module_utils.probes import security as p
 
 SSHD_T_STOCK = """port 22
 addressfamily any

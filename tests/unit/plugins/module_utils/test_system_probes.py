@@ -7,7 +7,7 @@ import time
 import psutil
 import pytest
 
-from ansible_collections.golive.readiness.plugins.module_utils import system_probes as p
+from ansible_collections.golive.readiness.plugins.module_utils.probes import system as p
 from ansible_collections.golive.readiness.plugins.modules import system_check
 
 

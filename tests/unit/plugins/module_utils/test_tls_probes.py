@@ -1,6 +1,6 @@
 """tls_check's pure judgements on certificate fields."""
 
-from ansible_collections.golive.readiness.plugins.module_utils import tls_probes as p
+from ansible_collections.golive.readiness.plugins.module_utils.probes import tls as p
 
 NOW = 1_800_000_000.0
 DAY = 86400.0

@@ -28,20 +28,20 @@ import socket
 import ssl
 import time
 
-from ansible_collections.golive.readiness.plugins.module_utils.http_probes import (
+from ansible_collections.golive.readiness.plugins.module_utils.probes.http import (
     METHODS,
     redact_url,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.load_engine import (
+from ansible_collections.golive.readiness.plugins.module_utils.load.engine import (
     error_text,
     resolve,
     run_processes,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.load_http import (
+from ansible_collections.golive.readiness.plugins.module_utils.load.http import (
     build_request,
     split_url,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.load_stats import Histogram
+from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     HIGHER_IS_WORSE,

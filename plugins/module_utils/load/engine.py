@@ -41,7 +41,7 @@ import ssl
 import time
 from array import array
 
-from ansible_collections.golive.readiness.plugins.module_utils.load_http import (
+from ansible_collections.golive.readiness.plugins.module_utils.load.http import (
     CHUNKED,
     LENGTH,
     MAX_HEAD_BYTES,
@@ -49,7 +49,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.load_http import 
     chunked_end,
     parse_head,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.load_stats import Histogram
+from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
 
 IDLE, CONNECTING, HANDSHAKING, SENDING, READING = range(5)
 RECV_BYTES = 65536  # below malloc's mmap threshold: larger reads cost a syscall each
