@@ -80,35 +80,38 @@ def validate_limits(option, warn, fail, direction=HIGHER_IS_WORSE):
         return None
     if direction == HIGHER_IS_WORSE and warn > fail:
         return ('%s: warn limit %s is above the fail limit %s; with higher values being '
-                'worse, warn must be <= fail' % (option, _fmt(warn), _fmt(fail)))
+                'worse, warn must be <= fail' % (option, fmt_number(warn), fmt_number(fail)))
     if direction == LOWER_IS_WORSE and warn < fail:
         return ('%s: warn limit %s is below the fail limit %s; with lower values being '
-                'worse, warn must be >= fail' % (option, _fmt(warn), _fmt(fail)))
+                'worse, warn must be >= fail' % (option, fmt_number(warn), fmt_number(fail)))
     return None
 
 
 def evaluate(value, warn=None, fail=None, direction=HIGHER_IS_WORSE):
     """Judge ``value`` against its limits and return ``pass``, ``warn`` or ``fail``.
 
-    A limit is reached when the value is at or beyond it ("warn at 80 %").
-    ``None`` as a value means nothing was measured: ``unknown``.
+    The readiness guide's boundary rule, for both directions: reaching the warn limit
+    warns, only going *beyond* the fail limit fails.  With warn 80 / fail 90 (higher is
+    worse), 79.9 passes, 80 and 90 warn, 90.1 fails; with warn 20 / fail 10 (lower is
+    worse), 20.1 passes, 20 and 10 warn, 9.9 fails.  ``None`` as a value means nothing
+    was measured: ``unknown``.
     """
     if value is None:
         return UNKNOWN
     if direction == HIGHER_IS_WORSE:
-        if fail is not None and value >= fail:
+        if fail is not None and value > fail:
             return FAIL
         if warn is not None and value >= warn:
             return WARN
         return PASS
-    if fail is not None and value <= fail:
+    if fail is not None and value < fail:
         return FAIL
     if warn is not None and value <= warn:
         return WARN
     return PASS
 
 
-def _fmt(number):
+def fmt_number(number):
     """Format a number for a message: no trailing ``.0``, at most 3 decimals."""
     if isinstance(number, float):
         text = ('%.3f' % number).rstrip('0').rstrip('.')
@@ -120,11 +123,11 @@ def describe_limits(warn, fail, unit='', direction=HIGHER_IS_WORSE):
     """Return ``"warn at 80%, fail at 90%"`` style text, or '' without limits."""
     sep = '' if unit in ('%', '') else ' '
     parts = []
-    word = 'at' if direction == HIGHER_IS_WORSE else 'at or below'
+    higher = direction == HIGHER_IS_WORSE
     if warn is not None:
-        parts.append('warn %s %s%s%s' % (word, _fmt(warn), sep, unit))
+        parts.append('warn %s %s%s%s' % ('at' if higher else 'at or below', fmt_number(warn), sep, unit))
     if fail is not None:
-        parts.append('fail %s %s%s%s' % (word, _fmt(fail), sep, unit))
+        parts.append('fail %s %s%s%s' % ('above' if higher else 'below', fmt_number(fail), sep, unit))
     return ', '.join(parts)
 
 
@@ -163,7 +166,7 @@ def measured(name, value, unit, warn=None, fail=None, direction=HIGHER_IS_WORSE,
     symbol = UNIT_SYMBOLS.get(unit, unit or '')
     sep = '' if symbol in ('%', '') else ' '
     limits = describe_limits(warn, fail, symbol, direction)
-    message = '%s is %s%s%s' % (subject or name, _fmt(value), sep, symbol)
+    message = '%s is %s%s%s' % (subject or name, fmt_number(value), sep, symbol)
     if limits:
         message += ' (%s)' % limits
     return check_result(name, status, value=value, unit=unit, warn=warn, fail=fail,
@@ -247,8 +250,8 @@ def in_range(errors, option, value, low, high, low_open=False):
     if value is None:
         return
     if (value <= low if low_open else value < low) or value > high:
-        span = ('(%s, %s]' if low_open else '%s to %s') % (_fmt(low), _fmt(high))
-        errors.append('%s: %s is out of range %s' % (option, _fmt(value), span))
+        span = ('(%s, %s]' if low_open else '%s to %s') % (fmt_number(low), fmt_number(high))
+        errors.append('%s: %s is out of range %s' % (option, fmt_number(value), span))
 
 
 def limit_errors(params, specs):

@@ -89,7 +89,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many restarts., type: float, default: 1}
-      fail: {description: Fail at this many restarts., type: float, default: 5}
+      fail: {description: Fail above this many restarts., type: float, default: 5}
   exit_codes:
     description: Stopped containers must have exited with code 0.
     type: dict
@@ -103,7 +103,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
-      fail: {description: Fail at this percentage., type: float, default: 90}
+      fail: {description: Fail above this percentage., type: float, default: 90}
   memory:
     description: Memory use in percent of the container's limit.
     type: dict
@@ -111,7 +111,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
-      fail: {description: Fail at this percentage., type: float, default: 90}
+      fail: {description: Fail above this percentage., type: float, default: 90}
   stats_workers:
     description: Stats samples taken at a time (1 to 32); each takes about a second.
     type: int

@@ -131,7 +131,7 @@ options:
         type: dict
         suboptions:
           warn: {description: Warn at this many milliseconds., type: float, default: 1000}
-          fail: {description: Fail at this many milliseconds., type: float, default: 2000}
+          fail: {description: Fail above this many milliseconds., type: float, default: 2000}
       sample:
         description:
           - Send O(endpoints[].sample.requests) more requests (the same request, with
@@ -149,13 +149,13 @@ options:
             type: dict
             suboptions:
               warn: {description: Warn at this many milliseconds., type: float, default: 1000}
-              fail: {description: Fail at this many milliseconds., type: float}
+              fail: {description: Fail above this many milliseconds., type: float}
           error_rate:
             description: Limits of the error rate in percent.
             type: dict
             suboptions:
               warn: {description: Warn at this percentage., type: float, default: 1}
-              fail: {description: Fail at this percentage., type: float, default: 5}
+              fail: {description: Fail above this percentage., type: float, default: 5}
   total_timeout:
     description: Seconds the whole call may take; endpoints without a result by then are C(fail).
     type: float

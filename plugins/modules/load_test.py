@@ -169,19 +169,19 @@ options:
     type: dict
     suboptions:
       warn: {description: Warn at this many milliseconds., type: float, default: 1000}
-      fail: {description: Fail at this many milliseconds., type: float, default: 2000}
+      fail: {description: Fail above this many milliseconds., type: float, default: 2000}
   error_rate:
     description: Limits of the error rate in percent.
     type: dict
     suboptions:
       warn: {description: Warn at this percentage., type: float, default: 1}
-      fail: {description: Fail at this percentage., type: float, default: 5}
+      fail: {description: Fail above this percentage., type: float, default: 5}
   throughput:
     description: Limits of the throughput in answers per second (lower is worse).
     type: dict
     suboptions:
       warn: {description: Warn at or below this many requests per second., type: float}
-      fail: {description: Fail at or below this many requests per second., type: float, default: 100}
+      fail: {description: Fail below this many requests per second., type: float, default: 100}
   stop_at_break:
     description:
       - Stress test, stop after the first stage with a failing check (the breaking point) and report
@@ -196,7 +196,7 @@ options:
     type: dict
     suboptions:
       warn: {description: Warn at or below this load., type: float}
-      fail: {description: Fail at or below this load., type: float}
+      fail: {description: Fail below this load., type: float}
 notes:
   - Send load only to systems you own. Each stage opens its own connections; the target's
     connection limits and rate limiting apply to the load generator's address.

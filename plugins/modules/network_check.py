@@ -64,14 +64,14 @@ options:
         type: dict
         suboptions:
           warn: {description: Warn at this many milliseconds., type: float}
-          fail: {description: Fail at this many milliseconds., type: float}
+          fail: {description: Fail above this many milliseconds., type: float}
   latency:
     description: Limits of the connect time in milliseconds, for every target.
     type: dict
     default: {}
     suboptions:
       warn: {description: Warn at this many milliseconds., type: float, default: 50}
-      fail: {description: Fail at this many milliseconds., type: float}
+      fail: {description: Fail above this many milliseconds., type: float}
   dns:
     description: Names to resolve, concurrently.
     type: list
@@ -119,14 +119,14 @@ options:
         type: dict
         suboptions:
           warn: {description: Warn at this many milliseconds., type: float}
-          fail: {description: Fail at this many milliseconds., type: float}
+          fail: {description: Fail above this many milliseconds., type: float}
   resolution_time:
     description: Limits of the DNS resolution time in milliseconds, for every name.
     type: dict
     default: {}
     suboptions:
       warn: {description: Warn at this many milliseconds., type: float, default: 100}
-      fail: {description: Fail at this many milliseconds., type: float, default: 1000}
+      fail: {description: Fail above this many milliseconds., type: float, default: 1000}
   firewall:
     description: The firewall check (C(firewall)).
     type: dict

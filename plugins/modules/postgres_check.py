@@ -81,7 +81,7 @@ options:
     default: {}
     suboptions:
       warn: {description: Warn at this many milliseconds., type: float, default: 1000}
-      fail: {description: Fail at this many milliseconds., type: float, default: 2000}
+      fail: {description: Fail above this many milliseconds., type: float, default: 2000}
   server_version:
     description: The server's version (check C(server_version)); C(fail) below O(server_version.min).
     type: dict
@@ -96,7 +96,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many MiB., type: float}
-      fail: {description: Fail at this many MiB., type: float}
+      fail: {description: Fail above this many MiB., type: float}
   table_count:
     description:
       - Number of tables in O(database) outside the system schemas (check C(table_count));
@@ -137,7 +137,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
-      fail: {description: Fail at this percentage., type: float, default: 90}
+      fail: {description: Fail above this percentage., type: float, default: 90}
   cache_hit_ratio:
     description:
       - Percentage of O(database)'s block reads served from shared buffers since its statistics
@@ -148,7 +148,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this percentage., type: float, default: 99}
-      fail: {description: Fail at or below this percentage., type: float, default: 95}
+      fail: {description: Fail below this percentage., type: float, default: 95}
       min_blocks: {description: Fewest block reads (hits and misses) worth judging., type: int, default: 1000}
   long_transactions:
     description: Age in seconds of the oldest open transaction of any other client session (check C(longest_transaction)).
@@ -157,7 +157,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many seconds., type: float, default: 60}
-      fail: {description: Fail at this many seconds., type: float, default: 300}
+      fail: {description: Fail above this many seconds., type: float, default: 300}
   idle_in_transaction:
     description:
       - Number of sessions idle inside an open transaction for at least
@@ -167,7 +167,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many sessions., type: float, default: 1}
-      fail: {description: Fail at this many sessions., type: float, default: 5}
+      fail: {description: Fail above this many sessions., type: float, default: 5}
       older_than_seconds: {description: Idle time from which a session counts., type: float, default: 60}
   replication_lag:
     description:
@@ -179,7 +179,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many seconds., type: float, default: 10}
-      fail: {description: Fail at this many seconds., type: float, default: 60}
+      fail: {description: Fail above this many seconds., type: float, default: 60}
   slow_statements:
     description:
       - The highest mean execution time among O(database)'s statements in C(pg_stat_statements),
@@ -191,7 +191,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this mean time in milliseconds., type: float, default: 1000}
-      fail: {description: Fail at this mean time in milliseconds (none by default; the check informs)., type: float}
+      fail: {description: Fail above this mean time in milliseconds (none by default; the check informs)., type: float}
       top: {description: 'Number of statements listed, 1 to 50.', type: int, default: 5}
       min_calls: {description: Only statements called at least this often., type: int, default: 1}
 notes:

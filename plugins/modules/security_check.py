@@ -82,7 +82,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many pending updates., type: float, default: 1}
-      fail: {description: Fail at this many pending updates., type: float}
+      fail: {description: Fail above this many pending updates., type: float}
       timeout: {description: Seconds the package manager may take., type: float, default: 120}
   auditd:
     description: The audit daemon. Containers cannot run it (the kernel refuses audit outside the initial namespaces); switch it off there.

@@ -36,7 +36,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this many CPUs (a single CPU leaves no headroom)., type: float, default: 1}
-      fail: {description: Fail at or below this many CPUs. Set it to require a minimum (3 requires 4 or more)., type: float}
+      fail: {description: Fail below this many CPUs. Set it to require a minimum (3 requires 4 or more)., type: float}
   load:
     description: 5-minute load average divided by the logical CPU count (check C(load_per_core)).
     type: dict
@@ -44,7 +44,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this load per core., type: float, default: 1.0}
-      fail: {description: Fail at this load per core., type: float, default: 2.0}
+      fail: {description: Fail above this load per core., type: float, default: 2.0}
   cpu:
     description:
       - CPU utilisation in percent over a short sample (check C(cpu_utilisation)).
@@ -55,7 +55,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
-      fail: {description: Fail at this percentage., type: float, default: 90}
+      fail: {description: Fail above this percentage., type: float, default: 90}
       sample_seconds: {description: 'Length of the sample, 0.05 to 5 seconds.', type: float, default: 0.2}
   memory:
     description: Available memory as a percentage of the total (check C(memory_available); lower is worse).
@@ -64,7 +64,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this percentage available., type: float, default: 20}
-      fail: {description: Fail at or below this percentage available., type: float, default: 10}
+      fail: {description: Fail below this percentage available., type: float, default: 10}
   swap:
     description: Swap in use as a percentage of the swap space (check C(swap_used)); C(skip) without swap.
     type: dict
@@ -72,7 +72,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
-      fail: {description: Fail at this percentage., type: float, default: 90}
+      fail: {description: Fail above this percentage., type: float, default: 90}
   disk:
     description: Space use per filesystem (checks C(disk_usage:<mountpoint>)).
     type: dict
@@ -80,7 +80,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
-      fail: {description: Fail at this percentage., type: float, default: 90}
+      fail: {description: Fail above this percentage., type: float, default: 90}
       paths:
         description:
           - Paths to check. Each must exist.
@@ -99,7 +99,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
-      fail: {description: Fail at this percentage., type: float, default: 90}
+      fail: {description: Fail above this percentage., type: float, default: 90}
   io_latency:
     description:
       - Median latency of writing and fsyncing 4 KiB in a directory (check C(io_latency:<path>)).
@@ -109,7 +109,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many milliseconds., type: float, default: 10}
-      fail: {description: Fail at this many milliseconds., type: float, default: 50}
+      fail: {description: Fail above this many milliseconds., type: float, default: 50}
       path: {description: 'Directory to probe; must exist. Defaults to the system temporary directory.', type: path}
       samples: {description: 'Number of writes, 1 to 100.', type: int, default: 5}
       budget_ms: {description: 'Time budget of the probe in milliseconds, at most 200.', type: float, default: 200}
@@ -120,7 +120,7 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this percentage., type: float, default: 80}
-      fail: {description: Fail at this percentage., type: float, default: 90}
+      fail: {description: Fail above this percentage., type: float, default: 90}
 notes:
   - Load, file handles and inode checks read Linux kernel interfaces; elsewhere they are C(unknown).
 seealso:

@@ -99,7 +99,7 @@ options:
     default: {}
     suboptions:
       warn: {description: Warn at or below this many days., type: float, default: 30}
-      fail: {description: Fail at or below this many days., type: float, default: 7}
+      fail: {description: Fail below this many days., type: float, default: 7}
   min_protocol:
     description: Lowest acceptable negotiated protocol.
     type: str

@@ -121,11 +121,11 @@ def test_healthy_primary_with_an_acl_user(rs):
     assert checks['connection']['status'] == 'pass' and checks['connection']['value'] < 1000
     assert checks['ping_latency']['status'] == 'pass' and checks['ping_latency']['details']['count'] == 20
     assert checks['role']['value'] == 'master' and checks['role']['status'] == 'pass'
-    assert checks['replica_link']['status'] == 'skip' and checks['replication_lag']['status'] == 'skip'
-    assert checks['memory_used']['status'] == 'pass'
-    assert checks['memory_used']['details']['maxmemory_mib'] == 64.0
-    assert checks['connected_clients']['details']['maxclients'] == 10000
-    assert checks['rdb_last_bgsave']['status'] == 'pass'
+    assert checks['replication:link']['status'] == 'skip' and checks['replication:lag']['status'] == 'skip'
+    assert checks['memory']['status'] == 'pass'
+    assert checks['memory']['details']['maxmemory_mib'] == 64.0
+    assert checks['clients']['details']['maxclients'] == 10000
+    assert checks['persistence:rdb']['status'] == 'pass'
     assert checks['aof_status']['status'] == 'pass'
     assert checks['rejected_connections']['status'] == 'pass'
     assert result['readiness']['status'] == 'pass'
@@ -142,8 +142,8 @@ def test_replica_link_and_lag(rs):
     result = run_module('redis_check', dict(port=rs['replica_port'], password=rs['password']))
     checks = checks_by_name(result)
     assert checks['role']['value'] == 'replica'
-    assert checks['replica_link']['status'] == 'pass' and checks['replica_link']['value'] == 'up'
-    assert checks['replication_lag']['status'] == 'pass' and checks['replication_lag']['value'] < 20
+    assert checks['replication:link']['status'] == 'pass' and checks['replication:link']['value'] == 'up'
+    assert checks['replication:lag']['status'] == 'pass' and checks['replication:lag']['value'] < 20
     result = run_module('redis_check', dict(port=rs['replica_port'], password=rs['password'],
                                             role={'expected': 'master'}))
     assert checks_by_name(result)['role']['status'] == 'fail'
@@ -205,10 +205,10 @@ def test_redis_near_its_maxmemory(rs):
         assert maxmemory == 4 * 1048576
         args = dict(port=rs['small_port'], password=rs['password'])
         fill(small, maxmemory, 82)
-        check = checks_by_name(run_module('redis_check', args))['memory_used']
+        check = checks_by_name(run_module('redis_check', args))['memory']
         assert check['status'] == 'warn' and 80 <= check['value'] < 90, check
         fill(small, maxmemory, 92)
-        check = checks_by_name(run_module('redis_check', args))['memory_used']
+        check = checks_by_name(run_module('redis_check', args))['memory']
         assert check['status'] == 'fail' and check['value'] >= 90, check
         assert check['details']['maxmemory_policy'] == 'noeviction'
         # Full for real: with noeviction the server now refuses writes.
@@ -223,9 +223,9 @@ def test_redis_near_its_maxmemory(rs):
 def test_no_maxmemory_evictions_and_hit_ratio(throwaway):
     server = throwaway()
     checks = checks_by_name(run_module('redis_check', server.args()))
-    assert checks['memory_used']['status'] == 'warn'
-    assert 'no maxmemory is set' in checks['memory_used']['message']
-    assert 'maxmemory-policy' in checks['memory_used']['remediation']
+    assert checks['memory']['status'] == 'warn'
+    assert 'no maxmemory is set' in checks['memory']['message']
+    assert 'maxmemory-policy' in checks['memory']['remediation']
     # Lookups: 300 hits, 900 misses.
     server.client.set('present', 'x')
     pipe = server.client.pipeline(transaction=False)
@@ -241,10 +241,10 @@ def test_no_maxmemory_evictions_and_hit_ratio(throwaway):
     for i in range(600):
         server.client.set('evict:%d' % i, value)
     checks = checks_by_name(run_module('redis_check', server.args()))
-    ratio = checks['keyspace_hit_ratio']
+    ratio = checks['hit_ratio']
     assert ratio['status'] == 'fail' and ratio['value'] == 25.0, ratio
     assert checks['evicted_keys']['status'] == 'warn' and checks['evicted_keys']['value'] > 0
-    assert checks['memory_used']['details']['maxmemory_policy'] == 'allkeys-lru'
+    assert checks['memory']['details']['maxmemory_policy'] == 'allkeys-lru'
 
 
 def test_clients_near_maxclients_and_rejected_connections(throwaway):
@@ -261,7 +261,7 @@ def test_clients_near_maxclients_and_rejected_connections(throwaway):
         held.pop().close()  # room for the check itself
         time.sleep(0.2)
         checks = checks_by_name(run_module('redis_check', server.args()))
-        clients = checks['connected_clients']
+        clients = checks['clients']
         assert clients['status'] == 'fail' and clients['value'] >= 90, clients
         assert clients['details']['maxclients'] == 10
         assert checks['rejected_connections']['status'] == 'warn'
@@ -281,7 +281,7 @@ def test_failed_rdb_save(throwaway):
     deadline = time.monotonic() + 10
     while server.client.info('persistence')['rdb_bgsave_in_progress'] and time.monotonic() < deadline:
         time.sleep(0.1)
-    check = checks_by_name(run_module('redis_check', server.args()))['rdb_last_bgsave']
+    check = checks_by_name(run_module('redis_check', server.args()))['persistence:rdb']
     assert check['status'] == 'fail' and check['value'] == 'err', check
 
 

@@ -14,73 +14,27 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import time
 
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
-    HIGHER_IS_WORSE,
     LOWER_IS_WORSE,
     PASS,
     WARN,
+    Component,
     check_result,
     measured,
-    merge_options,
     percentile,
     skipped,
     unknown,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text
+from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text, redact
 
 CLIENT_NAME = 'golive.readiness'
 
-# Defaults: connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %.
-DEFAULTS = {
-    'connection': {'warn': 1000, 'fail': 2000},
-    'ping_latency': {'enabled': True, 'warn': 10, 'fail': 100, 'count': 20},
-    'role': {'enabled': True, 'expected': None},
-    'replication': {'enabled': True, 'warn': 20, 'fail': 60},
-    'memory': {'enabled': True, 'warn': 80, 'fail': 90},
-    'evicted_keys': {'enabled': True, 'warn': 1, 'fail': None},
-    'hit_ratio': {'enabled': True, 'warn': 80, 'fail': 50, 'min_lookups': 1000},
-    'fragmentation': {'enabled': True, 'warn': 1.5, 'fail': 2.0, 'min_used_mib': 100},
-    'clients': {'enabled': True, 'warn': 80, 'fail': 90},
-    'persistence': {'enabled': True},
-    'rejected_connections': {'enabled': True, 'warn': 1, 'fail': None},
-}
-
-# (option, direction): how each check's limits must be ordered.
-DIRECTIONS = (
-    ('connection', HIGHER_IS_WORSE),
-    ('ping_latency', HIGHER_IS_WORSE),
-    ('replication', HIGHER_IS_WORSE),
-    ('memory', HIGHER_IS_WORSE),
-    ('evicted_keys', HIGHER_IS_WORSE),
-    ('hit_ratio', LOWER_IS_WORSE),
-    ('fragmentation', HIGHER_IS_WORSE),
-    ('clients', HIGHER_IS_WORSE),
-    ('rejected_connections', HIGHER_IS_WORSE),
-)
-
-# The checks after the connection, in the order they run: (option, check names).
-CHECKS = (
-    ('ping_latency', ('ping_latency',)),
-    ('role', ('role',)),
-    ('replication', ('replica_link', 'replication_lag')),
-    ('memory', ('memory_used',)),
-    ('evicted_keys', ('evicted_keys',)),
-    ('hit_ratio', ('keyspace_hit_ratio',)),
-    ('fragmentation', ('mem_fragmentation_ratio',)),
-    ('clients', ('connected_clients',)),
-    ('persistence', ('rdb_last_bgsave', 'aof_status')),
-    ('rejected_connections', ('rejected_connections',)),
-)
-
 MIB = 1048576.0
-
-
-def merged(params, option):
-    """The options of one check: its defaults overlaid with what was given."""
-    return merge_options(params.get(option), DEFAULTS[option])
 
 
 def parse_info(text):
@@ -153,6 +107,20 @@ def no_retry(redis):
     return Retry(NoBackoff(), 0)
 
 
+# What Redis answers a client that did not authenticate: redis-py 5 opens with HELLO, so
+# the server says "NOAUTH HELLO must be called with the client already authenticated".
+AUTH_REQUIRED_MARKERS = ('NOAUTH', 'HELLO must be called', 'Authentication required')
+
+
+def connect_error(exc, secrets):
+    """The server's refusal in words an operator acts on; the password is masked."""
+    text = error_text(exc, secrets)
+    if any(marker in text for marker in AUTH_REQUIRED_MARKERS):
+        return ('authentication required: the server needs a password (give password, and '
+                'username for an ACL user); it said: %s' % text)
+    return text
+
+
 def connect(redis, conn, opts, clock=time.monotonic):
     """Connect, authenticate and PING once, timed.  Returns ``(client or None, record)``.
 
@@ -168,7 +136,7 @@ def connect(redis, conn, opts, clock=time.monotonic):
         elapsed = (clock() - start) * 1000.0
         return None, check_result(
             'connection', FAIL, unit='ms', warn=opts['warn'], fail=opts['fail'],
-            message='cannot connect to %s: %s' % (target(conn), error_text(exc, secrets)),
+            message='cannot connect to %s: %s' % (target(conn), connect_error(exc, secrets)),
             remediation='Start the server, or fix the address, credentials (ACL user / password) or TLS settings.',
             duration_ms=elapsed)
     elapsed = (clock() - start) * 1000.0
@@ -224,27 +192,27 @@ def check_replication(info, opts):
     """On a replica: link to the primary (``replica_link``) and seconds since it last heard from it."""
     if role_of(info) != 'replica':
         why = 'the server is a %s: no replication link to check' % role_of(info)
-        return [skipped('replica_link', why), skipped('replication_lag', why)]
+        return [skipped('replication:link', why), skipped('replication:lag', why)]
     primary = '%s:%s' % (info.get('master_host'), info.get('master_port'))
     link = info.get('master_link_status')
     details = {'master': primary, 'master_sync_in_progress': info.get('master_sync_in_progress'),
                'slave_repl_offset': info.get('slave_repl_offset')}
     if link == 'up':
-        records = [check_result('replica_link', PASS, value=link,
+        records = [check_result('replication:link', PASS, value=link,
                                 message='the link to the primary %s is up' % primary, details=details)]
     else:
         down = info.get('master_link_down_since_seconds')
-        records = [check_result('replica_link', FAIL, value=link,
+        records = [check_result('replication:link', FAIL, value=link,
                                 message='the link to the primary %s is %s%s' % (
                                     primary, link, '' if down is None else ' since %ss' % down),
                                 remediation='Check the primary, masterauth and the network; see the replica\'s log.',
                                 details=details)]
     last_io = info.get('master_last_io_seconds_ago')
     if link != 'up' or last_io is None or last_io < 0:
-        records.append(unknown('replication_lag', 'no lag while the link to the primary is down',
+        records.append(unknown('replication:lag', 'no lag while the link to the primary is down',
                                unit='s', warn=opts['warn'], fail=opts['fail']))
     else:
-        records.append(measured('replication_lag', last_io, 's', opts['warn'], opts['fail'],
+        records.append(measured('replication:lag', last_io, 's', opts['warn'], opts['fail'],
                                 subject='time since the replica last heard from its primary',
                                 remediation='The primary is silent or slow to reach: check it and the network '
                                             '(the primary pings replicas every repl-ping-replica-period, 10 s by default).'))
@@ -261,10 +229,10 @@ def check_memory(info, opts):
                'total_system_memory_mib': (round(info['total_system_memory'] / MIB, 1)
                                            if info.get('total_system_memory') else None)}
     if used is None:
-        return unknown('memory_used', 'INFO has no used_memory', unit='percent',
+        return unknown('memory', 'INFO has no used_memory', unit='percent',
                        warn=opts['warn'], fail=opts['fail'])
     if not maximum:
-        return check_result('memory_used', WARN, unit='percent', warn=opts['warn'], fail=opts['fail'],
+        return check_result('memory', WARN, unit='percent', warn=opts['warn'], fail=opts['fail'],
                             message='no maxmemory is set: Redis may grow until the host runs out of '
                                     'memory (uses %s MiB now)' % details['used_memory_mib'],
                             remediation='Set maxmemory (e.g. 75% of the RAM left for Redis) and a '
@@ -272,7 +240,7 @@ def check_memory(info, opts):
                                         'noeviction for a store).',
                             details=details)
     percent = round(100.0 * used / maximum, 1)
-    return measured('memory_used', percent, 'percent', opts['warn'], opts['fail'],
+    return measured('memory', percent, 'percent', opts['warn'], opts['fail'],
                     subject='memory used (%s of %s MiB maxmemory)' % (details['used_memory_mib'],
                                                                       details['maxmemory_mib']),
                     remediation='Raise maxmemory, expire or delete keys, or shard; with noeviction, '
@@ -310,10 +278,10 @@ def check_hit_ratio(info, opts):
     misses = info.get('keyspace_misses') or 0
     total = hits + misses
     if total < opts['min_lookups']:
-        return skipped('keyspace_hit_ratio', '%d key lookups since start, fewer than min_lookups %d: '
+        return skipped('hit_ratio', '%d key lookups since start, fewer than min_lookups %d: '
                                              'too few to judge' % (total, opts['min_lookups']))
     ratio = round(100.0 * hits / total, 2)
-    return measured('keyspace_hit_ratio', ratio, 'percent', opts['warn'], opts['fail'], LOWER_IS_WORSE,
+    return measured('hit_ratio', ratio, 'percent', opts['warn'], opts['fail'], LOWER_IS_WORSE,
                     subject='keyspace hit ratio',
                     remediation='Many lookups miss: check key expiry, the eviction policy and how the '
                                 'application fills the cache.',
@@ -325,15 +293,15 @@ def check_fragmentation(info, opts):
     ratio = info.get('mem_fragmentation_ratio')
     used = info.get('used_memory') or 0
     if ratio is None:
-        return unknown('mem_fragmentation_ratio', 'INFO has no mem_fragmentation_ratio', unit='ratio',
+        return unknown('fragmentation', 'INFO has no mem_fragmentation_ratio', unit='ratio',
                        warn=opts['warn'], fail=opts['fail'])
     details = {'used_memory_mib': round(used / MIB, 1),
                'used_memory_rss_mib': round((info.get('used_memory_rss') or 0) / MIB, 1)}
     if used < opts['min_used_mib'] * MIB:
-        return skipped('mem_fragmentation_ratio', 'only %s MiB used, under min_used_mib %s: the ratio '
+        return skipped('fragmentation', 'only %s MiB used, under min_used_mib %s: the ratio '
                                                   'of a small dataset is dominated by fixed overhead'
                        % (details['used_memory_mib'], opts['min_used_mib']))
-    record = measured('mem_fragmentation_ratio', ratio, 'ratio', opts['warn'], opts['fail'],
+    record = measured('fragmentation', ratio, 'ratio', opts['warn'], opts['fail'],
                       subject='memory fragmentation ratio (RSS / used)',
                       remediation='Enable activedefrag or restart the instance in a quiet window.',
                       details=details)
@@ -348,12 +316,12 @@ def check_clients(info, opts, maxclients=None):
     used = info.get('connected_clients')
     maximum = info.get('maxclients', maxclients)
     if used is None or not maximum:
-        return unknown('connected_clients', 'maxclients is unknown (INFO lacks it before Redis 7 and '
+        return unknown('clients', 'maxclients is unknown (INFO lacks it before Redis 7 and '
                                             'CONFIG GET is not allowed)', unit='percent',
                        warn=opts['warn'], fail=opts['fail'],
                        remediation='Allow the check user CONFIG GET, or use Redis 7.')
     percent = round(100.0 * used / maximum, 3)
-    return measured('connected_clients', percent, 'percent', opts['warn'], opts['fail'],
+    return measured('clients', percent, 'percent', opts['warn'], opts['fail'],
                     subject='connected clients (%d of maxclients %d)' % (used, maximum),
                     remediation='Raise maxclients or find the clients holding connections (CLIENT LIST).',
                     details={'connected_clients': used, 'maxclients': maximum,
@@ -366,28 +334,128 @@ def check_persistence(info):
     details = {'rdb_changes_since_last_save': info.get('rdb_changes_since_last_save'),
                'rdb_last_save_time': info.get('rdb_last_save_time')}
     if rdb is None:
-        records = [unknown('rdb_last_bgsave', 'INFO has no rdb_last_bgsave_status')]
+        records = [unknown('persistence:rdb', 'INFO has no rdb_last_bgsave_status')]
     elif rdb == 'ok':
-        records = [check_result('rdb_last_bgsave', PASS, value=rdb,
+        records = [check_result('persistence:rdb', PASS, value=rdb,
                                 message='the last RDB background save succeeded', details=details)]
     else:
-        records = [check_result('rdb_last_bgsave', FAIL, value=rdb,
+        records = [check_result('persistence:rdb', FAIL, value=rdb,
                                 message='the last RDB background save failed (%s)' % rdb,
                                 remediation='See the Redis log: usually a full disk, permissions or '
                                             'fork failing for lack of memory (vm.overcommit_memory).',
                                 details=details)]
     if not info.get('aof_enabled'):
-        records.append(skipped('aof_status', 'AOF is off (appendonly no)'))
+        records.append(skipped('persistence:aof', 'AOF is off (appendonly no)'))
         return records
     statuses = dict((key, info.get(key)) for key in
                     ('aof_last_write_status', 'aof_last_bgrewrite_status'))
     bad = dict((k, v) for k, v in statuses.items() if v is not None and v != 'ok')
     if bad:
-        records.append(check_result('aof_status', FAIL, value=','.join(sorted(set(bad.values()))),
+        records.append(check_result('persistence:aof', FAIL, value=','.join(sorted(set(bad.values()))),
                                     message='AOF is failing: %s' % ', '.join('%s=%s' % kv for kv in sorted(bad.items())),
                                     remediation='See the Redis log: usually a full disk or permissions.',
                                     details=statuses))
     else:
-        records.append(check_result('aof_status', PASS, value='ok',
+        records.append(check_result('persistence:aof', PASS, value='ok',
                                     message='AOF writes and rewrites succeed', details=statuses))
     return records
+
+
+class Session:
+    """One connection to the server and what the checks read from it (INFO once)."""
+
+    def __init__(self, client, redis):
+        self.client = client
+        self._redis = redis
+        self._info = None
+
+    def info(self):
+        """INFO, read once."""
+        if self._info is None:
+            self._info = self.client.info()
+        return self._info
+
+    def maxclients(self):
+        """maxclients from CONFIG GET where INFO lacks it (Redis < 7); None if not allowed."""
+        if 'maxclients' in self.info():
+            return None
+        try:
+            value = self.client.config_get('maxclients').get('maxclients')
+        except self._redis.exceptions.RedisError:
+            return None
+        return int(value) if value else None
+
+
+def instance_of(params):
+    """The instance a result is about: the socket, or host:port."""
+    return params.get('unix_socket') or '%s:%s' % (params.get('host') or '127.0.0.1',
+                                                    params.get('port') or 6379)
+
+
+# Connection time as the guide's response time (1 s / 2 s); resources 80 % / 90 %.
+CATALOGUE = Catalogue('redis', instance=instance_of, options=dict(
+    host=Option('str', '127.0.0.1'),
+    port=Option('int', 6379, low=1, high=65535),
+    unix_socket=Option('path'),
+    db=Option('int', 0, low=0, high=100000),
+    username=Option('str'),
+    password=Option('str', no_log=True),
+    tls=Option('bool', False),
+    tls_ca_cert=Option('path'),
+    tls_cert=Option('path'),
+    tls_key=Option('path', no_log=False),
+    tls_verify=Option('bool', True),
+    connect_timeout=Option('float', 5, low=0.1, high=60),
+), checks=[
+    Check('connection', unit='ms', warn=1000, fail=2000, switch=False),
+    Check('ping_latency', lambda s, o: check_ping_latency(ping_latencies(s.client, o['count']), o),
+          unit='ms', warn=10, fail=100, options=dict(count=Option('int', 20, low=1, high=1000))),
+    Check('role', lambda s, o: check_role(s.info(), o), limits=False,
+          options=dict(expected=Option('str', choices=['master', 'replica']))),
+    Check('replication', lambda s, o: check_replication(s.info(), o), unit='s', warn=20, fail=60,
+          formerly={'replication:link': 'replica_link', 'replication:lag': 'replication_lag'}),
+    Check('memory', lambda s, o: check_memory(s.info(), o), unit='percent', warn=80, fail=90,
+          formerly='memory_used'),
+    Check('evicted_keys', lambda s, o: check_evicted_keys(s.info(), o), unit='count', warn=1),
+    Check('hit_ratio', lambda s, o: check_hit_ratio(s.info(), o), unit='percent',
+          direction=LOWER_IS_WORSE, warn=80, fail=50, formerly='keyspace_hit_ratio',
+          options=dict(min_lookups=Option('int', 1000, low=0, high=10 ** 15))),
+    Check('fragmentation', lambda s, o: check_fragmentation(s.info(), o), unit='ratio', warn=1.5,
+          fail=2.0, formerly='mem_fragmentation_ratio',
+          options=dict(min_used_mib=Option('float', 100, low=0, high=10 ** 9))),
+    Check('clients', lambda s, o: check_clients(s.info(), o, s.maxclients()), unit='percent',
+          warn=80, fail=90, formerly='connected_clients'),
+    Check('persistence', lambda s, o: check_persistence(s.info()), limits=False,
+          formerly={'persistence:rdb': 'rdb_last_bgsave', 'persistence:aof': 'aof_status'}),
+    Check('rejected_connections', lambda s, o: check_rejected_connections(s.info(), o),
+          unit='count', warn=1),
+])
+CONNECTION_OPTIONS = tuple(CATALOGUE.options)
+
+
+def input_errors(params, _opts):
+    """Problems the catalogue cannot see: files that must exist, options that exclude each other."""
+    errors = []
+    if params.get('unix_socket') and not os.path.exists(params['unix_socket']):
+        errors.append('unix_socket: %s does not exist' % params['unix_socket'])
+    if params.get('unix_socket') and params.get('tls'):
+        errors.append('tls: TLS does not apply to a unix_socket connection')
+    for option in ('tls_ca_cert', 'tls_cert', 'tls_key'):
+        if params.get(option) and not os.path.isfile(params[option]):
+            errors.append('%s: %s does not exist' % (option, params[option]))
+    return errors
+
+
+def measure(redis, params, opts):
+    """Connect, run every switched-on check and return the ``readiness`` result."""
+    report = Component('redis')
+    conn = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
+    client, record = connect(redis, conn, opts['connection'])
+    report.add(record)
+    try:
+        CATALOGUE.run(report, Session(client, redis), opts,
+                      unavailable=None if client is not None else 'not measured: no connection to the server')
+    finally:
+        if client is not None:
+            client.connection_pool.disconnect()
+    return redact(report.result(), [params.get('password')])

@@ -7,7 +7,7 @@ import redis
 import yaml
 
 from ansible_collections.golive.readiness.plugins.module_utils.probes import redis as p
-from ansible_collections.golive.readiness.plugins.modules import redis_check
+from catalogue_params import all_errors, check_opts, module_params
 
 # A Redis 7 INFO excerpt, as the server sends it.
 INFO_TEXT = """\
@@ -56,21 +56,11 @@ db0:keys=12,expires=0,avg_ttl=0\r
 
 def params(**overrides):
     """Module parameters as AnsibleModule would give them: every option and suboption present."""
-    spec = redis_check.argument_spec()
-    out = {}
-    for name, option in spec.items():
-        if option.get('type') == 'dict':
-            out[name] = dict((k, v.get('default')) for k, v in option['options'].items())
-            out[name].update(overrides.get(name, {}))
-        else:
-            out[name] = overrides.get(name, option.get('default'))
-    return out
+    return module_params(p.CATALOGUE, **overrides)
 
 
 def opts(name, **extra):
-    merged = dict(p.DEFAULTS[name])
-    merged.update(extra)
-    return merged
+    return check_opts(p.CATALOGUE, name, **extra)
 
 
 @pytest.fixture
@@ -95,26 +85,8 @@ def test_parse_info_matches_redis_py_on_the_fields_used(info):
         assert info[key] == theirs[key], key
 
 
-def test_spec_defaults_are_the_probe_defaults():
-    for name, values in params().items():
-        if isinstance(values, dict):
-            for key, value in values.items():
-                if key in p.DEFAULTS[name]:
-                    assert value == p.DEFAULTS[name][key], (name, key)
-
-
-def test_every_option_is_documented():
-    documented = yaml.safe_load(redis_check.DOCUMENTATION)['options']
-    spec = redis_check.argument_spec()
-    assert set(documented) == set(spec)
-    for name, option in spec.items():
-        if option.get('type') == 'dict':
-            assert set(documented[name]['suboptions']) == set(option['options']), name
-    assert spec['password']['no_log'] is True
-
-
 @pytest.mark.parametrize('used, maximum, status', [
-    (50, 100, 'pass'), (80, 100, 'warn'), (89.9, 100, 'warn'), (90, 100, 'fail'), (120, 100, 'fail'),
+    (50, 100, 'pass'), (80, 100, 'warn'), (89.9, 100, 'warn'), (90, 100, 'warn'), (90.1, 100, 'fail'), (120, 100, 'fail'),
 ])
 def test_memory_against_maxmemory(used, maximum, status):
     record = p.check_memory({'used_memory': used * 1048576, 'maxmemory': maximum * 1048576},
@@ -137,9 +109,9 @@ def test_memory_of_the_sample(info):
 
 def test_replica_with_a_broken_link(info):
     link, lag = p.check_replication(info, opts('replication'))
-    assert link['name'] == 'replica_link' and link['status'] == 'fail'
+    assert link['name'] == 'replication:link' and link['status'] == 'fail'
     assert 'down since 42s' in link['message'] and '10.0.0.5:6379' in link['message']
-    assert lag['name'] == 'replication_lag' and lag['status'] == 'unknown'
+    assert lag['name'] == 'replication:lag' and lag['status'] == 'unknown'
 
 
 @pytest.mark.parametrize('last_io, status', [(0, 'pass'), (19, 'pass'), (20, 'warn'), (61, 'fail')])
@@ -181,7 +153,9 @@ def test_fragmentation(info):
 def test_clients(info):
     record = p.check_clients(info, opts('clients'))
     assert record['status'] == 'warn' and record['value'] == 80.0
-    assert p.check_clients({'connected_clients': 9}, opts('clients'), maxclients=10)['status'] == 'fail'
+    # 90 % is the fail limit itself: warn; only beyond it fails.
+    assert p.check_clients({'connected_clients': 9}, opts('clients'), maxclients=10)['status'] == 'warn'
+    assert p.check_clients({'connected_clients': 10}, opts('clients'), maxclients=10)['status'] == 'fail'
     assert p.check_clients({'connected_clients': 9}, opts('clients'))['status'] == 'unknown'
 
 
@@ -219,14 +193,14 @@ def test_a_closed_port_is_a_fail_without_the_password():
         sock.bind(('127.0.0.1', 0))
         port = sock.getsockname()[1]
     client, record = p.connect(redis, {'host': '127.0.0.1', 'port': port, 'password': 'pw-abc-555',
-                                       'connect_timeout': 2}, p.DEFAULTS['connection'])
+                                       'connect_timeout': 2}, opts('connection'))
     assert client is None and record['status'] == 'fail'
     assert '127.0.0.1:%d' % port in record['message'] and 'refused' in record['message'].lower()
     assert 'pw-abc-555' not in str(record)
 
 
 def test_input_errors_name_their_option():
-    errors = redis_check.input_errors(params(
+    errors = all_errors(p.CATALOGUE, p.input_errors, **dict(
         memory={'warn': 95, 'fail': 90}, hit_ratio={'warn': 40, 'fail': 50},
         ping_latency={'count': 0}, port=0, connect_timeout=0, unix_socket='/nonexistent.sock', tls=True,
         tls_ca_cert='/nonexistent/ca.pem'))
@@ -234,4 +208,4 @@ def test_input_errors_name_their_option():
     for option in ('memory:', 'hit_ratio:', 'ping_latency.count:', 'port:', 'connect_timeout:',
                    'unix_socket:', 'tls:', 'tls_ca_cert:'):
         assert option in text, option
-    assert redis_check.input_errors(params()) == []
+    assert all_errors(p.CATALOGUE, p.input_errors) == []

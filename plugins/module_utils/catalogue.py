@@ -1,0 +1,292 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, golive.readiness contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One declaration per check: the catalogue every check module is built from.
+
+A component's catalogue lists its checks once: name (the option, the check record and the
+gate's ignore list all use it), unit, direction, default limits, the domain its limits must
+lie in, extra settings with their ranges, and the probe that measures it.  From it come the
+module's argument spec, the input validation, option merging and the skip / dispatch loop,
+so adding a check is one entry.  Runs on the managed host: standard library and the result
+model only (Ansible is imported by :func:`run_module` alone).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import math
+
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
+    HIGHER_IS_WORSE,
+    LOWER_IS_WORSE,
+    fail_missing_library,
+    fail_on_input_errors,
+    fmt_number,
+    in_range,
+    merge_options,
+    skipped,
+    validate_limits,
+)
+
+INF = float('inf')
+
+# The version in which deprecated option names stop working.
+DEPRECATION_VERSION = '0.3.0'
+COLLECTION = 'golive.readiness'
+
+# Where a limit may lie, by the unit it is measured in: (low, high, low_open).
+# Durations must be positive (a zero limit would judge every measurement); a percentage
+# beyond 100 or a negative count can never be reached and silently disables the check.
+UNIT_DOMAINS = {
+    'percent': (0, 100, False),
+    'ms': (0, INF, True),
+    's': (0, INF, True),
+    'days': (0, INF, False),
+    'count': (0, INF, False),
+    'ratio': (0, INF, False),
+    'MiB': (0, INF, False),
+    'req/s': (0, INF, False),
+}
+ANY_NUMBER = (-INF, INF, False)
+
+
+def _describe_span(low, high, low_open):
+    """``"0 to 100"``, ``"(0, 60]"``, ``"at least 0"`` or ``"above 0"``."""
+    if high == INF:
+        return ('above %s' if low_open else 'at least %s') % fmt_number(low)
+    return ('(%s, %s]' if low_open else '%s to %s') % (fmt_number(low), fmt_number(high))
+
+
+def number_errors(option, value, low=-INF, high=INF, low_open=False):
+    """Problems with one number: not finite, or outside ``[low, high]`` (``(low, high]``)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return []
+    if isinstance(value, float) and not math.isfinite(value):
+        return ['%s: %s is not a finite number' % (option, value)]
+    errors = []
+    if high == INF:
+        if (value <= low) if low_open else (value < low):
+            errors.append('%s: %s must be %s' % (option, fmt_number(value),
+                                                _describe_span(low, high, low_open)))
+        return errors
+    in_range(errors, option, value, low, high, low_open)
+    return errors
+
+
+class Option:
+    """One setting of a check or module: its argument spec and, for a number, its range."""
+
+    def __init__(self, type='str', default=None, low=None, high=None, low_open=False,
+                 description='', **spec):
+        self.type = type
+        self.default = default
+        self.range = None if low is None and high is None else (
+            -INF if low is None else low, INF if high is None else high, low_open)
+        self.description = description
+        self.extra = spec
+
+    def spec(self):
+        """The Ansible argument spec of this option."""
+        out = dict(type=self.type)
+        if self.default is not None:
+            out['default'] = list(self.default) if isinstance(self.default, (list, tuple)) else self.default
+        out.update(self.extra)
+        return out
+
+    def errors(self, path, value):
+        """Problems with ``value`` as this option's value."""
+        if self.range is None:
+            return number_errors(path, value) if self.type == 'float' else []
+        return number_errors(path, value, *self.range)
+
+
+class Check:
+    """One check: the option that configures it and the probe that measures it.
+
+    Its records are named ``name`` or ``name:<qualifier>`` (``disk:/var``).  ``probe``
+    takes ``(context, options)`` and returns a record or a list of records.  ``formerly``
+    is the record name of earlier versions, or ``{record name: earlier name}`` for a check
+    with several records (the gate still matches them, with a warning);
+    ``aliases`` option names of earlier versions (Ansible's ``deprecated_aliases``).
+    """
+
+    def __init__(self, name, probe=None, unit=None, direction=HIGHER_IS_WORSE, warn=None,
+                 fail=None, limits=True, domain=None, options=None, switch=True,
+                 description='', formerly=None, aliases=()):
+        self.name = name
+        self.probe = probe
+        self.unit = unit
+        self.direction = direction
+        self.warn = warn
+        self.fail = fail
+        self.limits = limits
+        self.domain = domain or UNIT_DOMAINS.get(unit, ANY_NUMBER)
+        self.options = dict(options or {})
+        self.switch = switch
+        self.description = description
+        self.formerly = formerly
+        self.aliases = tuple(aliases)
+
+    def defaults(self):
+        """The check's settings when nothing is given."""
+        out = {}
+        if self.switch:
+            out['enabled'] = True
+        if self.limits:
+            out.update(warn=self.warn, fail=self.fail)
+        for key, option in self.options.items():
+            out[key] = option.default
+        return out
+
+    def spec(self):
+        """The argument spec of the check's option: a dict with a switch, limits and settings."""
+        options = {}
+        if self.switch:
+            options['enabled'] = dict(type='bool', default=True)
+        if self.limits:
+            options['warn'] = dict(type='float')
+            options['fail'] = dict(type='float')
+            if self.warn is not None:
+                options['warn']['default'] = self.warn
+            if self.fail is not None:
+                options['fail']['default'] = self.fail
+        for key, option in self.options.items():
+            options[key] = option.spec()
+        # Names like evicted_keys or password_aging look secret to Ansible's heuristic.
+        out = dict(type='dict', default={}, options=options, no_log=False)
+        if self.aliases:
+            out['aliases'] = list(self.aliases)
+            out['deprecated_aliases'] = [dict(name=alias, version=DEPRECATION_VERSION,
+                                              collection_name=COLLECTION) for alias in self.aliases]
+        return out
+
+    def limit_errors(self, opts, path=None):
+        """Problems with the check's limits: outside the domain, not finite, or out of order."""
+        path = path or self.name
+        errors = []
+        for key in ('warn', 'fail'):
+            errors.extend(number_errors('%s.%s' % (path, key), opts.get(key), *self.domain))
+        if not errors:
+            error = validate_limits(path, opts.get('warn'), opts.get('fail'), self.direction)
+            if error:
+                errors.append(error)
+        return errors
+
+    def errors(self, opts, path=None):
+        """Every problem with the check's settings; a switched-off check's settings still count."""
+        path = path or self.name
+        errors = self.limit_errors(opts, path) if self.limits else []
+        for key, option in self.options.items():
+            errors.extend(option.errors('%s.%s' % (path, key), opts.get(key)))
+        return errors
+
+
+class Catalogue:
+    """A component's checks, in the order they run, and the module-wide options."""
+
+    def __init__(self, component, checks, options=None, instance=None):
+        self.component = component
+        self.checks = tuple(checks)
+        self.by_name = dict((check.name, check) for check in self.checks)
+        if len(self.by_name) != len(self.checks):
+            raise ValueError('%s: two checks share a name' % component)
+        self.options = dict(options or {})
+        # ``instance(params)`` names what the module measured when one host runs several
+        # (two Redis servers): the fleet report keys records by it.
+        self.instance = instance
+
+    def argument_spec(self):
+        """The module's argument spec, built from the catalogue."""
+        spec = dict((key, option.spec()) for key, option in self.options.items())
+        if self.instance is not None:
+            spec['instance'] = dict(type='str')
+        for check in self.checks:
+            spec[check.name] = check.spec()
+        return spec
+
+    def merged(self, params):
+        """Every check's settings, given ones over the catalogue's defaults."""
+        return dict((check.name, merge_options(params.get(check.name), check.defaults()))
+                    for check in self.checks)
+
+    def input_errors(self, params):
+        """Every problem with the input, each naming its option."""
+        errors = []
+        for key, option in self.options.items():
+            errors.extend(option.errors(key, params.get(key)))
+        for name, opts in self.merged(params).items():
+            errors.extend(self.by_name[name].errors(opts))
+        return errors
+
+    def instance_name(self, params):
+        """The instance the result is about, or None for a per-host component."""
+        if self.instance is None:
+            return None
+        return params.get('instance') or self.instance(params)
+
+    def annotate(self, result):
+        """Give each record of a renamed check its former name, which the gate still matches."""
+        for record in result.get('checks') or ():
+            base, sep, qualifier = record['name'].partition(':')
+            check = self.by_name.get(base)
+            if check is None or not check.formerly:
+                continue
+            if isinstance(check.formerly, dict):
+                former = check.formerly.get(record['name'])
+            else:
+                former = check.formerly + sep + qualifier
+            if former:
+                record['formerly'] = former
+        return result
+
+    def run(self, report, context, opts, unavailable=None):
+        """Run every switched-on check into ``report``; ``unavailable`` skips them all with its reason."""
+        for check in self.checks:
+            if check.probe is None:
+                continue
+            own = opts[check.name]
+            if check.switch and not own.get('enabled', True):
+                report.add(skipped(check.name, '%s is switched off' % check.name))
+            elif unavailable:
+                report.add(skipped(check.name, unavailable))
+            else:
+                report.run(check.name, _bind(check.probe, context, own), unit=check.unit,
+                           warn=own.get('warn'), fail=own.get('fail'))
+        return report
+
+
+def _bind(probe, context, opts):
+    """``probe`` with its arguments, for :meth:`Component.run`."""
+    return lambda: probe(context, opts)
+
+
+def run_module(catalogue, measure, extra_errors=None, libraries=(), argument_spec=None):
+    """The whole ``main()`` of a check module.
+
+    ``measure(params, opts)`` returns the ``readiness`` result; ``extra_errors(params, opts)``
+    lists input problems the catalogue cannot see (files that must exist, options that
+    exclude each other); ``libraries`` lists ``(name, module_or_None, import_traceback)``.
+    """
+    from ansible.module_utils.basic import AnsibleModule
+
+    module = AnsibleModule(argument_spec=argument_spec or catalogue.argument_spec(),
+                           supports_check_mode=True)
+    for name, imported, import_error in libraries:
+        if imported is None:
+            fail_missing_library(module, catalogue.component, name, import_error)
+    params = module.params
+    opts = catalogue.merged(params)
+    errors = catalogue.input_errors(params)
+    if extra_errors is not None:
+        errors.extend(extra_errors(params, opts))
+    fail_on_input_errors(module, errors)
+    result = catalogue.annotate(measure(params, opts))
+    instance = catalogue.instance_name(params)
+    if instance:
+        result['instance'] = instance
+    module.exit_json(changed=False, readiness=result)
+
+
+__all__ = ['Catalogue', 'Check', 'Option', 'run_module', 'number_errors', 'UNIT_DOMAINS',
+           'HIGHER_IS_WORSE', 'LOWER_IS_WORSE', 'INF']
