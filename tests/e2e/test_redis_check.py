@@ -126,7 +126,7 @@ def test_healthy_primary_with_an_acl_user(rs):
     assert checks['memory']['details']['maxmemory_mib'] == 64.0
     assert checks['clients']['details']['maxclients'] == 10000
     assert checks['persistence:rdb']['status'] == 'pass'
-    assert checks['aof_status']['status'] == 'pass'
+    assert checks['persistence:aof']['status'] == 'pass'
     assert checks['rejected_connections']['status'] == 'pass'
     assert result['readiness']['status'] == 'pass'
 
