@@ -20,12 +20,12 @@ def test_status_order():
     assert r.worst_status([], empty='unknown') == 'unknown'
 
 
-@pytest.mark.parametrize('value,expected', [(79.9, 'pass'), (80, 'warn'), (89.99, 'warn'), (90, 'fail')])
+@pytest.mark.parametrize('value,expected', [(79.9, 'pass'), (80, 'warn'), (89.99, 'warn'), (90, 'warn'), (90.01, 'fail')])
 def test_higher_is_worse_boundaries(value, expected):
     assert r.evaluate(value, 80, 90) == expected
 
 
-@pytest.mark.parametrize('value,expected', [(31, 'pass'), (30, 'warn'), (8, 'warn'), (7, 'fail'), (-1, 'fail')])
+@pytest.mark.parametrize('value,expected', [(31, 'pass'), (30, 'warn'), (8, 'warn'), (7, 'warn'), (6.99, 'fail'), (-1, 'fail')])
 def test_lower_is_worse_boundaries(value, expected):
     assert r.evaluate(value, 30, 7, r.LOWER_IS_WORSE) == expected
 
@@ -46,10 +46,11 @@ def test_evaluation_is_monotonic_higher(value, a, b):
 @given(value=finite, a=finite, b=finite)
 def test_evaluation_matches_definition(value, a, b):
     warn, fail = min(a, b), max(a, b)
-    expected = 'fail' if value >= fail else 'warn' if value >= warn else 'pass'
+    # The guide's rule: reaching warn warns; only going beyond fail fails.
+    expected = 'fail' if value > fail else 'warn' if value >= warn else 'pass'
     assert r.evaluate(value, warn, fail) == expected
     warn_l, fail_l = max(a, b), min(a, b)
-    expected_l = 'fail' if value <= fail_l else 'warn' if value <= warn_l else 'pass'
+    expected_l = 'fail' if value < fail_l else 'warn' if value <= warn_l else 'pass'
     assert r.evaluate(value, warn_l, fail_l, r.LOWER_IS_WORSE) == expected_l
 
 
@@ -94,7 +95,7 @@ def test_measured_builds_a_full_record():
     rec = r.measured('disk_usage:/', 83.2, 'percent', 80, 90, subject='/ use',
                      remediation='Free space.')
     assert rec['status'] == 'warn'
-    assert rec['message'] == '/ use is 83.2% (warn at 80%, fail at 90%)'
+    assert rec['message'] == '/ use is 83.2% (warn at 80%, fail above 90%)'
     assert rec['remediation'] == 'Free space.'
     assert set(rec) == {'name', 'status', 'value', 'unit', 'warn', 'fail', 'message',
                         'remediation', 'duration_ms'}
@@ -103,7 +104,7 @@ def test_measured_builds_a_full_record():
 def test_passing_record_has_no_remediation():
     rec = r.measured('x', 1, 'ms', 10, 20, remediation='do something')
     assert rec['status'] == 'pass' and rec['remediation'] is None
-    assert rec['message'] == 'x is 1 ms (warn at 10 ms, fail at 20 ms)'
+    assert rec['message'] == 'x is 1 ms (warn at 10 ms, fail above 20 ms)'
 
 
 def test_check_result_rejects_unknown_status():

@@ -8,40 +8,31 @@ import psutil
 import pytest
 
 from ansible_collections.golive.readiness.plugins.module_utils.probes import system as p
-from ansible_collections.golive.readiness.plugins.modules import system_check
+from catalogue_params import all_errors, check_opts, module_params
 
 
 def params(**overrides):
     """Module parameters as AnsibleModule would give them: every suboption present."""
-    spec = system_check.argument_spec()
-    out = {}
-    for name, option in spec.items():
-        out[name] = dict((k, v.get('default')) for k, v in option['options'].items())
-        out[name].update(overrides.get(name, {}))
-    return out
+    return module_params(p.CATALOGUE, **overrides)
+
+
+def measure(params_):
+    return p.measure(psutil, p.CATALOGUE.merged(params_))
 
 
 def test_defaults_follow_the_guide():
     for name in ('cpu', 'swap', 'disk', 'inodes', 'open_files'):
-        assert (p.DEFAULTS[name]['warn'], p.DEFAULTS[name]['fail']) == (80, 90)
-    assert p.DEFAULTS['io_latency']['warn'] == 10
-    assert p.DEFAULTS['io_latency']['budget_ms'] == 200
-
-
-def test_spec_defaults_are_the_probe_defaults():
-    for name, opts in params().items():
-        for key, value in opts.items():
-            if key in p.DEFAULTS[name]:
-                assert value == p.DEFAULTS[name][key], (name, key)
+        assert (check_opts(p.CATALOGUE, name)['warn'], check_opts(p.CATALOGUE, name)['fail']) == (80, 90)
+    assert check_opts(p.CATALOGUE, 'io_latency')['warn'] == 10
+    assert check_opts(p.CATALOGUE, 'io_latency')['budget_ms'] == 200
 
 
 def test_measure_reports_every_check_with_a_status():
-    result = system_check.measure(params())
+    result = measure(params())
     names = [c['name'] for c in result['checks']]
-    for expected in ('cpu_count', 'load_per_core', 'memory_available', 'swap_used',
-                     'open_files', 'cpu_utilisation'):
+    for expected in ('cpu_count', 'load', 'memory', 'swap', 'open_files', 'cpu'):
         assert expected in names
-    assert any(n.startswith('disk_usage:') for n in names)
+    assert any(n.startswith('disk:') for n in names)
     assert any(n.startswith('io_latency:') for n in names)
     assert len(names) == len(set(names))
     for check in result['checks']:
@@ -51,21 +42,21 @@ def test_measure_reports_every_check_with_a_status():
 
 
 def test_switched_off_checks_are_skipped():
-    off = dict((name, {'enabled': False}) for name in p.DEFAULTS)
-    result = system_check.measure(params(**off))
+    off = dict((name, {'enabled': False}) for name in p.CATALOGUE.by_name)
+    result = measure(params(**off))
     assert {c['status'] for c in result['checks']} == {'skip'}
     assert result['status'] == 'skip'
 
 
 def test_limits_below_the_measured_value_make_it_fail(tmp_path):
-    result = system_check.measure(params(
+    result = measure(params(
         disk={'paths': [str(tmp_path)], 'warn': 0, 'fail': 0},
         memory={'warn': 100, 'fail': 99.999},
     ))
     by_name = dict((c['name'], c) for c in result['checks'])
-    disk = by_name['disk_usage:%s' % tmp_path]
+    disk = by_name['disk:%s' % tmp_path]
     assert disk['status'] == 'fail' and disk['value'] > 0
-    assert by_name['memory_available']['status'] in ('fail', 'warn')
+    assert by_name['memory']['status'] in ('fail', 'warn')
     assert result['status'] == 'fail'
 
 
@@ -87,7 +78,7 @@ def test_io_probe_stops_at_the_budget(tmp_path):
 
 
 def test_io_probe_in_unwritable_directory_is_unknown():
-    rec = p.check_io_latency(dict(p.DEFAULTS['io_latency'], path='/proc'))
+    rec = p.check_io_latency(dict(check_opts(p.CATALOGUE, 'io_latency'), path='/proc'))
     assert rec['status'] == 'unknown'
     assert 'cannot write a probe file in /proc' in rec['message']
 
@@ -125,18 +116,22 @@ def test_container_root_overlay_is_checked():
 
 
 def test_open_files_from_kernel_counts():
-    assert p.check_open_files(dict(p.DEFAULTS['open_files']), file_nr=(850, 1000))['status'] == 'warn'
-    assert p.check_open_files(dict(p.DEFAULTS['open_files']), file_nr=(950, 1000))['status'] == 'fail'
-    assert p.check_open_files(dict(p.DEFAULTS['open_files']), file_nr=(10, 1000))['status'] == 'pass'
+    assert p.check_open_files(dict(check_opts(p.CATALOGUE, 'open_files')), file_nr=(850, 1000))['status'] == 'warn'
+    assert p.check_open_files(dict(check_opts(p.CATALOGUE, 'open_files')), file_nr=(950, 1000))['status'] == 'fail'
+    assert p.check_open_files(dict(check_opts(p.CATALOGUE, 'open_files')), file_nr=(10, 1000))['status'] == 'pass'
     assert p.read_file_nr('/nonexistent') is None
     # On Linux the kernel's own counts are read: a measured value, never unknown.
-    live = p.check_open_files(dict(p.DEFAULTS['open_files']), file_nr=None)
+    live = p.check_open_files(dict(check_opts(p.CATALOGUE, 'open_files')), file_nr=None)
     assert live['status'] in ('pass', 'warn', 'fail') and live['value'] > 0
 
 
 def test_cpu_count_minimum():
-    opts = dict(p.DEFAULTS['cpu_count'], warn=psutil.cpu_count() + 1, fail=psutil.cpu_count())
-    assert p.check_cpu_count(psutil, opts)['status'] == 'fail'
+    count = psutil.cpu_count()
+    # A fail limit of N requires N CPUs: at the limit warns, only below it fails.
+    at_limit = dict(check_opts(p.CATALOGUE, 'cpu_count'), warn=count, fail=count)
+    assert p.check_cpu_count(psutil, at_limit)['status'] == 'warn'
+    above = dict(check_opts(p.CATALOGUE, 'cpu_count'), warn=count + 1, fail=count + 1)
+    assert p.check_cpu_count(psutil, above)['status'] == 'fail'
 
 
 @pytest.mark.parametrize('option,bad,fragment', [
@@ -145,11 +140,16 @@ def test_cpu_count_minimum():
     ('io_latency', {'path': '/does/not/exist'}, 'io_latency.path: /does/not/exist does not exist'),
     ('io_latency', {'samples': 0}, 'io_latency.samples: 0 is out of range'),
     ('io_latency', {'budget_ms': 500}, 'io_latency.budget_ms: 500 is out of range'),
-    ('cpu', {'sample_seconds': 10}, 'cpu.sample_seconds: 10 is out of range'),
+    ('cpu', {'sample_seconds': 20}, 'cpu.sample_seconds: 20 is out of range'),
+    ('disk', {'warn': -5}, 'disk.warn: -5 is out of range 0 to 100'),
+    ('disk', {'fail': 200}, 'disk.fail: 200 is out of range 0 to 100'),
+    ('disk', {'fail': float('inf')}, 'disk.fail: inf is not a finite number'),
+    ('io_latency', {'warn': -1}, 'io_latency.warn: -1 must be above 0'),
+    ('load', {'warn': -0.5}, 'load.warn: -0.5 must be at least 0'),
     ('disk', {'paths': ['/does/not/exist']}, 'disk.paths: /does/not/exist does not exist'),
 ])
 def test_bad_input_names_the_option(option, bad, fragment):
-    errors = system_check.input_errors(params(**{option: bad}))
+    errors = all_errors(p.CATALOGUE, p.input_errors, **{option: bad})
     assert any(fragment in e for e in errors), errors
 
 
@@ -171,16 +171,16 @@ def test_cpu_sample_takes_out_its_own_cpu_time():
     # 2 s of CPU time over the window, 1.5 busy, of which 0.5 s is this process's own.
     fake = _FakePsutil(_Times(10.0, 5.0, 100.0), _Times(11.0, 5.5, 100.5))
     own = iter([1.0, 1.5])
-    sample = p.CpuSample(fake, dict(p.DEFAULTS['cpu'], sample_seconds=0.05),
+    sample = p.CpuSample(fake, dict(check_opts(p.CATALOGUE, 'cpu'), sample_seconds=0.05),
                          process_clock=lambda: next(own))
     record = sample.result()
     assert record['value'] == 50.0 and record['status'] == 'pass'
-    assert record['details'] == {'own_cpu_ms': 500.0}
+    assert record['details']['own_cpu_ms'] == 500.0 and record['details']['window_s'] >= 0.05
 
 
 def test_cpu_sample_counters_that_do_not_move_are_unknown():
     same = _Times(1.0, 1.0, 1.0)
-    record = p.CpuSample(_FakePsutil(same, same), dict(p.DEFAULTS['cpu'], sample_seconds=0.05)).result()
+    record = p.CpuSample(_FakePsutil(same, same), dict(check_opts(p.CATALOGUE, 'cpu'), sample_seconds=0.05)).result()
     assert record['status'] == 'unknown' and 'did not advance' in record['message']
 
 
@@ -189,13 +189,13 @@ def test_cpu_sample_error_lands_in_the_check_not_the_module():
         def cpu_times(self):
             raise OSError('no /proc/stat')
 
-    sample = p.CpuSample(Broken(), p.DEFAULTS['cpu'])
+    sample = p.CpuSample(Broken(), check_opts(p.CATALOGUE, 'cpu'))
     with pytest.raises(OSError):
         sample.result()
 
 
 def test_cpu_sample_overlaps_other_work_and_measures_the_real_host():
-    sample = p.CpuSample(psutil, dict(p.DEFAULTS['cpu'], sample_seconds=0.2))
+    sample = p.CpuSample(psutil, dict(check_opts(p.CATALOGUE, 'cpu'), sample_seconds=0.2))
     started = time.monotonic()
     time.sleep(0.15)  # other probes at work
     record = sample.result()

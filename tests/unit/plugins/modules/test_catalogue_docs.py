@@ -17,6 +17,7 @@ PACKAGE = 'ansible_collections.golive.readiness.plugins.'
 # (module, probes module holding CATALOGUE)
 CATALOGUED = [
     ('redis_check', 'redis'),
+    ('system_check', 'system'),
 ]
 
 

@@ -1,0 +1,105 @@
+"""The catalogue: one declaration per check drives spec, validation, merging, dispatch and renames."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ansible_collections.golive.readiness.plugins.module_utils import catalogue as c
+from ansible_collections.golive.readiness.plugins.module_utils.probes import system
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import Component, measured
+
+
+def uptime_probe(_context, opts):
+    return measured('uptime', 42.0, 'days', opts['warn'], opts['fail'], direction=c.LOWER_IS_WORSE)
+
+
+def extended():
+    """The system catalogue plus one new check, declared once."""
+    new = c.Check('uptime', uptime_probe, unit='days', direction=c.LOWER_IS_WORSE, warn=1, fail=0,
+                  options=dict(boot_grace=c.Option('int', 5, low=0, high=60)))
+    return c.Catalogue('system', list(system.CATALOGUE.checks) + [new])
+
+
+def params_for(catalogue, **given):
+    out = dict((name, dict(given.get(name, {}))) for name in catalogue.by_name)
+    return out
+
+
+def test_a_new_entry_is_in_the_spec_the_validation_and_the_report():
+    cat = extended()
+    spec = cat.argument_spec()['uptime']
+    assert spec['options']['warn']['default'] == 1 and spec['options']['boot_grace']['default'] == 5
+    assert spec['options']['enabled']['default'] is True
+    errors = cat.input_errors(params_for(cat, uptime={'warn': -3, 'boot_grace': 99}))
+    assert 'uptime.warn: -3 must be at least 0' in errors
+    assert 'uptime.boot_grace: 99 is out of range 0 to 60' in errors
+    only_uptime = dict((name, {'enabled': name == 'uptime'}) for name in cat.by_name)
+    opts = cat.merged(only_uptime)
+    report = cat.run(Component('system'), None, opts)
+    records = dict((r['name'], r) for r in report.checks)
+    assert records['uptime']['status'] == 'pass' and records['uptime']['value'] == 42.0
+    assert records['disk']['status'] == 'skip' and 'switched off' in records['disk']['message']
+
+
+@pytest.mark.parametrize('unit, bad, message', [
+    ('percent', -5, 'x.warn: -5 is out of range 0 to 100'),
+    ('percent', 200, 'x.warn: 200 is out of range 0 to 100'),
+    ('ms', 0, 'x.warn: 0 must be above 0'),
+    ('ms', -1, 'x.warn: -1 must be above 0'),
+    ('days', -7, 'x.warn: -7 must be at least 0'),
+    ('count', float('inf'), 'x.warn: inf is not a finite number'),
+    ('ratio', float('nan'), 'x.warn: nan is not a finite number'),
+])
+def test_limits_out_of_their_domain_are_bad_input(unit, bad, message):
+    check = c.Check('x', unit=unit)
+    assert check.errors({'warn': bad, 'fail': None}) == [message]
+
+
+def test_limits_out_of_order_name_the_option():
+    check = c.Check('x', unit='percent', warn=80, fail=90)
+    assert check.errors({'warn': 95, 'fail': 90}) == [
+        'x: warn limit 95 is above the fail limit 90; with higher values being worse, warn must be <= fail']
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=0, max_value=100))
+def test_every_percentage_in_the_domain_is_accepted(value):
+    assert c.Check('x', unit='percent').limit_errors({'warn': value, 'fail': None}) == []
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_a_percentage_limit_is_accepted_exactly_when_finite_and_within_0_to_100(value):
+    errors = c.Check('x', unit='percent').limit_errors({'warn': value, 'fail': None})
+    assert (errors == []) == (math.isfinite(value) and 0 <= value <= 100)
+
+
+def test_renamed_records_carry_their_former_name():
+    cat = c.Catalogue('demo', [
+        c.Check('disk', unit='percent', formerly='disk_usage'),
+        c.Check('replication', limits=False, formerly={'replication:link': 'replica_link'}),
+        c.Check('role', limits=False),
+    ])
+    result = cat.annotate({'checks': [{'name': 'disk:/var'}, {'name': 'replication:link'},
+                                      {'name': 'replication:lag'}, {'name': 'role'}]})
+    assert [r.get('formerly') for r in result['checks']] == ['disk_usage:/var', 'replica_link', None, None]
+
+
+def test_an_old_option_name_is_a_deprecated_alias():
+    spec = c.Check('hit_ratio', unit='percent', aliases=('keyspace_hit_ratio',)).spec()
+    assert spec['aliases'] == ['keyspace_hit_ratio']
+    assert spec['deprecated_aliases'] == [dict(name='keyspace_hit_ratio', version=c.DEPRECATION_VERSION,
+                                               collection_name='golive.readiness')]
+
+
+def test_two_checks_with_one_name_are_refused():
+    with pytest.raises(ValueError):
+        c.Catalogue('demo', [c.Check('a'), c.Check('a')])
+
+
+def test_the_instance_names_the_server_unless_given():
+    cat = c.Catalogue('demo', [], instance=lambda p: '%s:%s' % (p['host'], p['port']))
+    assert cat.argument_spec()['instance'] == {'type': 'str'}
+    assert cat.instance_name({'host': 'h', 'port': 1, 'instance': None}) == 'h:1'
+    assert cat.instance_name({'host': 'h', 'port': 1, 'instance': 'cache-a'}) == 'cache-a'
+    assert c.Catalogue('demo', []).instance_name({}) is None
