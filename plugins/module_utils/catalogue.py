@@ -154,12 +154,15 @@ class Check:
         for key, option in self.options.items():
             options[key] = option.spec()
         # Names like evicted_keys or password_aging look secret to Ansible's heuristic.
-        out = dict(type='dict', default={}, options=options, no_log=False)
+        return self._with_aliases(dict(type='dict', default={}, options=options, no_log=False))
+
+    def _with_aliases(self, spec):
+        """``spec`` with the check's earlier option names as deprecated aliases."""
         if self.aliases:
-            out['aliases'] = list(self.aliases)
-            out['deprecated_aliases'] = [dict(name=alias, version=DEPRECATION_VERSION,
-                                              collection_name=COLLECTION) for alias in self.aliases]
-        return out
+            spec['aliases'] = list(self.aliases)
+            spec['deprecated_aliases'] = [dict(name=alias, version=DEPRECATION_VERSION,
+                                               collection_name=COLLECTION) for alias in self.aliases]
+        return spec
 
     def limit_errors(self, opts, path=None):
         """Problems with the check's limits: outside the domain, not finite, or out of order."""
@@ -180,6 +183,10 @@ class Check:
         for key, option in self.options.items():
             errors.extend(option.errors('%s.%s' % (path, key), opts.get(key)))
         return errors
+
+    def merge(self, given):
+        """The check's settings: ``given`` over its defaults."""
+        return merge_options(given, self.defaults())
 
 
 class Catalogue:
@@ -207,8 +214,7 @@ class Catalogue:
 
     def merged(self, params):
         """Every check's settings, given ones over the catalogue's defaults."""
-        return dict((check.name, merge_options(params.get(check.name), check.defaults()))
-                    for check in self.checks)
+        return dict((check.name, check.merge(params.get(check.name))) for check in self.checks)
 
     def input_errors(self, params):
         """Every problem with the input, each naming its option."""
@@ -254,6 +260,97 @@ class Catalogue:
                 report.run(check.name, _bind(check.probe, context, own), unit=check.unit,
                            warn=own.get('warn'), fail=own.get('fail'))
         return report
+
+
+class OptionCheck(Check):
+    """A check set by one plain option instead of a switch / limits dict.
+
+    ``option`` is the check's whole setting: a list of ports, a flag, a version, or
+    :class:`Entries` (a list of targets).  Its records are ``name`` or ``name:<item>``.
+    """
+
+    def __init__(self, name, option, probe=None, **kwargs):
+        Check.__init__(self, name, probe, switch=False, limits=False, **kwargs)
+        self.option = option
+        # An entry list's settings are its entries' (the docs test reads their ranges here).
+        self.options = dict(getattr(option, 'entry', {}))
+
+    def defaults(self):
+        return self.option.default
+
+    def merge(self, given):
+        return self.option.default if given is None else given
+
+    def spec(self):
+        return self._with_aliases(self.option.spec())
+
+    def errors(self, opts, path=None):
+        return self.option.errors(path or self.name, opts)
+
+
+class Entries(Option):
+    """A list option of targets (peers, names to resolve), each entry a dict of Options.
+
+    ``limits`` maps an entry key to the Check whose warn / fail pair the entry may
+    override; the module-wide pair (that check's own option) is under it.
+    """
+
+    def __init__(self, entry, limits=None, description='', **spec):
+        Option.__init__(self, 'list', [], description=description, elements='dict', **spec)
+        self.entry = dict(entry)
+        self.limits = dict(limits or {})
+
+    def spec(self):
+        out = Option.spec(self)
+        out['options'] = dict((key, option.spec()) for key, option in self.entry.items())
+        for key in self.limits:
+            out['options'][key] = dict(type='dict', options=dict(warn=dict(type='float'),
+                                                                 fail=dict(type='float')))
+        return out
+
+    def errors(self, path, value):
+        """Problems with the entries as given: each number's range, each limit's domain."""
+        errors = []
+        for index, entry in enumerate(value or ()):
+            where = '%s[%d]' % (path, index)
+            for key, option in self.entry.items():
+                errors.extend(option.errors('%s.%s' % (where, key), entry.get(key)))
+            for key, check in self.limits.items():
+                given = entry.get(key) or {}
+                for bound in ('warn', 'fail'):
+                    errors.extend(number_errors('%s.%s.%s' % (where, key, bound), given.get(bound),
+                                                *check.domain))
+        return errors
+
+    def merged(self, given, opts):
+        """Each entry over the defaults, its limits over the module-wide ones in ``opts``."""
+        out = []
+        for entry in given or ():
+            merged = merge_options(entry, dict((key, option.default) for key, option in self.entry.items()))
+            for key, check in self.limits.items():
+                wide = opts[check.name]
+                merged[key] = merge_options(entry.get(key), dict(warn=wide.get('warn'), fail=wide.get('fail')))
+            out.append(merged)
+        return out
+
+    def order_errors(self, path, given, opts):
+        """Limits out of order once an entry's own are merged over the module-wide ones.
+
+        Only entries that set limits of their own are named, and only with limits in their
+        domain: the rest is reported once, under its own option.
+        """
+        errors = []
+        for index, entry in enumerate(self.merged(given, opts)):
+            for key, check in self.limits.items():
+                where = '%s[%d].%s' % (path, index, key)
+                pair = entry[key]
+                if not given[index].get(key) or any(number_errors(where, pair.get(bound), *check.domain)
+                                                    for bound in ('warn', 'fail')):
+                    continue
+                error = validate_limits(where, pair.get('warn'), pair.get('fail'), check.direction)
+                if error:
+                    errors.append(error)
+        return errors
 
 
 def _bind(probe, context, opts):

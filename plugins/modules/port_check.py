@@ -17,13 +17,16 @@ description:
   - Reads the host's socket table once (TCP sockets in C(LISTEN) state, bound UDP sockets)
     and judges three kinds of expectation, returning the shared readiness result model
     (component C(ports)).
-  - O(listening) ports must have a listener (check C(port_listening:<proto>/<port>)), e.g.
+  - O(listening) ports must have a listener (check C(listening:<proto>/<port>)), e.g.
     the readiness guide's service ports 80/443, 5432, 6379, 9090, 9093, 9100.
-  - O(not_listening) ports must have none (check C(port_not_listening:<proto>/<port>)), e.g.
+  - O(not_listening) ports must have none (check C(not_listening:<proto>/<port>)), e.g.
     telnet or a debug port.
   - O(loopback_only) ports may listen only on 127.0.0.0/8 or ::1 (check
-    C(port_loopback_only:<proto>/<port>)); a wildcard (0.0.0.0, ::) or any other address is
+    C(loopback_only:<proto>/<port>)); a wildcard (0.0.0.0, ::) or any other address is
     C(fail). Not listening at all passes; list the port in O(listening) too to require it.
+  - Each check is named like the option that sets it. Before 0.2.0 they were
+    C(port_listening:<proto>/<port>), C(port_not_listening:...) and C(port_loopback_only:...);
+    the gate's ignore list still matches those, with a warning.
   - Why a module of its own, not part of C(system_check) or a network check. C(system_check)
     measures resources against numeric limits; ports are expectations about the services
     deployed, set per host group with the application, and run under the role's
@@ -100,7 +103,7 @@ readiness:
       type: list
       elements: dict
       sample:
-        - name: "port_loopback_only:tcp/6379"
+        - name: "loopback_only:tcp/6379"
           status: fail
           value: 1
           unit: count
@@ -112,15 +115,9 @@ readiness:
           details: {addresses: [0.0.0.0], processes: [redis-server]}
 '''
 
-import time
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
-    Component,
-    fail_missing_library,
-    fail_on_input_errors,
-)
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import port as probes
 
 try:
@@ -132,30 +129,10 @@ else:
     PSUTIL_IMPORT_ERROR = None
 
 
-def argument_spec():
-    """The module's argument spec."""
-    return dict(
-        listening=dict(type='list', elements='raw', default=[]),
-        not_listening=dict(type='list', elements='raw', default=[]),
-        loopback_only=dict(type='list', elements='raw', default=[]),
-    )
-
-
 def main():
-    """Entry point."""
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if psutil is None:
-        fail_missing_library(module, 'ports', 'psutil', PSUTIL_IMPORT_ERROR)
-    parsed, errors = probes.parse_options(module.params)
-    fail_on_input_errors(module, errors)
-    report = Component('ports')
-    start = time.monotonic()
-    records = probes.measure(psutil, parsed)
-    elapsed = (time.monotonic() - start) * 1000.0
-    for record in records:
-        record['duration_ms'] = round(elapsed / max(len(records), 1), 3)
-        report.add(record)
-    module.exit_json(changed=False, readiness=report.result())
+    """Entry point: the catalogue in probes/port.py defines the options and checks."""
+    run_module(probes.CATALOGUE, lambda params, opts: probes.result(psutil, params),
+               probes.input_errors, [('psutil', psutil, PSUTIL_IMPORT_ERROR)])
 
 
 if __name__ == '__main__':

@@ -68,23 +68,33 @@ def test_expectations_are_judged_from_the_socket_table(sockets):
     checks = checks_by_name(result)
     status = dict((name, c['status']) for name, c in checks.items())
     assert status == {
-        'port_listening:tcp/%d' % s['tcp_lo']: 'pass',
-        'port_listening:udp/%d' % s['udp_lo']: 'pass',
-        'port_listening:tcp/%d' % free: 'fail',
-        'port_not_listening:tcp/%d' % s['tcp_any']: 'fail',
-        'port_not_listening:udp/%d' % s['udp_any']: 'fail',
-        'port_not_listening:tcp/%d' % free2: 'pass',
-        'port_loopback_only:tcp/%d' % s['tcp_lo']: 'pass',
-        'port_loopback_only:tcp/%d' % s['tcp_any']: 'fail',
-        'port_loopback_only:udp/%d' % s['udp_any']: 'fail',
-        'port_loopback_only:tcp/%d' % free: 'pass',
+        'listening:tcp/%d' % s['tcp_lo']: 'pass',
+        'listening:udp/%d' % s['udp_lo']: 'pass',
+        'listening:tcp/%d' % free: 'fail',
+        'not_listening:tcp/%d' % s['tcp_any']: 'fail',
+        'not_listening:udp/%d' % s['udp_any']: 'fail',
+        'not_listening:tcp/%d' % free2: 'pass',
+        'loopback_only:tcp/%d' % s['tcp_lo']: 'pass',
+        'loopback_only:tcp/%d' % s['tcp_any']: 'fail',
+        'loopback_only:udp/%d' % s['udp_any']: 'fail',
+        'loopback_only:tcp/%d' % free: 'pass',
     }
-    exposed = checks['port_loopback_only:tcp/%d' % s['tcp_any']]
+    exposed = checks['loopback_only:tcp/%d' % s['tcp_any']]
     assert '0.0.0.0' in exposed['message'] and exposed['value'] == 1
     assert exposed['details']['addresses'] == ['0.0.0.0']
     assert any(name.startswith('python') for name in exposed['details']['processes'])
-    assert 'nothing listens on tcp/%d' % free in checks['port_listening:tcp/%d' % free]['message']
+    assert 'nothing listens on tcp/%d' % free in checks['listening:tcp/%d' % free]['message']
     assert result['readiness']['status'] == 'fail'
+
+
+def test_records_are_named_like_their_options_and_keep_the_former_name(sockets):
+    s = sockets
+    result = run_module('port_check', {'listening': [s['tcp_lo']], 'not_listening': [s['tcp_any']],
+                                       'loopback_only': [s['tcp_any']]})
+    formerly = dict((c['name'], c.get('formerly')) for c in result['readiness']['checks'])
+    assert formerly == {'listening:tcp/%d' % s['tcp_lo']: 'port_listening:tcp/%d' % s['tcp_lo'],
+                        'not_listening:tcp/%d' % s['tcp_any']: 'port_not_listening:tcp/%d' % s['tcp_any'],
+                        'loopback_only:tcp/%d' % s['tcp_any']: 'port_loopback_only:tcp/%d' % s['tcp_any']}
 
 
 def test_ipv6_loopback_counts_as_loopback(sockets):
@@ -93,8 +103,8 @@ def test_ipv6_loopback_counts_as_loopback(sockets):
     result = run_module('port_check', {'listening': [sockets['tcp6_lo']],
                                        'loopback_only': [sockets['tcp6_lo']]})
     checks = checks_by_name(result)
-    assert checks['port_loopback_only:tcp/%d' % sockets['tcp6_lo']]['status'] == 'pass'
-    assert checks['port_listening:tcp/%d' % sockets['tcp6_lo']]['details']['addresses'] == ['::1']
+    assert checks['loopback_only:tcp/%d' % sockets['tcp6_lo']]['status'] == 'pass'
+    assert checks['listening:tcp/%d' % sockets['tcp6_lo']]['details']['addresses'] == ['::1']
 
 
 def test_check_mode_and_nothing_listed(sockets):

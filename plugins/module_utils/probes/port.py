@@ -14,22 +14,23 @@ __metaclass__ = type
 
 import ipaddress
 import re
+import time
 
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Option,
+    OptionCheck,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     PASS,
+    Component,
     check_result,
     unknown,
 )
 
 PROTOCOLS = ('tcp', 'udp')
 PORT_PATTERN = re.compile(r'^(?:(tcp|udp)/)?(\d+)(?:/(tcp|udp))?$')
-# (option, check name prefix)
-OPTIONS = (
-    ('listening', 'port_listening'),
-    ('not_listening', 'port_not_listening'),
-    ('loopback_only', 'port_loopback_only'),
-)
 
 
 def parse_port(value):
@@ -55,7 +56,7 @@ def parse_options(params):
     """Return ``({option: [(protocol, port)]}, errors)``; each error names its option."""
     parsed = {}
     errors = []
-    for option, _prefix in OPTIONS:
+    for option in OPTIONS:
         parsed[option] = []
         for index, value in enumerate(params.get(option) or ()):
             spec = parse_port(value)
@@ -129,10 +130,9 @@ def describe(sockets, names):
 
 def judge(option, spec, sockets, names):
     """The record of one expectation, given the sockets listening on its port."""
-    prefix = dict(OPTIONS)[option]
     protocol, port = spec
     label = '%s/%d' % (protocol, port)
-    name = '%s:%s' % (prefix, label)
+    name = '%s:%s' % (option, label)
     details = dict(addresses=sorted(set(a for a, _p in sockets)),
                    processes=sorted(set(names[p] for _a, p in sockets if p in names)))
     count = len(sockets)
@@ -171,17 +171,44 @@ def judge(option, spec, sockets, names):
 
 def measure(psutil, parsed):
     """Read the socket table once and judge every expectation; return the records."""
-    wanted = [(option, spec) for option, _prefix in OPTIONS for spec in parsed[option]]
+    wanted = [(option, spec) for option in OPTIONS for spec in parsed[option]]
     if not wanted:
         return []
     try:
         table = socket_table(psutil)
     except (psutil.AccessDenied, OSError) as exc:
         message = 'cannot read the socket table: %s' % (getattr(exc, 'msg', None) or exc)
-        return [unknown('%s:%s/%d' % (dict(OPTIONS)[option], spec[0], spec[1]), message,
+        return [unknown('%s:%s/%d' % (option, spec[0], spec[1]), message,
                         unit='count',
                         remediation='Run the check as root (become: true) on this platform.')
                 for option, spec in wanted]
     pids = set(pid for sockets in table.values() for _a, pid in sockets)
     names = process_names(psutil, pids)
     return [judge(option, spec, table.get(spec, []), names) for option, spec in wanted]
+
+
+# Each option lists ports as 80, "80/tcp" or "udp/53"; its records are ``<option>:<proto>/<port>``.
+PORTS = Option('list', [], elements='raw')
+CATALOGUE = Catalogue('ports', checks=[
+    OptionCheck('listening', PORTS, formerly='port_listening'),
+    OptionCheck('not_listening', PORTS, formerly='port_not_listening'),
+    OptionCheck('loopback_only', PORTS, formerly='port_loopback_only'),
+])
+OPTIONS = tuple(CATALOGUE.by_name)
+
+
+def input_errors(params, _opts):
+    """Ports that do not parse, and ports both required and forbidden."""
+    return parse_options(params)[1]
+
+
+def result(psutil, params, clock=time.monotonic):
+    """Read the table once, judge every listed port and return the ``readiness`` result."""
+    report = Component('ports')
+    start = clock()
+    records = measure(psutil, parse_options(params)[0])
+    elapsed = (clock() - start) * 1000.0
+    for record in records:
+        record['duration_ms'] = round(elapsed / max(len(records), 1), 3)
+        report.add(record)
+    return report.result()

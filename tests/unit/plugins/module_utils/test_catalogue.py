@@ -103,3 +103,60 @@ def test_the_instance_names_the_server_unless_given():
     assert cat.instance_name({'host': 'h', 'port': 1, 'instance': None}) == 'h:1'
     assert cat.instance_name({'host': 'h', 'port': 1, 'instance': 'cache-a'}) == 'cache-a'
     assert c.Catalogue('demo', []).instance_name({}) is None
+
+
+def test_a_per_item_rename_maps_every_qualified_record():
+    cat = c.Catalogue('demo', [c.Check('containers', limits=False, formerly={
+        'containers': 'docker_containers', 'containers:': 'docker_container:'})])
+    result = cat.annotate({'checks': [{'name': 'containers'}, {'name': 'containers:web'}]})
+    assert [r['formerly'] for r in result['checks']] == ['docker_containers', 'docker_container:web']
+
+
+def targets_catalogue():
+    """A list of targets whose entries may override the module-wide latency limits."""
+    latency = c.Check('latency', unit='ms', warn=50, switch=False)
+    entries = c.Entries(dict(host=c.Option('str', required=True),
+                             timeout=c.Option('float', 3.0, low=0, high=60, low_open=True)),
+                        limits=dict(latency=latency))
+    return c.Catalogue('demo', [latency, c.OptionCheck('targets', entries, formerly='tcp'),
+                                c.OptionCheck('listening', c.Option('list', [], elements='raw'))])
+
+
+def test_a_list_of_targets_is_one_option_with_ranged_entries():
+    cat = targets_catalogue()
+    spec = cat.argument_spec()
+    assert spec['targets']['type'] == 'list' and spec['targets']['elements'] == 'dict'
+    assert spec['targets']['options']['timeout'] == {'type': 'float', 'default': 3.0}
+    assert spec['targets']['options']['latency']['options'] == {'warn': {'type': 'float'},
+                                                               'fail': {'type': 'float'}}
+    assert spec['listening'] == {'type': 'list', 'elements': 'raw', 'default': []}
+    params = {'latency': {}, 'listening': None,
+              'targets': [{'host': 'a', 'timeout': 0, 'latency': {'warn': -5}}, {'host': 'b'}]}
+    assert cat.input_errors(params) == ['targets[0].timeout: 0 is out of range (0, 60]',
+                                        'targets[0].latency.warn: -5 must be above 0']
+    assert cat.merged(params)['listening'] == []
+
+
+def test_an_entry_limit_is_merged_over_the_module_wide_one_and_ordered():
+    cat = targets_catalogue()
+    given = [{'host': 'a', 'latency': {'fail': 20}}, {'host': 'b'}]
+    params = {'latency': {'warn': 30}, 'targets': given, 'listening': []}
+    opts = cat.merged(params)
+    entries = cat.by_name['targets'].option.merged(given, opts)
+    assert entries[0]['latency'] == {'warn': 30, 'fail': 20} and entries[0]['timeout'] == 3.0
+    assert entries[1]['latency'] == {'warn': 30, 'fail': None}
+    assert cat.by_name['targets'].option.order_errors('targets', given, opts) == [
+        'targets[0].latency: warn limit 30 is above the fail limit 20; with higher values '
+        'being worse, warn must be <= fail']
+    # A module-wide pair out of order is reported once, under its own option.
+    bad = {'latency': {'warn': 300, 'fail': 200}, 'targets': [{'host': 'b'}], 'listening': []}
+    assert cat.by_name['targets'].option.order_errors('targets', bad['targets'], cat.merged(bad)) == []
+    assert len(cat.input_errors(bad)) == 1
+
+
+def test_an_option_check_keeps_its_former_name_and_aliases():
+    check = c.OptionCheck('listening', c.Option('list', [], elements='raw'), aliases=('ports',))
+    assert check.spec()['aliases'] == ['ports']
+    result = c.Catalogue('demo', [c.OptionCheck('targets', c.Option('list', []), formerly='tcp')]).annotate(
+        {'checks': [{'name': 'targets:db'}]})
+    assert result['checks'][0]['formerly'] == 'tcp:db'

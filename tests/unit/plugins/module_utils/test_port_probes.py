@@ -38,7 +38,7 @@ def test_judge():
     assert pp.judge('loopback_only', ('tcp', 6379), [('::1', None)], {})['status'] == 'pass'
     assert pp.judge('loopback_only', ('tcp', 6379), [], {})['status'] == 'pass'
     assert pp.judge('listening', ('tcp', 80), [], {})['status'] == 'fail'
-    assert pp.judge('listening', ('udp', 53), [('0.0.0.0', None)], {})['name'] == 'port_listening:udp/53'
+    assert pp.judge('listening', ('udp', 53), [('0.0.0.0', None)], {})['name'] == 'listening:udp/53'
     assert pp.judge('not_listening', ('tcp', 23), [('::', 1)], {})['status'] == 'fail'
     assert pp.judge('not_listening', ('tcp', 23), [], {})['status'] == 'pass'
 
