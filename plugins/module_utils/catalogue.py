@@ -240,6 +240,9 @@ class Catalogue:
                 continue
             if isinstance(check.formerly, dict):
                 former = check.formerly.get(record['name'])
+                if former is None and sep and check.formerly.get(base + sep):
+                    # {'containers:': 'docker_container:'} renames every per-item record.
+                    former = check.formerly[base + sep] + qualifier
             else:
                 former = check.formerly + sep + qualifier
             if former:
