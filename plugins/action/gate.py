@@ -8,33 +8,27 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.plugins.action import ActionBase
-from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import active_collector
+from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import (
+    active_collector,
+    report_preflight,
+    report_settings,
+)
 from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy import (
-    DEFAULT_RULE,
+    argument_spec,
     decide,
     stats_data,
     validate_policy,
 )
 
-ARGUMENT_SPEC = dict(
-    max_fail=dict(type='int', default=DEFAULT_RULE['max_fail']),
-    max_warn_percent=dict(type='float', default=DEFAULT_RULE['max_warn_percent']),
-    max_unreachable=dict(type='int', default=DEFAULT_RULE['max_unreachable']),
-    unknown=dict(type='str', default=DEFAULT_RULE['unknown'], choices=['fail', 'warn', 'ignore']),
-    require_evaluated=dict(type='bool', default=DEFAULT_RULE['require_evaluated']),
-    groups=dict(type='dict', default={}),
-    ignore=dict(type='list', elements='dict', default=[], options=dict(
-        check=dict(type='str', required=True),
-        hosts=dict(type='str', default='*'),
-        reason=dict(type='str', required=True),
-    )),
-    fail_on_nogo=dict(type='bool', default=True),
-    stats_key=dict(type='str', default='golive_readiness'),
-)
+ARGUMENT_SPEC = argument_spec()
 
 
 class ActionModule(ActionBase):
-    """Applies the policy to the results the fleet_report callback collected so far."""
+    """Applies the policy to the results the fleet_report callback collected so far.
+
+    Runs in a worker forked from the controller's main process: see
+    plugin_utils/active_run.py for what of the callback's collector it sees.
+    """
 
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -55,7 +49,9 @@ class ActionModule(ActionBase):
                 'collects: enable it (callbacks_enabled = golive.readiness.fleet_report in ansible.cfg '
                 'or ANSIBLE_CALLBACKS_ENABLED)'))
             return result
-        decision = decide(collector.report(), args)
+        # report_required: a report set that cannot be written blocks now, not after the verdict.
+        preflight = report_preflight() if (report_settings() or {}).get('required') else []
+        decision = decide(collector.report(), args, preflight)
         result.update(
             go=decision['go'],
             verdict=decision['verdict'],
@@ -64,15 +60,12 @@ class ActionModule(ActionBase):
             counts=decision['counts'],
             groups=decision['groups'],
             msg=decision['verdict'],
-            # The callback puts the verdict in the report.
-            golive_gate=dict(go=decision['go'], verdict=decision['verdict'],
-                             blockers=decision['blockers'], ignored=decision['ignored'],
-                             groups=decision['groups']),
+            # The verdict reaches AWX and the fleet_report callback (stats.custom) this way.
+            # Ansible applies it only from a task that succeeds: on no-go with fail_on_nogo
+            # the callback reads it from this failed result instead (see fleet_report).
+            ansible_stats=dict(data={args['stats_key']: stats_data(decision)},
+                               per_host=False, aggregate=True),
         )
-        if decision['go'] or not args['fail_on_nogo']:
-            # Ansible applies ansible_stats only from a task that succeeds.
-            result['ansible_stats'] = dict(data={args['stats_key']: stats_data(decision)},
-                                           per_host=False, aggregate=True)
-        else:
+        if not decision['go'] and args['fail_on_nogo']:
             result['failed'] = True
         return result

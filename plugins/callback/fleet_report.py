@@ -24,6 +24,15 @@ description:
   - Compares the run with the previous JSON report in the same directory (newly failing,
     recovered, the values that moved most) and ticks the readiness guide's operations
     checklists from the results.
+  - Takes the verdict of P(golive.readiness.gate#module) from the run's custom stats
+    (the gate's C(set_stats) data, C(stats.custom) at the end of the run). On no-go with
+    C(fail_on_nogo=true) Ansible drops the failed gate task's C(set_stats) data; the callback
+    then takes the same data from that task's result, recognised by its action.
+  - A task that stops the run on the gate's no-go is not a failure of the host when it sets
+    the task variable C(golive_readiness_gate_stop=true), as C(playbooks/readiness.yml) does.
+  - A check-mode run (C(--check)) writes its report as C(<report_name>.check.*) without the
+    Prometheus file, marked C(check_mode=true) and "CHECK MODE" in its title; it never
+    replaces the last real report nor becomes the comparison baseline.
   - It keeps compact records only and does no I/O until the end of the run.
   - An aggregate callback, it runs beside any stdout callback (AWX owns stdout).
     Enable it by its FQCN in C(callbacks_enabled).
@@ -33,8 +42,9 @@ options:
   report_dir:
     description:
       - Directory the report is written to; created if missing.
-      - A directory that cannot be written gives a warning; the summary is still printed
-        and no partial file is left.
+      - The report set is all or nothing; a directory that cannot be written gives a warning,
+        the summary is still printed and the previous set is left as it was, with no
+        temporary file (see O(report_required)).
     type: path
     default: ./readiness-reports
     env:
@@ -100,6 +110,21 @@ options:
     ini:
       - section: golive_fleet_report
         key: show_summary
+  report_required:
+    description:
+      - Fail the run when the report cannot be written.
+      - The gate then also blocks (no-go) when the report directory is not writable or has
+        too little free space for the estimated report; at the end of the run a report that
+        could not be written prints an error and makes C(ansible-playbook) exit non-zero (1,
+        or 2 / 4 when hosts already failed / were unreachable), after every other result.
+    type: bool
+    default: false
+    version_added: 0.2.0
+    env:
+      - name: GOLIVE_REPORT_REQUIRED
+    ini:
+      - section: golive_fleet_report
+        key: report_required
   summary_max_hosts:
     description: Hosts listed per failing check in the summary; the rest are counted.
     type: int
@@ -115,20 +140,33 @@ import datetime
 import json
 import os
 
+from ansible import context
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.callback import CallbackBase
 from ansible_collections.golive.readiness.plugins.plugin_utils import checklists
+from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import set_active_collector
 from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare
 from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     FleetCollector,
+    failure_message,
     plain,
-    set_active_collector,
     summary_lines,
+)
+from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy import (
+    verdict_from_stats,
 )
 from ansible_collections.golive.readiness.plugins.plugin_utils.report_formats import (
     FORMATS,
     write_reports,
     write_text_atomic,
 )
+
+# The gate's action (resolved; the short name when it cannot be resolved).
+GATE_ACTIONS = ('golive.readiness.gate', 'gate')
+# A task variable that marks the task stopping the run on the gate's no-go.
+GATE_STOP_VAR = 'golive_readiness_gate_stop'
+# A check-mode run's report files: <report_name>.check.<ext>, never the real set's names.
+CHECK_MODE_SUFFIX = '.check'
 
 
 class CallbackModule(CallbackBase):
@@ -144,16 +182,27 @@ class CallbackModule(CallbackBase):
         self.collector = FleetCollector()
         set_active_collector(self.collector)
         self.gate = None
+        self.failed_gate = None
         self.play_hosts = []
         self.play_measures = False
         self.playbook = None
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.report_path = None
 
+    def set_options(self, task_keys=None, var_options=None, direct=None):
+        super(CallbackModule, self).set_options(task_keys=task_keys, var_options=var_options,
+                                                direct=direct)
+        # What the gate's report pre-flight needs (it runs in a forked worker: active_run).
+        set_active_collector(self.collector, report=dict(
+            directory=self.get_option('report_dir'),
+            required=bool(self.get_option('report_required'))))
+
     # -- collecting -------------------------------------------------------
 
     def v2_playbook_on_start(self, playbook):
         self.playbook = os.path.basename(getattr(playbook, '_file_name', '') or '') or None
+        if (getattr(context, 'CLIARGS', None) or {}).get('check'):
+            self.collector.check_mode = True
 
     def v2_playbook_on_play_start(self, play):
         # Every host the play targets, with its groups, so hosts that are never
@@ -199,6 +248,20 @@ class CallbackModule(CallbackBase):
                 found.append(item['readiness'])
         return found
 
+    @staticmethod
+    def _is_gate(task):
+        """True for a task of the golive.readiness.gate action, however it is spelt."""
+        action = getattr(task, 'action', None)
+        if not isinstance(action, str) or action.rsplit('.', 1)[-1] != 'gate':
+            return False  # the common case, without resolving the action
+        return (getattr(task, 'resolved_action', None) or action) in GATE_ACTIONS
+
+    @staticmethod
+    def _is_gate_stop(task):
+        """True for the task that stops the run on the gate's no-go (marked by GATE_STOP_VAR)."""
+        marker = (getattr(task, 'vars', None) or {}).get(GATE_STOP_VAR)
+        return marker is not None and boolean(plain(marker), strict=False)
+
     def _record(self, result, failed=False):
         host = result._host.get_name()
         task = result._task.get_name() if result._task else None
@@ -206,26 +269,40 @@ class CallbackModule(CallbackBase):
         if found or failed:
             self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
             self.play_measures = self.play_measures or bool(found)
+        if found and getattr(result._task, 'check_mode', None) is True:
+            self.collector.check_mode = True
         for readiness in found:
             self.collector.add_readiness(host, readiness, task=task)
-        gate = self._data(result).get('golive_gate')
-        if isinstance(gate, dict):
-            self.gate = plain(gate)
         return host, task
 
     def v2_runner_on_ok(self, result):
+        if self._is_gate(result._task):
+            # The gate's play counts its hosts: a run whose tags select no area still reports
+            # every host it targeted, not evaluated, instead of none or one.
+            self.play_measures = True
+            return
         self._record(result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        host, task = self._record(result, failed=True)
+        task = result._task
         data = self._data(result)
-        if self.gate and plain(data.get('msg')) == self.gate.get('verdict'):
+        if self._is_gate_stop(task):
             return  # the playbook stopping on the gate's no-go, not a problem of the host
-        if data.get('_ansible_no_log') or result._task.no_log:
+        if self._is_gate(task):
+            self.play_measures = True
+            stats = data.get('ansible_stats')
+            verdict = stats.get('data') if isinstance(stats, dict) else None
+            verdict = verdict_from_stats({'_run': verdict}) if isinstance(verdict, dict) else None
+            if verdict is not None:
+                # No-go with fail_on_nogo: Ansible drops set_stats data of a failed task.
+                self.failed_gate = plain(verdict)
+                return
+        host, task_name = self._record(result, failed=True)
+        if data.get('_ansible_no_log') or task.no_log:
             message = 'the output has been hidden because no_log was set for this task'
         else:
-            message = plain(data.get('msg') or data.get('stderr')) or 'task failed'
-        self.collector.add_error(host, task, message, ignored=ignore_errors)
+            message = failure_message(data)
+        self.collector.add_error(host, task_name, message, ignored=ignore_errors)
 
     # v2_runner_item_on_failed is left to the base class on purpose: the loop's final result
     # reaches v2_runner_on_failed with every item, and a method of our own would make Ansible
@@ -245,26 +322,53 @@ class CallbackModule(CallbackBase):
             # replace the last readiness report with an empty one.
             self._display.v('golive.readiness.fleet_report: no readiness results; no report written')
             return
+        # The gate's verdict, through Ansible's channel for run-wide data (as the default
+        # callback's show_custom_stats reads it).
+        self.gate = plain(verdict_from_stats(getattr(stats, 'custom', None))) or self.failed_gate
+        if self.gate:
+            self.gate = dict((k, v) for k, v in self.gate.items() if k != 'source')
         finished = datetime.datetime.now(datetime.timezone.utc)
         report = self.collector.report(playbook=self.playbook, started=self.started,
                                        finished=finished, extra=dict(gate=self.gate))
         if self.get_option('checklists'):
             report['checklists'] = checklists.evaluate(report)
-        self.report_path = self._write(report, finished)
+        self.report_path, problem = self._write(report, finished)
         if self.get_option('show_summary'):
             for line in summary_lines(report, self.get_option('summary_max_hosts')):
                 self._display.display(line)
             if self.report_path:
                 self._display.display('report: %s' % self.report_path)
+        if problem:
+            self._report_failed(stats, problem)
+
+    def _report_failed(self, stats, problem):
+        """Warn that the report was not written; with report_required, end the run non-zero.
+
+        A callback cannot set ansible-playbook's exit code, and an exception (even
+        AnsibleError) from a callback method only becomes a warning.  SystemExit is not
+        caught: the playbook executor's ``finally`` still cleans up and ansible-playbook
+        exits with its code.  This is the last event of the run; the stdout callback has
+        already printed its recap, and only callbacks listed after this one miss the event.
+        """
+        text = 'golive.readiness.fleet_report: %s' % problem
+        if not self.get_option('report_required'):
+            self._display.warning(text)
+            return
+        self._display.error('%s (report_required is set: the run fails)' % text)
+        failures = getattr(stats, 'failures', None) or {}
+        unreachable = getattr(stats, 'dark', None) or {}
+        raise SystemExit(2 if any(failures.values()) else 4 if any(unreachable.values()) else 1)
 
     def _previous(self, path):
-        """The previous JSON report at ``path``, or None (absent or unreadable)."""
+        """The previous real JSON report at ``path``, or None (absent, unreadable, check mode)."""
         try:
             with open(path) as handle:
                 previous = json.load(handle)
         except (IOError, OSError, ValueError):
             return None
-        return previous if isinstance(previous, dict) and 'hosts' in previous else None
+        if not isinstance(previous, dict) or 'hosts' not in previous or previous.get('check_mode'):
+            return None
+        return previous
 
     @staticmethod
     def _keep_history(json_path, history_path):
@@ -277,7 +381,7 @@ class CallbackModule(CallbackBase):
                 write_text_atomic(history_path, handle.read())
 
     def _write(self, report, finished):
-        """Write the report files; on failure warn and return None."""
+        """Write the report set; return (JSON path, None) or (None, the problem)."""
         directory = self.get_option('report_dir')
         stem = self.get_option('report_name')
         formats = ['json'] + [f for f in self.get_option('formats') or () if f != 'json']
@@ -285,27 +389,27 @@ class CallbackModule(CallbackBase):
         if not stem or os.path.basename(stem) != stem or unknown:
             problem = ('report_name %r must be a plain file name' % (stem,) if not unknown
                        else 'unknown formats %s (choose from %s)' % (', '.join(unknown), ', '.join(FORMATS)))
-            self._display.warning('golive.readiness.fleet_report: %s; no report written' % problem)
-            return None
+            return None, '%s; no report written' % problem
+        baseline = os.path.join(directory, stem + '.json')
+        if report.get('check_mode'):
+            # Beside the real set, never over it; node_exporter would read a second .prom.
+            stem += CHECK_MODE_SUFFIX
+            formats = [f for f in formats if f != 'prometheus']
         json_path = os.path.join(directory, stem + '.json')
         try:
             if self.get_option('compare'):
-                previous = self._previous(json_path)
+                previous = self._previous(baseline)
                 report['comparison'] = compare(previous, report) if previous else None
                 del previous  # not held while every format renders
             if not os.path.isdir(directory):
                 os.makedirs(directory)
             write_reports(report, directory, stem, formats, timestamp=finished.timestamp())
-            if self.get_option('keep_history'):
+            if self.get_option('keep_history') and not report.get('check_mode'):
                 self._keep_history(json_path, os.path.join(directory, '%s-%s.json' % (
                     stem, finished.strftime('%Y%m%dT%H%M%SZ'))))
         except OSError as exc:
-            self._display.warning('golive.readiness.fleet_report: cannot write the report to %s: %s'
-                                  % (directory, exc.strerror or exc))
-            return None
+            return None, 'cannot write the report to %s: %s' % (directory, exc.strerror or exc)
         except Exception as exc:  # pylint: disable=broad-except
-            # A renderer bug must not cost the run its summary; nothing was written yet.
-            self._display.warning('golive.readiness.fleet_report: cannot render the report: %s: %s'
-                                  % (type(exc).__name__, exc))
-            return None
-        return json_path
+            # A renderer bug must not cost the run its summary; nothing was written.
+            return None, 'cannot render the report: %s: %s' % (type(exc).__name__, exc)
+        return json_path, None

@@ -17,12 +17,17 @@ description:
   - Applies a policy to every readiness result of the run so far (the results the
     P(golive.readiness.fleet_report#callback) callback collects, so the gate and the
     report always agree) and says go or no-go, naming what blocks.
-  - Default policy, no failing check, no unreachable host, every host evaluated,
-    no task failed; C(unknown) checks count as warnings; warnings do not block.
-  - Sets C(set_stats) data (aggregate, not per host) under O(stats_key) so AWX / Automation
-    Controller workflows can branch on it; the verdict also lands in the fleet report.
+  - Default policy, no failing check, no unreachable host, every host evaluated, every
+    host with at least one measured check, no task failed; C(unknown) checks count as
+    warnings; warnings do not block.
+  - Sets C(set_stats) data (aggregate, not per host) under O(stats_key) on go and on no-go
+    so AWX / Automation Controller workflows can branch on it; the
+    P(golive.readiness.fleet_report#callback) callback takes the verdict from it (the
+    run's custom stats) into the report.
   - Runs on the controller only; use it once (C(run_once)) after the checks, in the same
     playbook. It needs the linear strategy or a play of its own after the checks.
+  - With the callback's C(report_required), a report directory that is not writable or
+    lacks the room for the report blocks too.
 author:
   - golive.readiness contributors (@golive)
 options:
@@ -31,9 +36,19 @@ options:
     type: int
     default: 0
   max_warn_percent:
-    description: Warn budget, the largest share of judged checks (percent) that may warn.
+    description:
+      - Warn budget, the largest share of judged checks (percent) that may warn, a number
+        from 0 to 100.
     type: float
     default: 100
+  max_unknown_percent:
+    description:
+      - The largest share of judged checks (percent) that may be C(unknown) (could not
+        measure), a number from 0 to 100, whatever O(unknown) counts them as.
+      - A host where no check measured anything is governed by O(require_measured) instead.
+    type: float
+    default: 100
+    version_added: 0.2.0
   max_unreachable:
     description: Unreachable hosts allowed.
     type: int
@@ -47,11 +62,20 @@ options:
     description: A host that was in the play but never measured blocks.
     type: bool
     default: true
+  require_measured:
+    description:
+      - A host that answered but has no measured check (only C(unknown) or C(skip) ones,
+        for example every check missing its Python library) blocks.
+      - Set V(false) to judge such hosts by O(unknown) and O(max_unknown_percent) alone.
+    type: bool
+    default: true
+    version_added: 0.2.0
   groups:
     description:
       - Stricter or looser rules per inventory group, applied to the group's hosts in addition
         to the fleet rule. Keys are group names; values are dicts of C(max_fail),
-        C(max_warn_percent), C(max_unreachable), C(unknown), C(require_evaluated).
+        C(max_warn_percent), C(max_unknown_percent), C(max_unreachable), C(unknown),
+        C(require_evaluated), C(require_measured).
       - A group named here with no host in the run blocks.
     type: dict
     default: {}
@@ -62,7 +86,11 @@ options:
     default: []
     suboptions:
       check:
-        description: Shell-style pattern on C(component/check), for example C(system/swap_used) or C(tls/*).
+        description:
+          - Pattern on C(component/check), for example C(system/swap_used) or C(tls/*); C(*) and
+            C(?) are wildcards, brackets are literal.
+          - A check of a named instance also matches as C(component[instance]/check), for
+            example C(redis[10.0.0.5:6380]/*).
         type: str
         required: true
       hosts:
@@ -78,7 +106,9 @@ options:
       - Fail the task on no-go so the playbook exits non-zero.
       - Ansible takes C(set_stats) data only from a task that succeeds; to give AWX the data on
         no-go as well, set this to V(false) and fail in a following task on RV(go) (as
-        C(playbooks/readiness.yml) does).
+        C(playbooks/readiness.yml) does). Give that task the variable
+        C(golive_readiness_gate_stop=true) so the fleet report does not count its failure as
+        a failure of the host.
     type: bool
     default: true
   stats_key:
@@ -98,6 +128,9 @@ attributes:
     description: Runs on the controller.
 notes:
   - Needs the P(golive.readiness.fleet_report#callback) callback enabled (the shipped ansible.cfg does).
+  - The action runs in a worker process forked from the controller's main process, and reads
+    the callback's results as they were when its task started (see
+    C(plugins/plugin_utils/active_run.py)).
 seealso:
   - plugin: golive.readiness.fleet_report
     plugin_type: callback
@@ -114,7 +147,18 @@ EXAMPLES = r'''
     ignore:
       - check: system/swap_used
         reason: swap is off by design on these hosts (RISK-123)
+    # set_stats data reaches AWX only from a task that succeeds: stop in the next task.
+    fail_on_nogo: false
   run_once: true
+  register: gate
+
+- name: Stop the run on no-go
+  ansible.builtin.fail:
+    msg: "{{ gate.verdict }}"
+  run_once: true
+  when: not gate.go
+  vars:
+    golive_readiness_gate_stop: true
 '''
 
 RETURN = r'''
@@ -138,7 +182,9 @@ ignored:
   type: list
   elements: dict
 counts:
-  description: Checks judged, failing, warning; unreachable hosts; warn percentage.
+  description: >-
+    Checks judged, failing, warning, unknown; unreachable hosts; hosts with no measured check;
+    warn and unknown percentages.
   returned: success
   type: dict
 groups:

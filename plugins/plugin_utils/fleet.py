@@ -31,7 +31,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     worst_status,
 )
 
-SCHEMA_VERSION = '1.1'
+SCHEMA_VERSION = '1.2'
 UNREACHABLE = 'unreachable'
 NOT_EVALUATED = 'not_evaluated'
 # Host statuses in the order a summary lists them.
@@ -39,26 +39,15 @@ HOST_STATUSES = (PASS, WARN, FAIL, UNKNOWN, UNREACHABLE, NOT_EVALUATED)
 # Inventory groups every host is in; they say nothing in a roll-up.
 IMPLICIT_GROUPS = ('all', 'ungrouped')
 
-# The collector of the run in progress.  Set by the fleet_report callback in the
-# controller process; the gate action runs in a worker forked from it (Ansible
-# forks its workers) and so reads the results of every task that finished before it.
-_ACTIVE = {'collector': None}
-
-
-def active_collector():
-    """The collector of the run in progress, or None when the callback is not enabled."""
-    return _ACTIVE['collector']
-
-
-def set_active_collector(collector):
-    """Make ``collector`` the run's collector (called by the callback)."""
-    _ACTIVE['collector'] = collector
-
-
 # Only these keys of a check are kept: records stay small whatever a module returns.
 CHECK_KEYS = ('name', 'status', 'value', 'unit', 'warn', 'fail', 'message', 'remediation',
               'duration_ms')
 MESSAGE_LIMIT = 2000
+# Messages of a failed task that say nothing of the reason; the reason is then in stderr.
+GENERIC_FAILURE_MESSAGES = ('non-zero return code', 'module failure',
+                            'see stdout/stderr for the exact error', 'task failed')
+# stderr lines that are transport noise, not the reason.
+_NOISE_PREFIXES = ('shared connection to ', 'warning: permanently added', 'connection to ')
 _PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
 
 
@@ -87,31 +76,80 @@ def _short(text, limit=MESSAGE_LIMIT):
     return text if len(text) <= limit else text[:limit - 3] + '...'
 
 
+def check_label(check):
+    """``component/name``, or ``component[instance]/name`` for a check of a named instance."""
+    instance = check.get('instance')
+    if instance is None:
+        return '%s/%s' % (check.get('component'), check.get('name'))
+    return '%s[%s]/%s' % (check.get('component'), instance, check.get('name'))
+
+
+def _component_label(component, instance):
+    return component if instance is None else '%s[%s]' % (component, instance)
+
+
+def failure_message(data):
+    """The reason a task failed, from its result ``data``.
+
+    ``msg`` as is, unless it is generic ("non-zero return code", "MODULE FAILURE", ...):
+    then ``msg: <first meaningful line of stderr / module_stderr>`` (the last line of a
+    Python traceback, the exception itself).
+    """
+    msg = plain(data.get('msg'))
+    lines = [l.strip() for l in ('' if msg is None else str(msg)).splitlines() if l.strip()]
+    if any(l.rstrip('.').lower() not in GENERIC_FAILURE_MESSAGES for l in lines):
+        return str(msg).strip()
+    msg = lines[0] if lines else ''  # "MODULE FAILURE\nSee stdout/stderr ...": the first says it
+    for key in ('stderr', 'module_stderr', 'module_stdout', 'stdout'):
+        line = _meaningful_line(plain(data.get(key)))
+        if line:
+            return '%s: %s' % (msg, line) if msg else line
+    return msg or 'task failed'
+
+
+def _meaningful_line(text):
+    if not isinstance(text, str):
+        return None
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    lines = [l for l in lines if not l.lower().startswith(_NOISE_PREFIXES)]
+    if not lines:
+        return None
+    if any(l.startswith('Traceback (most recent call last)') for l in lines):
+        return lines[-1]
+    return lines[0]
+
+
 class FleetCollector:
     """Collects compact per-host records while a run goes on; no I/O."""
 
     def __init__(self):
         self.hosts = {}
+        self.warnings = []
+        self.check_mode = False
 
     def _host(self, host):
         if host not in self.hosts:
             self.hosts[host] = dict(checks={}, components={}, errors=[], unreachable=None,
-                                    groups=[])
+                                    groups=[], first_task={})
         return self.hosts[host]
 
     def add_readiness(self, host, readiness, task=None):
         """Record a module's ``readiness`` result for ``host``.
 
-        Checks are keyed by (component, check name): running a component
-        again replaces its earlier measurement instead of duplicating it.
+        Checks are keyed by (component, instance, check name).  A key seen before on the
+        host (the same check run twice) is kept as a record of its own, with
+        ``occurrence`` 2, 3, ... and a warning in the report: a later result never hides
+        an earlier one.
         """
         if not isinstance(readiness, dict):
             return
         if not _is_plain_readiness(readiness):
             readiness = plain(readiness)  # Ansible's containers: convert it all, it is rare
         component = str(plain(readiness.get('component')) or 'unknown')
+        instance = plain(readiness.get('instance'))
+        instance = None if instance is None or instance == '' else str(instance)
         record = self._host(host)
-        record['components'][component] = dict(task=plain(task))
+        record['components'][_component_label(component, instance)] = dict(task=plain(task))
         for check in readiness.get('checks') or ():
             if not isinstance(check, dict) or 'name' not in check:
                 continue
@@ -128,7 +166,25 @@ class FleetCollector:
                 if compact[key] is not None and not isinstance(compact[key], str):
                     compact[key] = str(compact[key])
             compact['component'] = component
-            record['checks'][(component, compact['name'])] = compact
+            if instance is not None:
+                compact['instance'] = instance
+            self._keep(host, record, compact, task)
+
+    def _keep(self, host, record, compact, task):
+        base = (compact['component'], compact.get('instance'), compact['name'])
+        first_task = record['first_task']
+        if base not in first_task:
+            first_task[base] = plain(task)
+            record['checks'][base + (1,)] = compact
+            return
+        occurrence = 2
+        while base + (occurrence,) in record['checks']:
+            occurrence += 1
+        compact['occurrence'] = occurrence
+        record['checks'][base + (occurrence,)] = compact
+        self.warnings.append('%s: %s reported again by task %r (first by %r); both results are kept: '
+                             'give each call its own instance name'
+                             % (host, check_label(compact), plain(task), first_task[base]))
 
     def add_unreachable(self, host, message):
         """Mark ``host`` unreachable; a later successful result does not undo it."""
@@ -163,6 +219,8 @@ class FleetCollector:
             groups=group_rollups(hosts),
             failing_checks=failing_checks(hosts),
             hosts=hosts,
+            warnings=list(self.warnings),
+            check_mode=bool(self.check_mode),
         )
         if extra:
             report.update(extra)
@@ -171,10 +229,11 @@ class FleetCollector:
 
 def host_entry(record):
     """Turn a collector record into the report's host entry."""
-    checks = sorted(record['checks'].values(), key=lambda c: (c['component'], c['name']))
+    checks = sorted(record['checks'].values(), key=_check_order)
     components = {}
     for component in sorted(record['components']):
-        statuses = [c['status'] for c in checks if c['component'] == component]
+        statuses = [c['status'] for c in checks
+                    if _component_label(c['component'], c.get('instance')) == component]
         components[component] = dict(status=worst_status(statuses), checks=len(statuses))
     if record['unreachable']:
         status = UNREACHABLE
@@ -196,6 +255,12 @@ def host_entry(record):
                  checks=checks)
     entry['score'] = host_score(entry)
     return entry
+
+
+def _check_order(check):
+    instance = check.get('instance')
+    return (check['component'], instance is not None, instance or '', check['name'],
+            check.get('occurrence', 1))
 
 
 def host_score(entry):
@@ -264,47 +329,82 @@ def fleet_status(summary):
 
 
 def failing_checks(hosts):
-    """Group the fail / warn / unknown checks by check name, with the hosts that have them."""
+    """Group the fail / warn / unknown checks by check (and instance), with the hosts that have them.
+
+    ``status`` is the worst status among those hosts; ``by_status`` says which host has which,
+    so a host that only warns is never listed as failing.
+    """
     grouped = {}
     for host, entry in hosts.items():
         for check in entry['checks']:
             if check['status'] not in (FAIL, WARN, UNKNOWN):
                 continue
-            key = '%s/%s' % (check['component'], check['name'])
-            item = grouped.setdefault(key, dict(component=check['component'], name=check['name'],
-                                                status=check['status'], hosts=[]))
-            item['hosts'].append(host)
+            key = (check['component'], check.get('instance'), check['name'])
+            item = grouped.get(key)
+            if item is None:
+                item = grouped[key] = dict(component=check['component'], name=check['name'],
+                                           status=check['status'], hosts=[], by_status={})
+                if check.get('instance') is not None:
+                    item['instance'] = check['instance']
+            if host not in item['hosts']:  # a check reported twice on a host: the host once
+                item['hosts'].append(host)
+            item['by_status'].setdefault(check['status'], []).append(host)
             if status_rank(check['status']) > status_rank(item['status']):
                 item['status'] = check['status']
     ordered = sorted(grouped.values(),
-                     key=lambda i: (-status_rank(i['status']), -len(i['hosts']), i['component'], i['name']))
+                     key=lambda i: (-status_rank(i['status']), -len(i['hosts']), i['component'],
+                                    i.get('instance') or '', i['name']))
     for item in ordered:
         item['hosts'].sort()
+        for names in item['by_status'].values():
+            names[:] = sorted(set(names))
     return ordered
+
+
+def report_title(report, title='FLEET READINESS'):
+    """``title``, followed by `` (CHECK MODE)`` for the report of a check-mode run."""
+    return title + ' (CHECK MODE)' if report.get('check_mode') else title
+
+
+def measured_nothing(report):
+    """True when no check ran on any host and no host failed or was unreachable.
+
+    The usual cause: ``--tags`` or ``--limit`` that select no area of the role.
+    """
+    summary = report['summary']
+    counts = summary['host_status']
+    return (summary['checks'] == 0 and not summary.get('hosts_with_errors')
+            and not counts.get(UNREACHABLE))
 
 
 def summary_lines(report, max_hosts=10, max_lines=40):
     """The terminal summary of a report, as lines of text."""
     summary = report['summary']
     counts = summary['host_status']
-    lines = ['FLEET READINESS: %s  (%d hosts, %d checks)' % (
-        report['status'].upper(), summary['hosts'], summary['checks'])]
+    lines = ['%s: %s  (%d hosts, %d checks)' % (
+        report_title(report), report['status'].upper(), summary['hosts'], summary['checks'])]
     lines[0] += '  score %s' % ('-' if report.get('score') is None else '%g/100' % report['score'])
     lines.append('hosts: ready %d, warn %d, fail %d, unknown %d, unreachable %d, not evaluated %d' % (
         counts[PASS], counts[WARN], counts[FAIL], counts[UNKNOWN], counts[UNREACHABLE],
         counts[NOT_EVALUATED]))
+    if measured_nothing(report):
+        lines.append('no area was measured: no check ran on any of the %d hosts '
+                     '(do --tags / --limit select an area?)' % summary['hosts'])
     gate = report.get('gate')
     if gate:
         lines.append('gate: %s' % gate.get('verdict'))
     checks = summary['check_status']
     lines.append('checks: ' + ', '.join('%s %d' % (s, checks[s]) for s in STATUSES[::-1]))
-    failing = report['failing_checks']
-    for item in failing[:max_lines]:
-        hosts = item['hosts']
+    failing = []  # (item, status, hosts): a line per status, naming only the hosts at it
+    for item in report['failing_checks']:
+        by_status = item.get('by_status') or {item['status']: item['hosts']}
+        failing.extend((item, status, by_status[status]) for status in (FAIL, WARN, UNKNOWN)
+                       if by_status.get(status))
+    failing.sort(key=lambda f: -status_rank(f[1]))  # stable: the report's order within a status
+    for item, status, hosts in failing[:max_lines]:
         more = len(hosts) - max_hosts
         shown = ', '.join(hosts[:max_hosts]) + (' (+%d more)' % more if more > 0 else '')
-        lines.append('  %-7s %s/%s: %s' % (item['status'].upper(), item['component'],
-                                           item['name'], shown))
+        lines.append('  %-7s %s: %s' % (status.upper(), check_label(item), shown))
     if len(failing) > max_lines:
         lines.append('  ... %d more failing checks in the report' % (len(failing) - max_lines))
     problems = 0
@@ -322,6 +422,8 @@ def summary_lines(report, max_hosts=10, max_lines=40):
     if problems > max_lines:
         lines.append('  ... %d more hosts unreachable, failed or not evaluated in the report'
                      % (problems - max_lines))
+    for warning in (report.get('warnings') or ())[:max_lines]:
+        lines.append('  WARNING %s' % _short(warning, 300))
     return lines
 
 

@@ -12,13 +12,65 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import fnmatch
+import re
 
-from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import NOT_EVALUATED
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import UNKNOWN
+from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import NOT_EVALUATED, check_label
 
 UNKNOWN_POLICIES = ('fail', 'warn', 'ignore')
-RULE_KEYS = ('max_fail', 'max_warn_percent', 'max_unreachable', 'unknown', 'require_evaluated')
-DEFAULT_RULE = dict(max_fail=0, max_warn_percent=100.0, max_unreachable=0, unknown='warn',
-                    require_evaluated=True)
+
+# One definition of the rule options: the gate action's argument spec, the validation of the
+# fleet and per-group rules, and (by a unit test) the module's DOCUMENTATION come from here.
+RULES = dict(
+    max_fail=dict(type='int', default=0, minimum=0),
+    max_warn_percent=dict(type='float', default=100.0, minimum=0, maximum=100),
+    max_unknown_percent=dict(type='float', default=100.0, minimum=0, maximum=100),
+    max_unreachable=dict(type='int', default=0, minimum=0),
+    unknown=dict(type='str', default='warn', choices=list(UNKNOWN_POLICIES)),
+    require_evaluated=dict(type='bool', default=True),
+    require_measured=dict(type='bool', default=True),
+)
+RULE_KEYS = tuple(RULES)
+DEFAULT_RULE = dict((key, spec['default']) for key, spec in RULES.items())
+# The other options of the gate.
+OPTIONS = dict(
+    groups=dict(type='dict', default={}),
+    ignore=dict(type='list', elements='dict', default=[], options=dict(
+        check=dict(type='str', required=True),
+        hosts=dict(type='str', default='*'),
+        reason=dict(type='str', required=True),
+    )),
+    fail_on_nogo=dict(type='bool', default=True),
+    stats_key=dict(type='str', default='golive_readiness'),
+)
+_SPEC_ONLY = ('minimum', 'maximum')  # checked by validate_policy, unknown to Ansible's spec
+
+
+def argument_spec():
+    """The gate's argument spec (for ``validate_argument_spec``), from RULES and OPTIONS."""
+    spec = dict((key, dict((k, v) for k, v in rule.items() if k not in _SPEC_ONLY))
+                for key, rule in RULES.items())
+    spec.update(OPTIONS)
+    return spec
+
+
+def _rule_problem(key, value):
+    """Why ``value`` is not valid for rule ``key``, or None."""
+    spec = RULES[key]
+    kind = spec['type']
+    if kind == 'bool':
+        return None if isinstance(value, bool) else 'must be true or false, got %r' % (value,)
+    if 'choices' in spec:
+        return None if value in spec['choices'] else 'must be one of %s, got %r' % (
+            ', '.join(spec['choices']), value)
+    number = (int,) if kind == 'int' else (int, float)
+    low, high = spec.get('minimum'), spec.get('maximum')
+    if (isinstance(value, bool) or not isinstance(value, number)
+            or (low is not None and not value >= low) or (high is not None and not value <= high)):
+        if kind == 'int':
+            return 'must be a whole number >= %d, got %r' % (low, value)
+        return 'must be a number from %g to %g, got %r' % (low, high, value)
+    return None
 
 
 def validate_policy(policy):
@@ -27,18 +79,12 @@ def validate_policy(policy):
 
     def check_rule(prefix, rule):
         for key, value in rule.items():
-            if key not in RULE_KEYS:
+            if key not in RULES:
                 errors.append('%s%s: unknown rule; use one of %s' % (prefix, key, ', '.join(RULE_KEYS)))
-            elif key in ('max_fail', 'max_unreachable') and (
-                    isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                errors.append('%s%s: must be a whole number >= 0, got %r' % (prefix, key, value))
-            elif key == 'max_warn_percent' and (
-                    isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100):
-                errors.append('%s%s: must be a number from 0 to 100, got %r' % (prefix, key, value))
-            elif key == 'unknown' and value not in UNKNOWN_POLICIES:
-                errors.append('%s%s: must be one of %s, got %r' % (prefix, key, ', '.join(UNKNOWN_POLICIES), value))
-            elif key == 'require_evaluated' and not isinstance(value, bool):
-                errors.append('%s%s: must be true or false, got %r' % (prefix, key, value))
+                continue
+            problem = _rule_problem(key, value)
+            if problem:
+                errors.append('%s%s: %s' % (prefix, key, problem))
 
     check_rule('', dict((k, policy[k]) for k in RULE_KEYS if policy.get(k) is not None))
     for group, rule in (policy.get('groups') or {}).items():
@@ -54,18 +100,31 @@ def validate_policy(policy):
     return errors
 
 
+def _check_pattern(pattern):
+    """An ignore pattern for fnmatch: ``*`` and ``?`` are wildcards, brackets literal (an instance)."""
+    return re.sub(r'[][]', lambda m: '[%s]' % m.group(0), pattern)
+
+
 def _ignored(ignores, host, check):
-    key = '%s/%s' % (check['component'], check['name'])
+    """The ignore rule matching ``check`` on ``host`` (on ``component/check`` or, for a named
+    instance, ``component[instance]/check`` too), or None."""
+    keys = {'%s/%s' % (check['component'], check['name']), check_label(check)}
     for item in ignores:
-        if fnmatch.fnmatchcase(key, item['check']) and fnmatch.fnmatchcase(host, item.get('hosts') or '*'):
+        pattern = _check_pattern(item['check'])
+        if (any(fnmatch.fnmatchcase(key, pattern) for key in keys)
+                and fnmatch.fnmatchcase(host, item.get('hosts') or '*')):
             return item
     return None
+
+
+def _more(items, shown=10):
+    return ', '.join(items[:shown]) + (' (+%d more)' % (len(items) - shown) if len(items) > shown else '')
 
 
 def _judge(scope, hosts, rule, ignores, used_ignores):
     """Blockers for ``hosts`` (name -> report entry) under ``rule``."""
     blockers = []
-    fails, warns, judged = [], [], 0
+    fails, warns, unknowns, unmeasured, judged = [], [], [], [], 0
     unreachable = sorted(h for h, e in hosts.items() if e['unreachable'])
     for host in sorted(hosts):
         entry = hosts[host]
@@ -73,43 +132,59 @@ def _judge(scope, hosts, rule, ignores, used_ignores):
             blockers.append('%s: %s was never evaluated' % (scope, host))
         for error in entry['errors']:
             blockers.append('%s: %s task %r failed: %s' % (scope, host, error['task'], error['message'][:200]))
+        measured = False
         for check in entry['checks']:
             status = check['status']
             if status == 'skip':
                 continue
+            measured = measured or status != UNKNOWN
             ignore = _ignored(ignores, host, check)
             if ignore is not None:
                 used_ignores.setdefault((ignore['check'], ignore['reason']), set()).add(host)
                 continue
             judged += 1
-            if status == 'unknown':
+            label = '%s %s' % (host, check_label(check))
+            if status == UNKNOWN:
+                unknowns.append(label)
                 status = {'fail': 'fail', 'warn': 'warn', 'ignore': 'pass'}[rule['unknown']]
-            label = '%s %s/%s' % (host, check['component'], check['name'])
             if status == 'fail':
                 fails.append(label)
             elif status == 'warn':
                 warns.append(label)
+        # Evidence: a host that answered but where no check could measure anything is not
+        # ready, whatever the unknown policy (a missing library, no permission, ...).
+        if (not measured and not entry['unreachable'] and not entry['errors']
+                and entry['status'] != NOT_EVALUATED):
+            unmeasured.append(host)
+    if unmeasured and rule['require_measured']:
+        blockers.append('%s: %d host(s) with no measured check (only unknown or skipped): %s' % (
+            scope, len(unmeasured), _more(unmeasured)))
     if len(unreachable) > rule['max_unreachable']:
         blockers.append('%s: %d unreachable host(s) (at most %d allowed): %s' % (
             scope, len(unreachable), rule['max_unreachable'], ', '.join(unreachable[:10])))
     if len(fails) > rule['max_fail']:
-        blockers.append('%s: %d failing check(s) (at most %d allowed): %s%s' % (
-            scope, len(fails), rule['max_fail'], ', '.join(fails[:10]),
-            ' (+%d more)' % (len(fails) - 10) if len(fails) > 10 else ''))
+        blockers.append('%s: %d failing check(s) (at most %d allowed): %s' % (
+            scope, len(fails), rule['max_fail'], _more(fails)))
     warn_percent = 100.0 * len(warns) / judged if judged else 0.0
     if warn_percent > rule['max_warn_percent']:
-        blockers.append('%s: %.1f%% of checks warn (budget %g%%): %s%s' % (
-            scope, warn_percent, rule['max_warn_percent'], ', '.join(warns[:10]),
-            ' (+%d more)' % (len(warns) - 10) if len(warns) > 10 else ''))
-    return blockers, dict(fail=len(fails), warn=len(warns), judged=judged, unreachable=len(unreachable),
-                          warn_percent=round(warn_percent, 2))
+        blockers.append('%s: %.1f%% of checks warn (budget %g%%): %s' % (
+            scope, warn_percent, rule['max_warn_percent'], _more(warns)))
+    unknown_percent = 100.0 * len(unknowns) / judged if judged else 0.0
+    if unknown_percent > rule['max_unknown_percent']:
+        blockers.append('%s: %.1f%% of checks could not measure (at most %g%%): %s' % (
+            scope, unknown_percent, rule['max_unknown_percent'], _more(unknowns)))
+    return blockers, dict(fail=len(fails), warn=len(warns), unknown=len(unknowns), judged=judged,
+                          unreachable=len(unreachable), unmeasured=len(unmeasured),
+                          warn_percent=round(warn_percent, 2),
+                          unknown_percent=round(unknown_percent, 2))
 
 
-def decide(report, policy):
+def decide(report, policy, more_blockers=()):
     """Apply ``policy`` to ``report``: ``{go, verdict, blockers, ignored, counts, groups}``.
 
     The fleet-wide rule applies to every host; a group's rule applies, in addition,
-    to the hosts of that group.
+    to the hosts of that group.  ``more_blockers``: found by the caller (the report's
+    pre-flight), they block after the policy's own.
     """
     base = dict(DEFAULT_RULE)
     base.update(dict((k, policy[k]) for k in RULE_KEYS if policy.get(k) is not None))
@@ -131,6 +206,7 @@ def decide(report, policy):
         group_results[group] = dict(go=not group_blockers, hosts=len(members), **group_counts)
     if not hosts:
         blockers.append('fleet: no host was measured')
+    blockers.extend(more_blockers)
     go = not blockers
     if go:
         verdict = 'GO: %d hosts, %d checks judged, %d fail, %d warn' % (
@@ -144,9 +220,33 @@ def decide(report, policy):
                 groups=group_results, status=report.get('status'), score=report.get('score'))
 
 
+# ``source`` of the gate's set_stats data: how the fleet_report callback finds the verdict
+# among the run's custom stats, whatever ``stats_key`` the gate was given.
+STATS_SOURCE = 'golive.readiness.gate'
+
+
 def stats_data(decision, limit=20):
-    """The small aggregate for ``set_stats`` (AWX workflows branch on it)."""
-    return dict(go=decision['go'], verdict=decision['verdict'], status=decision['status'],
-                score=decision['score'], fail=decision['counts']['fail'],
-                warn=decision['counts']['warn'], unreachable=decision['counts']['unreachable'],
-                blockers=decision['blockers'][:limit], blocker_count=len(decision['blockers']))
+    """The gate's verdict for ``set_stats`` (AWX workflows branch on it; the report shows it).
+
+    At most ``limit`` blockers; ``blocker_count`` says how many there were.
+    """
+    counts = decision['counts']
+    return dict(source=STATS_SOURCE, go=decision['go'], verdict=decision['verdict'],
+                status=decision['status'], score=decision['score'], fail=counts['fail'],
+                warn=counts['warn'], unknown=counts.get('unknown', 0),
+                unreachable=counts['unreachable'], blockers=decision['blockers'][:limit],
+                blocker_count=len(decision['blockers']), ignored=decision['ignored'],
+                groups=decision['groups'])
+
+
+def verdict_from_stats(custom):
+    """The gate's verdict in ``stats.custom`` (Ansible's custom stats of the run), or None.
+
+    Run-wide data (``per_host: false``) is under ``_run``; the verdict is the value marked
+    with ``source`` STATS_SOURCE.
+    """
+    run = (custom or {}).get('_run') or {}
+    for value in run.values():
+        if isinstance(value, dict) and value.get('source') == STATS_SOURCE:
+            return value
+    return None

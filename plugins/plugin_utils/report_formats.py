@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The fleet report rendered for people and pipelines: Markdown, JUnit XML, Prometheus text.
 
-Every renderer takes the report dict (see docs/report-schema.md) and returns text;
-:func:`write_reports` writes the chosen formats atomically.
+Every renderer takes the report dict (see docs/report-schema.md) and returns text.
+:data:`REPORT_FORMATS` is the one registry of formats (name -> extension, renderer);
+:func:`write_reports` writes the chosen formats as one all-or-nothing set.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,25 +18,27 @@ import re
 import tempfile
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
+from collections import namedtuple
+
 from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     HOST_STATUSES,
     NOT_EVALUATED,
     UNREACHABLE,
+    check_label,
+    report_title,
 )
+from ansible_collections.golive.readiness.plugins.plugin_utils.html_report import render_html
 
-FORMATS = ('json', 'markdown', 'html', 'junit', 'prometheus')
-EXTENSIONS = {'json': '.json', 'markdown': '.md', 'html': '.html', 'junit': '.junit.xml',
-              'prometheus': '.prom'}
 # Prometheus encoding of a check status; skip is not exported.
 STATUS_CODES = {'pass': 0, 'warn': 1, 'fail': 2, 'unknown': 3}
 STATE_MARKS = {'done': '[x]', 'failed': '[ ] FAILED:', 'unknown': '[ ] not measured:',
                'manual': '[ ]'}
 
 
-def write_text_atomic(path, text):
-    """Write ``text`` to ``path`` so readers see the old file or the new one, never half.
+def _write_temporary(path, text):
+    """Write ``text`` to a new temporary file beside ``path``; return its name.
 
-    Raises OSError (after removing the temporary file) when the directory cannot be written.
+    Raises OSError (after removing the temporary file) when it cannot be written whole.
     """
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
@@ -45,11 +48,25 @@ def write_text_atomic(path, text):
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _remove(tmp)
         raise
+    return tmp
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def write_text_atomic(path, text):
+    """Write ``text`` to ``path`` so readers see the old file or the new one, never half.
+
+    Raises OSError (after removing the temporary file) when the directory cannot be written.
+    """
+    os.replace(_write_temporary(path, text), path)
 
 
 def to_json(report):
@@ -77,7 +94,7 @@ def _value(check):
 def to_markdown(report, max_rows=200):
     """A Markdown page for tickets and merge requests: verdict, failing checks first."""
     summary = report['summary']
-    lines = ['# Fleet readiness: %s' % report['status'].upper(), '']
+    lines = ['# %s: %s' % (report_title(report, 'Fleet readiness'), report['status'].upper()), '']
     gate = report.get('gate')
     if gate:
         lines += ['**%s**' % _md(gate.get('verdict')), '']
@@ -95,8 +112,8 @@ def to_markdown(report, max_rows=200):
         for item in failing[:max_rows]:
             hosts = item['hosts']
             shown = ', '.join(hosts[:20]) + (' (+%d more)' % (len(hosts) - 20) if len(hosts) > 20 else '')
-            lines.append('| %s | `%s/%s` | %s |' % (item['status'].upper(), _md(item['component']),
-                                                    _md(item['name']), _md(shown)))
+            lines.append('| %s | `%s` | %s |' % (item['status'].upper(), _md(check_label(item)),
+                                                 _md(shown)))
         if len(failing) > max_rows:
             lines.append('')
             lines.append('%d more in the JSON report.' % (len(failing) - max_rows))
@@ -156,16 +173,16 @@ def _markdown_comparison(comparison, max_rows):
         items = comparison.get(key) or []
         lines.append('**%s** (%d)%s' % (title, len(items), ':' if items else ''))
         for item in items[:max_rows]:
-            lines.append('- `%s` %s/%s: %s → %s' % (
-                _md(item['host']), _md(item['component']), _md(item['name']),
+            lines.append('- `%s` %s: %s → %s' % (
+                _md(item['host']), _md(check_label(item)),
                 item.get('previous_status') or 'absent', item.get('status', 'pass')))
         lines.append('')
     moved = comparison.get('moved') or []
     if moved:
         lines += ['**Moved most**', '', '| host | check | before | now | change |', '|---|---|---|---|---|']
         for item in moved:
-            lines.append('| %s | %s/%s | %s | %s | %+.1f%% |' % (
-                _md(item['host']), _md(item['component']), _md(item['name']), item['previous'],
+            lines.append('| %s | %s | %s | %s | %+.1f%% |' % (
+                _md(item['host']), _md(check_label(item)), item['previous'],
                 item['value'], item['change_percent']))
         lines.append('')
     if comparison.get('hosts_newly_unreachable'):
@@ -175,20 +192,30 @@ def _markdown_comparison(comparison, max_rows):
 
 # -- JUnit XML --------------------------------------------------------------
 
-# Characters quoteattr() / escape() change; most messages and names have none, and
-# skipping those calls for them halves the time of a 50,000-case page.
-_XML_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
-_XML_TEXT_SPECIAL = re.compile('[&<>]')
+# Characters XML 1.0 forbids anywhere, even escaped: C0 controls but tab, newline and
+# carriage return; surrogates; U+FFFE and U+FFFF.
+_XML_FORBIDDEN_CHARS = '\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff'
+_XML_FORBIDDEN = re.compile('[%s]' % _XML_FORBIDDEN_CHARS)
+# Characters quoteattr() / escape() change, and forbidden ones; most messages and names have
+# none, and skipping those calls for them halves the time of a 50,000-case page.
+_XML_ATTR_SPECIAL = re.compile('[&<>"\n\r\t%s]' % _XML_FORBIDDEN_CHARS)
+_XML_TEXT_SPECIAL = re.compile('[&<>%s]' % _XML_FORBIDDEN_CHARS)
+
+
+def _xml_chars(text):
+    """``text`` with every character XML 1.0 forbids written visibly as ``\\xNN`` / ``\\uNNNN``."""
+    return _XML_FORBIDDEN.sub(lambda m: '\\x%02x' % ord(m.group(0)) if ord(m.group(0)) < 0x100
+                              else '\\u%04x' % ord(m.group(0)), text)
 
 
 def _attr(text):
-    """``quoteattr(text)``: the same text, faster when nothing needs escaping."""
-    return quoteattr(text) if _XML_ATTR_SPECIAL.search(text) else '"%s"' % text
+    """``quoteattr(text)`` of a text XML can hold; faster when nothing needs escaping."""
+    return quoteattr(_xml_chars(text)) if _XML_ATTR_SPECIAL.search(text) else '"%s"' % text
 
 
 def _text(text):
-    """``xml_escape(text)``: the same text, faster when nothing needs escaping."""
-    return xml_escape(text) if _XML_TEXT_SPECIAL.search(text) else text
+    """``xml_escape(text)`` of a text XML can hold; faster when nothing needs escaping."""
+    return xml_escape(_xml_chars(text)) if _XML_TEXT_SPECIAL.search(text) else text
 
 
 def _case(classname, name, seconds, body=''):
@@ -220,7 +247,7 @@ def to_junit(report):
                                '<error message=%s type="task_failed"/>' % _attr(error['message'])))
             counts['tests'] += 1
             counts['errors'] += 1
-        classnames = {}  # component -> quoted "host.component"
+        classnames = {}  # component[instance] -> quoted "host.component[instance]"
         for check in entry['checks']:
             seconds = (check.get('duration_ms') or 0) / 1000.0
             message = check.get('message') or ''
@@ -239,9 +266,14 @@ def to_junit(report):
                 body = '<system-out>%s: %s</system-out>' % (status.upper(), _text(message))
             counts['tests'] += 1
             component = check['component']
+            if 'instance' in check:
+                component = '%s[%s]' % (component, check['instance'])
             if component not in classnames:
                 classnames[component] = _attr('%s.%s' % (host, component))
-            cases.append(_case(classnames[component], _attr(check['name']), seconds, body))
+            name = check['name']
+            if 'occurrence' in check:
+                name = '%s (#%d)' % (name, check['occurrence'])
+            cases.append(_case(classnames[component], _attr(name), seconds, body))
         for key in totals:
             totals[key] += counts[key]
         suites.append('  <testsuite name=%s tests="%d" failures="%d" errors="%d" skipped="%d">\n%s\n  </testsuite>' % (
@@ -290,25 +322,37 @@ def to_prometheus(report, timestamp=None):
         out.append('# HELP %s %s' % (name, help_text))
         out.append('# TYPE %s %s' % (name, kind))
 
-    # Per-check series spell their labels in sorted order, as _labels() does.
+    # Per-check series spell their labels in sorted order, as _labels() does.  Every series
+    # of a family has the same label names (node_exporter rejects a file otherwise): the
+    # optional labels appear on all of them, or on none when no check needs them.  A check's
+    # instance is ``readiness_instance``: Prometheus sets ``instance`` itself when it scrapes.
+    optional = [(key, label_name) for key, label_name in (('occurrence', 'occurrence'),
+                                                          ('instance', 'readiness_instance'))
+                if any(key in c for e in report['hosts'].values() for c in e['checks'])]
+
+    def check_labels(check, host_label):
+        text = 'check="%s",component="%s",host="%s"' % (
+            label[str(check['name'])], label[str(check['component'])], host_label)
+        for key, label_name in optional:
+            text += ',%s="%s"' % (label_name, label[str(check.get(key, 1 if key == 'occurrence' else ''))])
+        return text
+
     family('golive_readiness_check_status', 'gauge',
            'Readiness check status: 0 pass, 1 warn, 2 fail, 3 unknown (skipped checks are not exported).')
     for host, entry in report['hosts'].items():
         host_label = label[str(host)]
         for check in entry['checks']:
             if check['status'] in STATUS_CODES:
-                out.append('golive_readiness_check_status{check="%s",component="%s",host="%s"} %d' % (
-                    label[str(check['name'])], label[str(check['component'])], host_label,
-                    STATUS_CODES[check['status']]))
+                out.append('golive_readiness_check_status{%s} %d' % (
+                    check_labels(check, host_label), STATUS_CODES[check['status']]))
     family('golive_readiness_check_value', 'gauge', 'The value a readiness check measured, in its unit.')
     for host, entry in report['hosts'].items():
         host_label = label[str(host)]
         for check in entry['checks']:
             value = _metric_value(check.get('value'))
             if value is not None:
-                out.append('golive_readiness_check_value{check="%s",component="%s",host="%s",unit="%s"} %s' % (
-                    label[str(check['name'])], label[str(check['component'])], host_label,
-                    label[str(check.get('unit') or '')], value))
+                out.append('golive_readiness_check_value{%s,unit="%s"} %s' % (
+                    check_labels(check, host_label), label[str(check.get('unit') or '')], value))
     family('golive_readiness_host_ready', 'gauge', '1 if every check of the host passed (warn allowed), else 0.')
     for host, entry in report['hosts'].items():
         ready = 1 if entry['status'] in ('pass', 'warn') else 0
@@ -331,33 +375,55 @@ def to_prometheus(report, timestamp=None):
     return '\n'.join(out) + '\n'
 
 
-# -- writing ------------------------------------------------------------------
+# -- the registry and writing --------------------------------------------------
+
+ReportFormat = namedtuple('ReportFormat', 'extension render')
+# Every report format: name -> (file extension, render(report, timestamp) -> text).  The
+# callback, its documented choices (held to this by a unit test) and the benchmarks use it.
+REPORT_FORMATS = {
+    'json': ReportFormat('.json', lambda report, timestamp: to_json(report)),
+    'markdown': ReportFormat('.md', lambda report, timestamp: to_markdown(report)),
+    'html': ReportFormat('.html', lambda report, timestamp: render_html(report)),
+    'junit': ReportFormat('.junit.xml', lambda report, timestamp: to_junit(report)),
+    'prometheus': ReportFormat('.prom', to_prometheus),
+}
+FORMATS = tuple(REPORT_FORMATS)
+EXTENSIONS = dict((name, fmt.extension) for name, fmt in REPORT_FORMATS.items())
+
 
 def render(report, fmt, timestamp=None):
-    """Render ``report`` in format ``fmt`` (one of FORMATS)."""
-    if fmt == 'json':
-        return to_json(report)
-    if fmt == 'markdown':
-        return to_markdown(report)
-    if fmt == 'junit':
-        return to_junit(report)
-    if fmt == 'prometheus':
-        return to_prometheus(report, timestamp)
-    if fmt == 'html':
-        from ansible_collections.golive.readiness.plugins.plugin_utils.html_report import render_html
-        return render_html(report)
-    raise ValueError('unknown report format %r; choose from %s' % (fmt, ', '.join(FORMATS)))
+    """Render ``report`` in format ``fmt`` (a name of REPORT_FORMATS)."""
+    if fmt not in REPORT_FORMATS:
+        raise ValueError('unknown report format %r; choose from %s' % (fmt, ', '.join(FORMATS)))
+    return REPORT_FORMATS[fmt].render(report, timestamp)
 
 
 def write_reports(report, directory, stem, formats, timestamp=None):
-    """Render every format first, then write each atomically; return the paths written.
+    """Write the report in every format of ``formats`` as one set; return the paths written.
 
-    Rendering before writing means a renderer that fails leaves no file of this run behind.
+    All or nothing: every format is rendered, then written to a temporary file beside its
+    target, and only when all of them are on disk are they renamed over the previous set.
+    On a failure (a renderer, a full disk) the temporary files are removed, the previous set
+    is left as it was, and the exception is raised.  Renames within one directory need no
+    space; if one still failed, the files already renamed would be of the new set.
     """
-    rendered = [(fmt, render(report, fmt, timestamp)) for fmt in formats]
-    paths = []
-    for fmt, text in rendered:
-        path = os.path.join(directory, stem + EXTENSIONS[fmt])
-        write_text_atomic(path, text)
-        paths.append(path)
-    return paths
+    rendered = []
+    for fmt in formats:
+        text = render(report, fmt, timestamp)  # first: it names an unknown format
+        rendered.append((os.path.join(directory, stem + REPORT_FORMATS[fmt].extension), text))
+    written = []
+    try:
+        for path, text in rendered:
+            written.append((_write_temporary(path, text), path))
+    except BaseException:
+        for tmp, _path in written:
+            _remove(tmp)
+        raise
+    for index, (tmp, path) in enumerate(written):
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            for rest, _path in written[index:]:
+                _remove(rest)
+            raise
+    return [path for _tmp, path in written]

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from ansible_collections.golive.readiness.plugins.module_utils import readiness as r
 from ansible_collections.golive.readiness.plugins.plugin_utils import fleet
 
@@ -64,12 +66,101 @@ def test_failing_checks_grouped_worst_first():
     assert groups[1]['name'] == 'load_per_core' and groups[1]['hosts'] == ['web1', 'web2']
 
 
-def test_repeated_component_replaces_not_duplicates():
+def test_a_repeated_check_is_kept_with_a_warning_never_replaced():
+    """Issue R15.2: a second call of the same check must not hide the first (a Redis down)."""
     c = fleet.FleetCollector()
-    c.add_readiness('a', readiness('system', ('x', 'fail')))
-    c.add_readiness('a', readiness('system', ('x', 'pass')))
-    host = c.report()['hosts']['a']
-    assert len(host['checks']) == 1 and host['status'] == 'pass'
+    c.add_readiness('a', readiness('redis', ('ping', 'fail')), task='redis 1')
+    c.add_readiness('a', readiness('redis', ('ping', 'pass')), task='redis 2')
+    report = c.report()
+    host = report['hosts']['a']
+    assert [(ch['status'], ch.get('occurrence')) for ch in host['checks']] == [('fail', None), ('pass', 2)]
+    assert host['status'] == 'fail'
+    assert report['warnings'] == ["a: redis/ping reported again by task 'redis 2' (first by 'redis 1'); "
+                                  "both results are kept: give each call its own instance name"]
+    assert any(line == '  WARNING ' + report['warnings'][0] for line in fleet.summary_lines(report))
+
+
+def redis_instance(port, status):
+    result = readiness('redis', ('ping', status), ('memory', 'pass'))
+    result['instance'] = '127.0.0.1:%d' % port
+    return result
+
+
+def test_instances_are_kept_apart_and_named():
+    c = fleet.FleetCollector()
+    c.add_readiness('cache1', redis_instance(6379, 'pass'))
+    c.add_readiness('cache1', redis_instance(6380, 'fail'))
+    c.add_readiness('cache1', readiness('system', ('ping', 'pass')))
+    report = c.report()
+    host = report['hosts']['cache1']
+    assert [(ch['component'], ch.get('instance'), ch['name'], ch['status']) for ch in host['checks']] == [
+        ('redis', '127.0.0.1:6379', 'memory', 'pass'), ('redis', '127.0.0.1:6379', 'ping', 'pass'),
+        ('redis', '127.0.0.1:6380', 'memory', 'pass'), ('redis', '127.0.0.1:6380', 'ping', 'fail'),
+        ('system', None, 'ping', 'pass')]
+    assert 'instance' not in host['checks'][-1], 'a result without instance is recorded as before'
+    assert host['components'] == {'redis[127.0.0.1:6379]': {'status': 'pass', 'checks': 2},
+                                  'redis[127.0.0.1:6380]': {'status': 'fail', 'checks': 2},
+                                  'system': {'status': 'pass', 'checks': 1}}
+    assert report['warnings'] == []
+    assert report['failing_checks'] == [dict(component='redis', instance='127.0.0.1:6380', name='ping',
+                                             status='fail', hosts=['cache1'], by_status={'fail': ['cache1']})]
+    assert '  FAIL    redis[127.0.0.1:6380]/ping: cache1' in fleet.summary_lines(report)
+
+
+def test_summary_lists_a_host_under_the_status_it_has():
+    """Issue R15.10: db2 at warn is not listed under FAIL because db1 fails the same check."""
+    c = fleet.FleetCollector()
+    c.add_readiness('db1', readiness('system', ('disk_usage:/data', 'fail')))
+    c.add_readiness('db2', readiness('system', ('disk_usage:/data', 'warn')))
+    c.add_readiness('db3', readiness('system', ('disk_usage:/data', 'fail')))
+    report = c.report()
+    lines = fleet.summary_lines(report)
+    assert '  FAIL    system/disk_usage:/data: db1, db3' in lines
+    assert '  WARN    system/disk_usage:/data: db2' in lines
+    [item] = report['failing_checks']
+    assert item['hosts'] == ['db1', 'db2', 'db3'] and item['status'] == 'fail'
+    assert item['by_status'] == {'fail': ['db1', 'db3'], 'warn': ['db2']}
+
+
+def test_a_run_that_measured_nothing_says_so():
+    c = fleet.FleetCollector()
+    for index in range(12):
+        c.add_host('h%02d' % index, groups=['web'])
+    report = c.report()
+    lines = fleet.summary_lines(report)
+    assert lines[0].startswith('FLEET READINESS: UNKNOWN  (12 hosts, 0 checks)')
+    assert lines[2] == ('no area was measured: no check ran on any of the 12 hosts '
+                        '(do --tags / --limit select an area?)')
+    assert not any('no area' in l for l in fleet.summary_lines(build().report()))
+
+
+def test_check_mode_is_in_the_report_and_its_title():
+    c = build()
+    assert c.report()['check_mode'] is False
+    c.check_mode = True
+    report = c.report()
+    assert report['check_mode'] is True
+    assert fleet.summary_lines(report)[0].startswith('FLEET READINESS (CHECK MODE): FAIL')
+
+
+@pytest.mark.parametrize('data,message', [
+    ({'msg': 'non-zero return code', 'rc': 1, 'stdout': '',
+      'stderr': 'Error response from daemon: Container 0fe5 is not running\n'},
+     'non-zero return code: Error response from daemon: Container 0fe5 is not running'),
+    ({'msg': 'MODULE FAILURE\nSee stdout/stderr for the exact error', 'module_stdout': '',
+      'module_stderr': 'Traceback (most recent call last):\n  File "x", line 1\nImportError: No module named psutil\n'},
+     'MODULE FAILURE: ImportError: No module named psutil'),
+    ({'msg': 'MODULE FAILURE', 'module_stderr': 'Shared connection to db1 closed.\r\n\n/bin/sh: 1: python3: not found\n'},
+     'MODULE FAILURE: /bin/sh: 1: python3: not found'),
+    ({'msg': 'disk: warn limit 95 is above the fail limit 90', 'stderr': 'unrelated'},
+     'disk: warn limit 95 is above the fail limit 90'),
+    ({'msg': 'non-zero return code', 'stderr': '  \n'}, 'non-zero return code'),
+    ({'stderr': 'only stderr\nsecond line'}, 'only stderr'),
+    ({}, 'task failed'),
+])
+def test_failure_message_carries_the_reason_from_stderr(data, message):
+    """Issue R15.8: a generic msg gets the first meaningful line of stderr / module_stderr."""
+    assert fleet.failure_message(data) == message
 
 
 def test_same_check_name_in_two_components_kept_apart():

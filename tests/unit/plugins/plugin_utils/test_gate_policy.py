@@ -1,14 +1,26 @@
 """The go / no-go policy."""
 
+import json
+import os
+
 import pytest
+import yaml
 
 from ansible_collections.golive.readiness.plugins.module_utils import readiness as r
 from ansible_collections.golive.readiness.plugins.plugin_utils import fleet
 from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy import (
+    DEFAULT_RULE,
+    OPTIONS,
+    RULES,
+    argument_spec,
     decide,
     stats_data,
     validate_policy,
+    verdict_from_stats,
 )
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))))
 
 
 def report(**hosts):
@@ -109,6 +121,9 @@ def test_ignore_with_reason():
 @pytest.mark.parametrize('policy,fragment', [
     ({'max_fail': -1}, 'max_fail: must be a whole number >= 0'),
     ({'max_warn_percent': 150}, 'max_warn_percent: must be a number from 0 to 100'),
+    ({'max_unknown_percent': -1}, 'max_unknown_percent: must be a number from 0 to 100, got -1'),
+    ({'max_unknown_percent': float('nan')}, 'max_unknown_percent: must be a number from 0 to 100'),
+    ({'groups': {'db': {'require_measured': 'no'}}}, "groups.db.require_measured: must be true or false, got 'no'"),
     ({'unknown': 'maybe'}, 'unknown: must be one of fail, warn, ignore'),
     ({'groups': {'db': {'max_fial': 1}}}, 'groups.db.max_fial: unknown rule'),
     ({'groups': {'db': {'max_fail': 'x'}}}, 'groups.db.max_fail: must be a whole number'),
@@ -126,5 +141,116 @@ def test_stats_data_is_small():
     data = stats_data(decide(rep, {}))
     assert data['go'] is False and data['fail'] == 100
     assert len(data['blockers']) <= 20
-    assert set(data) == {'go', 'verdict', 'status', 'score', 'fail', 'warn', 'unreachable',
-                         'blockers', 'blocker_count'}
+    assert set(data) == {'source', 'go', 'verdict', 'status', 'score', 'fail', 'warn', 'unknown',
+                         'unreachable', 'blockers', 'blocker_count', 'ignored', 'groups'}
+    assert data['source'] == 'golive.readiness.gate'
+    assert len(json.dumps(data)) < 5000
+
+
+UNMEASURED = (['db'], [('system', 'python_library:psutil', 'unknown'), ('system', 'swap', 'skip')])
+
+
+def test_a_host_with_no_measured_check_is_no_go_by_default():
+    """Issue R15.1: only unknown / skipped checks is no evidence, whatever unknown counts as."""
+    rep = report(web1=GOOD, db1=UNMEASURED)
+    for policy in ({}, {'unknown': 'ignore'}, {'max_unknown_percent': 100}):
+        d = decide(rep, policy)
+        assert d['go'] is False, policy
+        assert d['blockers'] == ['fleet: 1 host(s) with no measured check (only unknown or skipped): db1']
+    assert decide(rep, {'require_measured': False})['go'] is True
+    # Per group: the fleet may allow it while the group does not.
+    d = decide(rep, {'require_measured': False, 'groups': {'db': {'require_measured': True}}})
+    assert d['blockers'] == ['group db: 1 host(s) with no measured check (only unknown or skipped): db1']
+    assert d['counts']['unmeasured'] == 1
+
+
+def test_a_fleet_where_nothing_was_measured_is_no_go():
+    rep = report(db1=UNMEASURED, db2=UNMEASURED)
+    assert decide(rep, {})['verdict'] == (
+        'NO-GO: fleet: 2 host(s) with no measured check (only unknown or skipped): db1, db2')
+
+
+def test_max_unknown_percent_for_the_fleet_and_a_group():
+    partly = (['db'], [('system', 'disk', 'pass'), ('postgres', 'connect', 'unknown')])
+    rep = report(web1=GOOD, db1=partly)   # 1 of 4 judged checks unknown: 25 %
+    assert DEFAULT_RULE['max_unknown_percent'] == 100
+    assert decide(rep, {})['go'] is True
+    d = decide(rep, {'max_unknown_percent': 20})
+    assert d['blockers'] == ['fleet: 25.0% of checks could not measure (at most 20%): db1 postgres/connect']
+    assert decide(rep, {'max_unknown_percent': 25})['go'] is True
+    d = decide(rep, {'groups': {'db': {'max_unknown_percent': 0}}})
+    assert d['blockers'] == ['group db: 50.0% of checks could not measure (at most 0%): db1 postgres/connect']
+    assert d['groups']['db']['unknown_percent'] == 50.0
+
+
+def instance_report():
+    c = fleet.FleetCollector()
+    for port, status in ((6379, 'pass'), (6380, 'fail')):
+        comp = r.Component('redis')
+        comp.add(r.check_result('ping', status, message='m'))
+        result = comp.result()
+        result['instance'] = '127.0.0.1:%d' % port
+        c.add_readiness('cache1', result)
+    return c.report()
+
+
+def test_blockers_and_ignore_patterns_name_the_instance():
+    rep = instance_report()
+    d = decide(rep, {})
+    assert d['blockers'] == ['fleet: 1 failing check(s) (at most 0 allowed): cache1 redis[127.0.0.1:6380]/ping']
+    # component/check still matches every instance; component[instance]/check only that one.
+    assert decide(rep, {'ignore': [{'check': 'redis/ping', 'reason': 'r'}]})['go'] is True
+    assert decide(rep, {'ignore': [{'check': 'redis[127.0.0.1:6380]/*', 'reason': 'r'}]})['go'] is True
+    assert decide(rep, {'ignore': [{'check': 'redis[127.0.0.1:6379]/*', 'reason': 'r'}]})['go'] is False
+
+
+def test_the_verdict_is_found_in_custom_stats_by_its_source():
+    data = stats_data(decide(report(web1=GOOD), {}))
+    custom = {'_run': {'other': {'go': 'not ours'}, 'my_key': data}}
+    assert verdict_from_stats(custom) is data
+    assert verdict_from_stats({}) is None and verdict_from_stats(None) is None
+    assert verdict_from_stats({'web1': {'x': data}}) is None, 'per-host stats are not the verdict'
+
+
+def module_documentation():
+    """The options of the gate module's DOCUMENTATION (the literal ansible-doc reads)."""
+    import ast
+    path = os.path.join(REPO, 'plugins', 'modules', 'gate.py')
+    tree = ast.parse(open(path).read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == 'DOCUMENTATION':
+            return yaml.safe_load(node.value.value)['options']
+    raise AssertionError('no DOCUMENTATION in %s' % path)
+
+
+def test_module_documentation_is_held_to_the_one_definition():
+    """DOCUMENTATION, the action's argument spec and the rule checks come from RULES / OPTIONS."""
+    from ansible_collections.golive.readiness.plugins.action.gate import ARGUMENT_SPEC
+    docs = module_documentation()
+    spec = argument_spec()
+    assert ARGUMENT_SPEC == spec
+    assert set(docs) == set(spec) == set(RULES) | set(OPTIONS)
+    for name, option in spec.items():
+        doc = docs[name]
+        assert doc['type'] == option['type'], name
+        assert doc.get('default') == option.get('default'), name
+        assert doc.get('choices') == option.get('choices'), name
+        assert doc.get('elements') == option.get('elements'), name
+    for name, rule in RULES.items():
+        text = ' '.join(docs[name]['description'] if isinstance(docs[name]['description'], list)
+                        else [docs[name]['description']])
+        if 'maximum' in rule:
+            assert 'from %g to %g' % (rule['minimum'], rule['maximum']) in text, name
+    group_doc = ' '.join(docs['groups']['description'])
+    for name in RULES:
+        assert 'C(%s)' % name in group_doc, 'groups documents the rule %s' % name
+
+
+def test_playbook_passes_every_gate_option_with_default_omit():
+    """The policy's defaults live in gate_policy only: the playbook omits what is not set."""
+    with open(os.path.join(REPO, 'playbooks', 'readiness.yml')) as handle:
+        plays = yaml.safe_load(handle)
+    [gate] = [t for p in plays for t in p.get('tasks', ()) if 'golive.readiness.gate' in t]
+    args = gate['golive.readiness.gate']
+    for name in set(RULES) | {'groups', 'ignore'}:
+        assert args[name] == '{{ readiness_gate_%s | default(omit) }}' % name, name

@@ -4,6 +4,7 @@ The page's JavaScript is exercised in a real browser by tests/e2e/test_html_repo
 """
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 
@@ -225,9 +226,44 @@ def test_self_contained():
 
 
 def test_script_cannot_end_its_own_element():
-    assert '</script' not in html_report.SCRIPT.lower()
-    assert '<!--' not in html_report.SCRIPT
-    assert '</style' not in html_report.CSS.lower()
+    script, css = html_report.asset('report.js'), html_report.asset('report.css')
+    assert '</script' not in script.lower()
+    assert '<!--' not in script
+    assert '</style' not in css.lower()
+
+
+def test_assets_are_files_read_at_render_time(tmp_path, monkeypatch):
+    """The script and style live in html_assets/, and a page is built from what is there now."""
+    for name, marker in (('report.js', '/* js-marker */'), ('report.css', '/* css-marker */')):
+        (tmp_path / name).write_text(html_report.asset(name) + marker)
+    monkeypatch.setattr(html_report, 'ASSETS', str(tmp_path))
+    page = html_report.render_html(build_report())
+    assert '/* js-marker */' in page and '/* css-marker */' in page
+
+
+def test_script_is_valid_javascript():
+    """node --check: the page script parses (a syntax error would leave every section empty)."""
+    import shutil
+    import subprocess
+    node = shutil.which('node') or shutil.which('nodejs')
+    if not node:
+        pytest.skip('node (Debian package nodejs) is not installed: the script is not syntax-checked')
+    path = os.path.join(html_report.ASSETS, 'report.js')
+    proc = subprocess.run([node, '--check', path], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_status_ranks_reach_the_page_as_data_not_code():
+    """The script declares no rank of its own: the renderer passes the status order."""
+    script = html_report.asset('report.js')
+    for status in ('unreachable', 'not_evaluated'):
+        assert '%s:' % status not in script, 'a status rank or label is declared in the script'
+    data = Page(html_report.render_html(build_report())).raw()
+    assert data['_page']['check_rank'] == {'skip': 0, 'pass': 1, 'unknown': 2, 'warn': 3, 'fail': 4}
+    ranks = data['_page']['host_rank']
+    assert sorted(ranks, key=ranks.get) == ['skip', 'pass', 'not_evaluated', 'unknown', 'warn',
+                                            'fail', 'unreachable']
+    assert '_page' not in html_report.extract_report(html_report.render_html(build_report()))
 
 
 def test_hosts_are_not_rendered_up_front():
