@@ -95,7 +95,9 @@ class Option:
         return out
 
     def errors(self, path, value):
-        """Problems with ``value`` as this option's value."""
+        """Problems with ``value`` as this option's value; a list's range applies to each element."""
+        if isinstance(value, (list, tuple)):
+            return [error for item in value for error in self.errors(path, item)]
         if self.range is None:
             return number_errors(path, value) if self.type == 'float' else []
         return number_errors(path, value, *self.range)
@@ -361,6 +363,48 @@ def _bind(probe, context, opts):
     return lambda: probe(context, opts)
 
 
+# Options every catalogued module takes: the role passes a component's checks as one dict
+# and names its own variables in error messages (see the check_common doc fragment).
+COMMON_OPTIONS = dict(
+    checks=dict(type='dict', default={}),
+    variable_prefix=dict(type='str'),
+)
+
+
+def checks_errors(catalogue, params):
+    """Merge ``params['checks']`` (settings by check name) into the per-check options.
+
+    Each entry is validated with the check's own argument spec, so a wrong type reads as it
+    would for the option itself.  Returns the list of problems.
+    """
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    errors = []
+    # With a variable prefix the role's per-check variable is named, else this option's key.
+    label = '' if params.get('variable_prefix') else 'checks.'
+    for name, given in sorted((params.get('checks') or {}).items()):
+        check = catalogue.by_name.get(name)
+        if check is None:
+            errors.append('%s%s: no such check of %s (known: %s)'
+                          % (label, name, catalogue.component, ', '.join(sorted(catalogue.by_name))))
+            continue
+        if given is None:
+            continue
+        if not isinstance(given, dict):
+            errors.append('%s%s: must be a dict of the check\'s settings, got %r' % (label, name, given))
+            continue
+        spec = check.spec()['options']
+        result = ArgumentSpecValidator(spec).validate(given)
+        if result.error_messages:
+            errors.extend('%s: %s' % (name, message) for message in result.error_messages)
+            continue
+        validated = dict((key, value) for key, value in result.validated_parameters.items()
+                         if key in given)
+        # Over the option's value: the role gives its checks only through ``checks``.
+        params[name] = dict(params.get(name) or {}, **validated)
+    return errors
+
+
 def run_module(catalogue, measure, extra_errors=None, libraries=(), argument_spec=None):
     """The whole ``main()`` of a check module.
 
@@ -370,16 +414,23 @@ def run_module(catalogue, measure, extra_errors=None, libraries=(), argument_spe
     """
     from ansible.module_utils.basic import AnsibleModule
 
-    module = AnsibleModule(argument_spec=argument_spec or catalogue.argument_spec(),
-                           supports_check_mode=True)
+    spec = dict(argument_spec or catalogue.argument_spec())
+    spec.update(COMMON_OPTIONS)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     for name, imported, import_error in libraries:
         if imported is None:
             fail_missing_library(module, catalogue.component, name, import_error)
     params = module.params
+    errors = checks_errors(catalogue, params)
     opts = catalogue.merged(params)
-    errors = catalogue.input_errors(params)
-    if extra_errors is not None:
-        errors.extend(extra_errors(params, opts))
+    if not errors:
+        errors = catalogue.input_errors(params)
+        if extra_errors is not None:
+            errors.extend(extra_errors(params, opts))
+    prefix = params.get('variable_prefix')
+    if prefix:
+        # The role's variables are named after the options: readiness_system_disk sets disk.
+        errors = [prefix + error for error in errors]
     fail_on_input_errors(module, errors)
     result = catalogue.annotate(measure(params, opts))
     instance = catalogue.instance_name(params)
@@ -388,5 +439,100 @@ def run_module(catalogue, measure, extra_errors=None, libraries=(), argument_spe
     module.exit_json(changed=False, readiness=result)
 
 
-__all__ = ['Catalogue', 'Check', 'Option', 'run_module', 'number_errors', 'UNIT_DOMAINS',
+class PairedCheck(Check):
+    """A check that judges several values, each against its own pair of limits.
+
+    ``warn`` / ``fail`` judge the main value; ``pairs`` maps a prefix to the default limits of
+    another value, set as ``<prefix>_warn`` / ``<prefix>_fail`` (postgres ``query_latency``:
+    the p95 with ``warn`` / ``fail``, the p50 with ``p50_warn`` / ``p50_fail``).  Every pair
+    has the check's unit, domain and direction.
+    """
+
+    def __init__(self, name, probe=None, pairs=None, **kwargs):
+        Check.__init__(self, name, probe, **kwargs)
+        self.pairs = dict(pairs or {})
+        low, high, low_open = self.domain
+        for prefix, limits in self.pairs.items():
+            for key, default in zip(('warn', 'fail'), limits):
+                self.options['%s_%s' % (prefix, key)] = Option(
+                    'float', default, None if low == -INF else low, None if high == INF else high, low_open)
+
+    def limit_errors(self, opts, path=None):
+        """The main pair's problems, then each further pair's order (its domain is its options')."""
+        path = path or self.name
+        errors = Check.limit_errors(self, opts, path)
+        for prefix in self.pairs:
+            warn, fail = opts.get(prefix + '_warn'), opts.get(prefix + '_fail')
+            if number_errors('', warn, *self.domain) or number_errors('', fail, *self.domain):
+                continue
+            error = validate_limits('%s.%s_warn/%s_fail' % (path, prefix, prefix), warn, fail,
+                                    self.direction)
+            if error:
+                errors.append(error)
+        return errors
+
+
+__all__ = ['Catalogue', 'Check', 'Option', 'PairedCheck', 'run_module', 'number_errors', 'UNIT_DOMAINS',
            'HIGHER_IS_WORSE', 'LOWER_IS_WORSE', 'INF']
+
+
+class Settings(Option):
+    """A dict option inside an entry (an endpoint's ``sample``): Options, and limits that override
+    a module-wide check's pair, as :class:`Entries` has for a whole entry.
+
+    ``limits`` maps a key to the Check whose warn / fail pair it overrides.  An Entries list
+    holding it validates it like any option (ranges, the given limits' domains); the module
+    merges it per entry with :meth:`merged` and checks the order with :meth:`order_errors`.
+    """
+
+    def __init__(self, options, limits=None, description='', **spec):
+        Option.__init__(self, 'dict', description=description, **spec)
+        self.options = dict(options)
+        self.limits = dict(limits or {})
+
+    def spec(self):
+        out = Option.spec(self)
+        out['options'] = dict((key, option.spec()) for key, option in self.options.items())
+        for key in self.limits:
+            out['options'][key] = dict(type='dict', options=dict(warn=dict(type='float'),
+                                                                 fail=dict(type='float')))
+        return out
+
+    def errors(self, path, value):
+        """Problems with the settings as given: each number's range, each limit's domain."""
+        value = value or {}
+        errors = []
+        for key, option in self.options.items():
+            errors.extend(option.errors('%s.%s' % (path, key), value.get(key)))
+        for key, check in self.limits.items():
+            given = value.get(key) or {}
+            for bound in ('warn', 'fail'):
+                errors.extend(number_errors('%s.%s.%s' % (path, key, bound), given.get(bound), *check.domain))
+        return errors
+
+    def merged(self, given, opts):
+        """The settings over their defaults, each limit pair over the module-wide one in ``opts``."""
+        given = given or {}
+        out = merge_options(given, dict((key, option.default) for key, option in self.options.items()))
+        for key, check in self.limits.items():
+            wide = opts[check.name]
+            out[key] = merge_options(given.get(key), dict(warn=wide.get('warn'), fail=wide.get('fail')))
+        return out
+
+    def order_errors(self, path, given, opts):
+        """Limit pairs out of order once merged; only pairs given here, with limits in their domain."""
+        errors = []
+        merged = self.merged(given, opts)
+        for key, check in self.limits.items():
+            where = '%s.%s' % (path, key)
+            pair = merged[key]
+            if not (given or {}).get(key) or any(number_errors(where, pair.get(bound), *check.domain)
+                                                 for bound in ('warn', 'fail')):
+                continue
+            error = validate_limits(where, pair.get('warn'), pair.get('fail'), check.direction)
+            if error:
+                errors.append(error)
+        return errors
+
+
+__all__ += ['Settings']

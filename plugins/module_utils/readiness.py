@@ -313,6 +313,7 @@ def missing_library_result(component, library):
     report.add(unknown('python_library:%s' % library,
                        'the Python library %s is not installed for the interpreter '
                        'Ansible uses on this host' % library,
-                       remediation='Install %s on the host (the golive.readiness.readiness role '
-                                   'does it when readiness_install_dependencies is true).' % library))
+                       remediation='Install the package python3-%s (Debian; pip: %s) on the host, or '
+                                   'let the golive.readiness.readiness role install it: '
+                                   'readiness_install_dependencies: true.' % (library, library)))
     return report.result()
