@@ -15,19 +15,35 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
 )
 
 BAD = (FAIL, WARN)
+# A value "moved" only when it changed by MIN_RELATIVE of its previous value *and* by at least
+# its unit's step below: a latency going from 0.02 ms to 0.09 ms is +350 % and means nothing.
+MIN_RELATIVE = 0.10
+MIN_ABSOLUTE = {'ms': 1.0, 's': 0.001, 'percent': 1.0, 'ratio': 0.01, 'count': 1, 'days': 1,
+                'bits': 1, 'MiB': 1.0}
+# Units not listed: the relative threshold alone.
+DEFAULT_MIN_ABSOLUTE = 0.0
 
 
 def _index(report):
-    """Map (host, component, check) to its check record; hosts map to their entries."""
+    """Map (host, component, instance, check, occurrence) to its check record."""
     checks = {}
     for host, entry in (report.get('hosts') or {}).items():
         for check in entry.get('checks') or ():
-            checks[(host, check.get('component'), check.get('name'))] = check
+            checks[(host, check.get('component'), check.get('instance'), check.get('name'),
+                    check.get('occurrence', 1))] = check
     return checks
 
 
 def _order(item):
-    return (-status_rank(item.get('status', PASS)), item['host'], item['component'], item['name'])
+    return (-status_rank(item.get('status', PASS)), item['host'], item['component'],
+            item.get('instance') or '', item['name'])
+
+
+def moved_enough(old, new, unit):
+    """True when ``old`` -> ``new`` is past both the relative and the unit's absolute threshold."""
+    delta = abs(new - old)
+    return (delta >= MIN_ABSOLUTE.get(unit, DEFAULT_MIN_ABSOLUTE)
+            and delta >= MIN_RELATIVE * abs(old) and delta > 0)
 
 
 def _number(value):
@@ -41,27 +57,29 @@ def compare(previous, current, moved_limit=10):
 
     ``newly_failing``: checks now ``fail`` or ``warn`` that were better before (or absent).
     ``recovered``: checks ``fail`` / ``warn`` before and ``pass`` now.
-    ``moved``: numeric values that changed most, relative to the previous value.
+    ``moved``: numeric values that changed most, relative to the previous value, among those
+    past both thresholds (:func:`moved_enough`).
     """
     before, after = _index(previous), _index(current)
     newly_failing, recovered, moved = [], [], []
     for key, check in after.items():
         old = before.get(key)
-        host, component, name = key
+        host, component, instance, name, _occurrence = key
+        which = dict(host=host, component=component, name=name)
+        if instance is not None:
+            which['instance'] = instance
         old_status = old.get('status') if old else None
         if check['status'] in BAD and (old is None or status_rank(check['status']) > status_rank(old_status)):
-            newly_failing.append(dict(host=host, component=component, name=name,
-                                      status=check['status'], previous_status=old_status,
+            newly_failing.append(dict(which, status=check['status'], previous_status=old_status,
                                       value=check.get('value'), unit=check.get('unit')))
         elif old_status in BAD and check['status'] == PASS:
-            recovered.append(dict(host=host, component=component, name=name,
-                                  previous_status=old_status, value=check.get('value'),
+            recovered.append(dict(which, previous_status=old_status, value=check.get('value'),
                                   unit=check.get('unit')))
         new_value, old_value = _number(check.get('value')), _number(old.get('value') if old else None)
-        if new_value is not None and old_value is not None and new_value != old_value:
+        if (new_value is not None and old_value is not None
+                and moved_enough(old_value, new_value, check.get('unit'))):
             change = (new_value - old_value) / max(abs(old_value), 1e-9)
-            moved.append(dict(host=host, component=component, name=name, previous=old_value,
-                              value=new_value, unit=check.get('unit'),
+            moved.append(dict(which, previous=old_value, value=new_value, unit=check.get('unit'),
                               change_percent=round(100.0 * change, 1)))
     moved.sort(key=lambda m: -abs(m['change_percent']))
     previous_hosts = previous.get('hosts') or {}

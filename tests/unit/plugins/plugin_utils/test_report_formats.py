@@ -182,3 +182,131 @@ def test_text_fields_that_are_not_text_still_render_every_format(tmp_path):
     assert (check['name'], check['unit'], check['remediation']) == ('5', '7', "['x']")
     rf.write_reports(report, str(tmp_path), 'readiness', ['json', 'markdown', 'junit', 'prometheus', 'html'])
     assert len(os.listdir(str(tmp_path))) == 5
+
+
+# -- the registry ---------------------------------------------------------------
+
+def test_formats_are_one_registry():
+    assert list(rf.REPORT_FORMATS) == ['json', 'markdown', 'html', 'junit', 'prometheus']
+    for name, (extension, render) in rf.REPORT_FORMATS.items():
+        assert extension.startswith('.') and callable(render)
+        assert rf.render(REPORT, name, 0) == render(REPORT, 0)
+    assert rf.FORMATS == tuple(rf.REPORT_FORMATS)
+    assert rf.EXTENSIONS['junit'] == '.junit.xml'
+    with pytest.raises(ValueError, match="unknown report format 'pdf'; choose from json, markdown"):
+        rf.render(REPORT, 'pdf')
+
+
+# -- JUnit and characters XML 1.0 forbids -----------------------------------------
+
+def test_junit_drops_characters_xml_forbids():
+    """Issue R15.10: a control character in a check name or message must not break the XML."""
+    bad = 'disk\x07usage\x00:\x1b[31m/\ufffe'
+    rep = make({'web\x01': [('system', bad, 'fail', 1)]})
+    rep['hosts']['web\x01']['checks'][0]['remediation'] = 'free \x0c space'
+    text = rf.to_junit(rep)
+    root = ET.fromstring(text)   # raises on any forbidden character
+    case = root.find('.//testcase[@name="%s"]' % 'disk\\x07usage\\x00:\\x1b[31m/\\ufffe')
+    assert case is not None, text
+    failure = case.find('failure')
+    assert failure.get('message').startswith('disk\\x07usage')
+    assert failure.text == 'free \\x0c space'
+    assert root.find('testsuite').get('name') == 'web\\x01'
+    # Tab, newline and carriage return are allowed and kept.
+    rep = make({'web1': [('system', 'a\tb', 'fail', 1)]})
+    assert ET.fromstring(rf.to_junit(rep)).find('.//testcase').get('name') == 'a\tb'
+
+
+# -- instances and repeated checks in every format ---------------------------------
+
+def instance_report():
+    c = fleet.FleetCollector()
+    c.add_host('cache1', groups=['cache'])
+    for port, status in ((6379, 'pass'), (6380, 'fail')):
+        comp = r.Component('redis')
+        comp.add(r.check_result('ping', status, value=0.4, unit='ms', message='ping %s' % status))
+        result = comp.result()
+        result['instance'] = '127.0.0.1:%d' % port
+        c.add_readiness('cache1', result, task='redis %d' % port)
+    comp = r.Component('system')
+    comp.add(r.check_result('load', 'warn', value=3, unit='count', message='m'))
+    c.add_readiness('cache1', comp.result(), task='system 1')
+    c.add_readiness('cache1', comp.result(), task='system 2')
+    return c.report(playbook='readiness.yml')
+
+
+def test_every_format_names_the_instance():
+    """Issue R15.2: JSON field, component[instance]/check in text, readiness_instance in Prometheus."""
+    import json as _json
+    from ansible_collections.golive.readiness.plugins.plugin_utils import html_report
+    rep = instance_report()
+    checks = _json.loads(rf.to_json(rep))['hosts']['cache1']['checks']
+    assert [(c['component'], c.get('instance'), c['name'], c.get('occurrence')) for c in checks] == [
+        ('redis', '127.0.0.1:6379', 'ping', None), ('redis', '127.0.0.1:6380', 'ping', None),
+        ('system', None, 'load', None), ('system', None, 'load', 2)]
+    assert _json.loads(rf.to_json(rep))['warnings'][0].startswith('cache1: system/load reported again')
+    assert '| FAIL | `redis[127.0.0.1:6380]/ping` | cache1 |' in rf.to_markdown(rep)
+    root = ET.fromstring(rf.to_junit(rep))
+    names = [(c.get('classname'), c.get('name')) for c in root.iter('testcase')]
+    assert ('cache1.redis[127.0.0.1:6380]', 'ping') in names
+    assert ('cache1.system', 'load') in names and ('cache1.system', 'load (#2)') in names
+    prom = rf.to_prometheus(rep)
+    assert ('golive_readiness_check_status{check="ping",component="redis",host="cache1",occurrence="1",'
+            'readiness_instance="127.0.0.1:6380"} 2') in prom
+    assert ('golive_readiness_check_status{check="load",component="system",host="cache1",occurrence="2",'
+            'readiness_instance=""} 1') in prom
+    assert ',instance=' not in prom and '{instance=' not in prom, 'instance is Prometheus\'s own label'
+    # Every series of a family has the same label names (node_exporter rejects a file otherwise).
+    for family in ('golive_readiness_check_status', 'golive_readiness_check_value'):
+        shapes = {tuple(sorted(k.split('=')[0] for k in line[line.index('{') + 1:line.index('}')].split('",')))
+                  for line in prom.splitlines() if line.startswith(family + '{')}
+        assert len(shapes) == 1, shapes
+    assert html_report.extract_report(html_report.render_html(rep)) == _json.loads(rf.to_json(rep))
+
+
+def test_reports_without_instances_are_as_before():
+    prom = rf.to_prometheus(REPORT)
+    assert 'readiness_instance' not in prom and 'occurrence' not in prom
+    assert all('instance' not in c for e in REPORT['hosts'].values() for c in e['checks'])
+
+
+# -- the report set is all or nothing ----------------------------------------------
+
+def test_a_set_that_cannot_be_written_whole_leaves_the_previous_set(tmp_path, monkeypatch):
+    paths = rf.write_reports(REPORT, str(tmp_path), 'readiness', list(rf.FORMATS))
+    before = dict((p, open(p, 'rb').read()) for p in paths)
+    written = []
+    real = rf._write_temporary
+
+    def full_disk(path, text):
+        if path.endswith('.html'):
+            raise OSError(28, 'No space left on device')
+        written.append(real(path, text))
+        return written[-1]
+    monkeypatch.setattr(rf, '_write_temporary', full_disk)
+    changed = make({'web1': [('system', 'disk_usage:/', 'fail', 99.0)]})
+    with pytest.raises(OSError):
+        rf.write_reports(changed, str(tmp_path), 'readiness', list(rf.FORMATS))
+    assert written, 'some formats were written to temporary files before the failure'
+    assert dict((p, open(p, 'rb').read()) for p in paths) == before
+    assert sorted(os.listdir(str(tmp_path))) == sorted(os.path.basename(p) for p in paths)
+
+
+# -- what moved most ------------------------------------------------------------------
+
+def test_moved_needs_a_relative_and_an_absolute_change():
+    """Issue R15.10: sub-millisecond noise must not fill 'values that moved most'."""
+    def rep(values):
+        c = fleet.FleetCollector()
+        comp = r.Component('system')
+        for name, value, unit in values:
+            comp.add(r.check_result(name, 'pass', value=value, unit=unit, message='m'))
+        c.add_readiness('web1', comp.result())
+        return c.report()
+    before = rep([('io_latency:/', 0.02, 'ms'), ('http_p95', 120.0, 'ms'), ('disk', 40.0, 'percent'),
+                  ('mem', 50.0, 'percent'), ('cert', 30, 'days'), ('hit', 0.95, 'ratio')])
+    after = rep([('io_latency:/', 0.09, 'ms'), ('http_p95', 480.0, 'ms'), ('disk', 40.5, 'percent'),
+                 ('mem', 60.0, 'percent'), ('cert', 29, 'days'), ('hit', 0.951, 'ratio')])
+    moved = compare(before, after)['moved']
+    # 0.02 -> 0.09 ms is +350 % but 0.07 ms; 40 -> 40.5 % is half a point; 30 -> 29 days is 3 %.
+    assert [(m['name'], m['change_percent']) for m in moved] == [('http_p95', 300.0), ('mem', 20.0)]
