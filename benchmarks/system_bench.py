@@ -16,14 +16,14 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, 'collections'))
 
-from ansible_collections.golive.readiness.plugins.modules import system_check  # noqa: E402
+import psutil  # noqa: E402
+
+from ansible_collections.golive.readiness.plugins.module_utils.probes import system  # noqa: E402
 
 
 def module_params():
-    """Every check on, with the module's defaults."""
-    spec = system_check.argument_spec()
-    return dict((name, dict((k, v.get('default')) for k, v in opt['options'].items()))
-                for name, opt in spec.items())
+    """Every check on, with the catalogue's defaults."""
+    return system.CATALOGUE.merged({})
 
 
 def time_measure(runs):
@@ -31,7 +31,7 @@ def time_measure(runs):
     walls, probes, checks = [], [], 0
     for _run in range(runs):
         start = time.perf_counter()
-        result = system_check.measure(module_params())
+        result = system.measure(psutil, module_params())
         walls.append((time.perf_counter() - start) * 1000)
         probes.append(sum(c['duration_ms'] for c in result['checks']
                           if c['name'].startswith('io_latency:')))
