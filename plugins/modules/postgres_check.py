@@ -16,10 +16,18 @@ version_added: 0.1.0
 description:
   - Connects once to a PostgreSQL server and measures it in one call, judging each measurement
     against its C(warn) and C(fail) limits, and returns the shared readiness result model.
-  - "Checks: C(connection) (connect time), C(server_version), C(database_size), C(table_count),
-    C(connections) (in use against C(max_connections)), C(cache_hit_ratio), C(longest_transaction),
-    C(idle_in_transaction), C(replication_lag) (replicas only), C(slow_statements) (with
-    C(pg_stat_statements)), C(query_latency_p50) and C(query_latency_p95)."
+  - "Checks, each named like the option that sets it: C(connection) (connect time),
+    C(server_version), C(database_size), C(table_count), C(connections) (in use against
+    C(max_connections)), C(cache_hit_ratio), C(long_transactions), C(idle_in_transaction),
+    C(replication_lag) (replicas only), C(slow_statements) (with C(pg_stat_statements)),
+    C(query_latency:p50) and C(query_latency:p95). Before 0.2.0 some records had other names
+    (C(longest_transaction), C(query_latency_p50), C(query_latency_p95)); the gate's ignore list
+    still matches those, with a warning."
+  - Limits must lie in the check's domain (percentages 0 to 100, times above 0, counts and sizes
+    at least 0, finite numbers) and be ordered (warn before fail); anything else is bad input.
+    The settings of a switched-off check are validated too.
+  - The result names the server in C(readiness.instance) (O(instance)), so two calls for two
+    servers or databases on one host are two records in the fleet report.
   - A server that is down or refuses the credentials makes the C(connection) check C(fail) with
     the server's message (the password is never shown); the other checks are then C(skip).
   - The module never writes. The checks run in autocommit mode, every statement with a 5 s
@@ -35,13 +43,18 @@ requirements:
 extends_documentation_fragment:
   - golive.readiness.check_common
 options:
+  instance:
+    description:
+      - Name of this server in the report; defaults to C(host:port/database),
+        C(socket directory:port/database), or C(local:port/database) for libpq's default socket.
+    type: str
   host:
     description:
       - Host name or address of the server. Without O(host) and O(unix_socket), libpq's default
         (the local socket) is used.
     type: str
   port:
-    description: TCP port, also the number in the socket file name.
+    description: TCP port, also the number in the socket file name, 1 to 65535.
     type: int
     default: 5432
   unix_socket:
@@ -105,11 +118,11 @@ options:
     default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
-      min: {description: Fewest tables expected (e.g. the number the migrations create). Without it the count is reported only., type: int}
+      min: {description: 'Fewest tables expected (e.g. the number the migrations create), 0 to 1000000000. Without it the count is reported only.', type: int}
   query_latency:
     description:
       - Latency of a read-only query run O(query_latency.runs) times in one C(READ ONLY)
-        transaction (checks C(query_latency_p50) and C(query_latency_p95)).
+        transaction (checks C(query_latency:p50) and C(query_latency:p95)).
       - The probe stops after O(query_latency.runs) runs or O(query_latency.budget_ms), whichever
         comes first; a run longer than O(query_latency.timeout_ms) is cancelled by the server
         and both checks C(fail).
@@ -126,10 +139,10 @@ options:
       runs: {description: 'Number of runs, 1 to 1000 (with 20, the p95 is the second slowest: one outlier does not decide).', type: int, default: 20}
       timeout_ms: {description: 'C(statement_timeout) of each run in milliseconds, 1 to 600000.', type: int, default: 5000}
       budget_ms: {description: 'Time budget of the probe in milliseconds, 1 to 300000.', type: int, default: 10000}
-      warn: {description: Warn when the p95 latency reaches this many milliseconds., type: float, default: 500}
-      fail: {description: Fail when the p95 latency reaches this many milliseconds., type: float, default: 1000}
-      p50_warn: {description: Warn when the p50 latency reaches this many milliseconds., type: float, default: 100}
-      p50_fail: {description: Fail when the p50 latency reaches this many milliseconds., type: float, default: 500}
+      warn: {description: Warn at this p95 latency in milliseconds., type: float, default: 500}
+      fail: {description: Fail above this p95 latency in milliseconds., type: float, default: 1000}
+      p50_warn: {description: 'Warn at this p50 latency in milliseconds (above 0).', type: float, default: 100}
+      p50_fail: {description: 'Fail above this p50 latency in milliseconds (above 0).', type: float, default: 500}
   connections:
     description: Client connections in use as a percentage of C(max_connections) (check C(connections)).
     type: dict
@@ -149,9 +162,11 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this percentage., type: float, default: 99}
       fail: {description: Fail below this percentage., type: float, default: 95}
-      min_blocks: {description: Fewest block reads (hits and misses) worth judging., type: int, default: 1000}
+      min_blocks: {description: 'Fewest block reads (hits and misses) worth judging, 0 to 1000000000000000.', type: int, default: 1000}
   long_transactions:
-    description: Age in seconds of the oldest open transaction of any other client session (check C(longest_transaction)).
+    description:
+      - Age in seconds of the oldest open transaction of any other client session (check C(long_transactions),
+        before 0.2.0 C(longest_transaction)).
     type: dict
     default: {}
     suboptions:
@@ -168,7 +183,7 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many sessions., type: float, default: 1}
       fail: {description: Fail above this many sessions., type: float, default: 5}
-      older_than_seconds: {description: Idle time from which a session counts., type: float, default: 60}
+      older_than_seconds: {description: 'Idle time in seconds from which a session counts, 0 to 10000000.', type: float, default: 60}
   replication_lag:
     description:
       - On a replica, seconds its replay is behind the WAL it received, measured by the time of the
@@ -193,7 +208,7 @@ options:
       warn: {description: Warn at this mean time in milliseconds., type: float, default: 1000}
       fail: {description: Fail above this mean time in milliseconds (none by default; the check informs)., type: float}
       top: {description: 'Number of statements listed, 1 to 50.', type: int, default: 5}
-      min_calls: {description: Only statements called at least this often., type: int, default: 1}
+      min_calls: {description: 'Only statements called at least this often, 1 to 1000000000000.', type: int, default: 1}
 notes:
   - Grant the role C(pg_monitor) so it sees every session's state and every statement.
 seealso:
@@ -244,6 +259,10 @@ readiness:
       description: Always C(postgres).
       type: str
       sample: postgres
+    instance:
+      description: The server and database measured (O(instance), else C(host:port/database)).
+      type: str
+      sample: 127.0.0.1:5432/shop
     status:
       description: The worst status of the checks (C(skip) < C(pass) < C(unknown) < C(warn) < C(fail)).
       type: str
@@ -257,7 +276,7 @@ readiness:
       type: list
       elements: dict
       sample:
-        - name: query_latency_p95
+        - name: "query_latency:p95"
           status: pass
           value: 0.41
           unit: ms
@@ -269,20 +288,9 @@ readiness:
           details: {runs: 20, min_ms: 0.1, max_ms: 0.41, query: SELECT 1}
 '''
 
-import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
-    Component,
-    HIGHER_IS_WORSE,
-    in_range,
-    limit_errors,
-    measure_and_exit,
-    skipped,
-    validate_limits,
-)
-from ansible_collections.golive.readiness.plugins.module_utils.redact import redact
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import postgres as probes
 
 try:
@@ -294,149 +302,11 @@ except ImportError:
 else:
     PSYCOPG2_IMPORT_ERROR = None
 
-CONNECTION_OPTIONS = ('host', 'port', 'unix_socket', 'database', 'user', 'password', 'sslmode',
-                      'ssl_rootcert', 'ssl_cert', 'ssl_key', 'connect_timeout')
-
-
-def check_spec(switch=True, **options):
-    """Argument spec of one check: a switch and its own settings, defaults from the probes."""
-    if switch:
-        options['enabled'] = dict(type='bool', default=True)
-    return dict(type='dict', options=options, default={})
-
-
-def limits(option):
-    """The ``warn`` / ``fail`` suboptions of ``option`` with its probe defaults."""
-    d = probes.DEFAULTS[option]
-    return dict(warn=dict(type='float', default=d['warn']), fail=dict(type='float', default=d['fail']))
-
-
-def argument_spec():
-    """The module's argument spec; check defaults come from postgres_probes.DEFAULTS."""
-    d = probes.DEFAULTS
-    latency = d['query_latency']
-    return dict(
-        host=dict(type='str'),
-        port=dict(type='int', default=5432),
-        unix_socket=dict(type='path'),
-        database=dict(type='str', default='postgres'),
-        user=dict(type='str'),
-        password=dict(type='str', no_log=True),
-        sslmode=dict(type='str', default='prefer',
-                     choices=['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']),
-        ssl_rootcert=dict(type='path'),
-        ssl_cert=dict(type='path'),
-        ssl_key=dict(type='path', no_log=False),
-        connect_timeout=dict(type='int', default=5),
-        connection=check_spec(switch=False, **limits('connection')),
-        server_version=check_spec(min=dict(type='str')),
-        database_size=check_spec(**limits('database_size')),
-        table_count=check_spec(min=dict(type='int')),
-        query_latency=check_spec(
-            query=dict(type='str'),
-            runs=dict(type='int', default=latency['runs']),
-            timeout_ms=dict(type='int', default=latency['timeout_ms']),
-            budget_ms=dict(type='int', default=latency['budget_ms']),
-            p50_warn=dict(type='float', default=latency['p50_warn']),
-            p50_fail=dict(type='float', default=latency['p50_fail']),
-            **limits('query_latency')),
-        connections=check_spec(**limits('connections')),
-        cache_hit_ratio=check_spec(min_blocks=dict(type='int', default=d['cache_hit_ratio']['min_blocks']),
-                                   **limits('cache_hit_ratio')),
-        long_transactions=check_spec(**limits('long_transactions')),
-        idle_in_transaction=check_spec(
-            older_than_seconds=dict(type='float', default=d['idle_in_transaction']['older_than_seconds']),
-            **limits('idle_in_transaction')),
-        replication_lag=check_spec(**limits('replication_lag')),
-        slow_statements=check_spec(top=dict(type='int', default=d['slow_statements']['top']),
-                                   min_calls=dict(type='int', default=d['slow_statements']['min_calls']),
-                                   **limits('slow_statements')),
-    )
-
-
-def input_errors(params):
-    """Return every problem with the input, each naming its option."""
-    errors = limit_errors(params, probes.DIRECTIONS)
-    in_range(errors, 'port', params['port'], 1, 65535)
-    in_range(errors, 'connect_timeout', params['connect_timeout'], 1, 60)
-    if params['unix_socket'] and not os.path.isdir(params['unix_socket']):
-        errors.append('unix_socket: %s is not a directory' % params['unix_socket'])
-    for option in ('ssl_rootcert', 'ssl_cert', 'ssl_key'):
-        if params[option] and not os.path.isfile(params[option]):
-            errors.append('%s: %s does not exist' % (option, params[option]))
-    latency = params['query_latency']
-    if latency['enabled']:
-        error = validate_limits('query_latency.p50_warn/p50_fail', latency['p50_warn'],
-                                latency['p50_fail'], HIGHER_IS_WORSE)
-        if error:
-            errors.append(error)
-        if latency['query'] is not None:
-            error = probes.query_error(latency['query'])
-            if error:
-                errors.append('query_latency.query: %s' % error)
-        in_range(errors, 'query_latency.runs', latency['runs'], 1, 1000)
-        in_range(errors, 'query_latency.timeout_ms', latency['timeout_ms'], 1, 600000)
-        in_range(errors, 'query_latency.budget_ms', latency['budget_ms'], 1, 300000)
-    version = params['server_version']
-    if version['enabled'] and version['min'] is not None:
-        try:
-            probes.version_num(version['min'])
-        except ValueError as exc:
-            errors.append('server_version.min: %s' % exc)
-    if params['table_count']['enabled'] and params['table_count']['min'] is not None:
-        in_range(errors, 'table_count.min', params['table_count']['min'], 0, 10 ** 9)
-    if params['cache_hit_ratio']['enabled']:
-        in_range(errors, 'cache_hit_ratio.min_blocks', params['cache_hit_ratio']['min_blocks'], 0, 10 ** 15)
-    if params['idle_in_transaction']['enabled']:
-        in_range(errors, 'idle_in_transaction.older_than_seconds',
-                 params['idle_in_transaction']['older_than_seconds'], 0, 10 ** 7)
-    if params['slow_statements']['enabled']:
-        in_range(errors, 'slow_statements.top', params['slow_statements']['top'], 1, 50)
-        in_range(errors, 'slow_statements.min_calls', params['slow_statements']['min_calls'], 1, 10 ** 12)
-    return errors
-
-
-def measure(params, driver=None):
-    """Connect, run every enabled check and return the ``readiness`` result."""
-    driver = driver or psycopg2
-    report = Component('postgres')
-    opts = dict((name, probes.merged(params, name)) for name in probes.DEFAULTS)
-    conn_params = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
-    connection, record = probes.connect(driver, conn_params, opts['connection'])
-    report.add(record)
-    checks = dict(
-        server_version=lambda: probes.check_server_version(connection, opts['server_version']),
-        database_size=lambda: probes.check_database_size(connection, opts['database_size']),
-        table_count=lambda: probes.check_table_count(connection, opts['table_count']),
-        connections=lambda: probes.check_connections(connection, opts['connections']),
-        cache_hit_ratio=lambda: probes.check_cache_hit_ratio(connection, opts['cache_hit_ratio']),
-        long_transactions=lambda: probes.check_long_transactions(connection, opts['long_transactions']),
-        idle_in_transaction=lambda: probes.check_idle_in_transaction(connection, opts['idle_in_transaction']),
-        replication_lag=lambda: probes.check_replication_lag(connection, opts['replication_lag']),
-        slow_statements=lambda: probes.check_slow_statements(connection, opts['slow_statements']),
-        query_latency=lambda: probes.check_query_latency(driver, connection, opts['query_latency']),
-    )
-    try:
-        for option, names in probes.CHECKS:
-            if connection is None or not opts[option]['enabled']:
-                why = ('not measured: no connection to the server' if connection is None
-                       else '%s is switched off' % option)
-                for name in names:
-                    report.add(skipped(name, why))
-                continue
-            report.run(names[0], checks[option], unit=None, warn=opts[option].get('warn'),
-                       fail=opts[option].get('fail'))
-    finally:
-        if connection is not None:
-            connection.close()
-    return redact(report.result(), [params.get('password')])
-
 
 def main():
-    """Entry point."""
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
-                           mutually_exclusive=[('host', 'unix_socket')])
-    measure_and_exit(module, 'postgres', measure, input_errors, [('psycopg2', psycopg2, PSYCOPG2_IMPORT_ERROR)])
+    """Entry point: the catalogue in probes/postgres.py defines the options and checks."""
+    run_module(probes.CATALOGUE, lambda params, opts: probes.measure(psycopg2, params, opts),
+               probes.input_errors, [('psycopg2', psycopg2, PSYCOPG2_IMPORT_ERROR)])
 
 
 if __name__ == '__main__':

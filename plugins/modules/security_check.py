@@ -29,10 +29,15 @@ description:
   - C(world_writable:<paths>) world-writable files and non-sticky world-writable directories,
     and C(suid:<paths>) SUID programs not in the allow-list, by a walk bounded in entries and
     time that stays on each path's filesystem and follows no symlink.
-  - C(password_max_days), C(password_min_days), C(password_warn_age) the password aging policy
-    in /etc/login.defs (C(warn)).
+  - C(password_aging:max_days), C(password_aging:min_days), C(password_aging:warn_age) the
+    password aging policy in /etc/login.defs (C(warn)). Before 0.2.0 these were
+    C(password_max_days), C(password_min_days) and C(password_warn_age); the gate's ignore list
+    still matches those, with a warning.
   - C(time_sync) the clock is synchronised (C(timedatectl), else the kernel's adjtimex state).
   - A check whose tool is missing or unreadable is C(unknown); the others still run.
+  - Every record is named like the option that sets it (C(<option>) or C(<option>:<part>)).
+    Numbers must lie in their ranges (stated with each setting) and limits in their domain
+    (counts at least 0, finite numbers); anything else is bad input, also for a switched-off check.
 author:
   - golive.readiness contributors (@golive)
 requirements:
@@ -51,29 +56,38 @@ options:
         type: list
         elements: str
         default: ['no']
+        choices: ['no', prohibit-password, without-password, forced-commands-only, 'yes']
       password_authentication: {description: The required PasswordAuthentication (false - keys only)., type: bool, default: false}
       x11_forwarding: {description: Whether X11Forwarding may be on., type: bool, default: false}
-      max_auth_tries: {description: Highest acceptable MaxAuthTries., type: int, default: 4}
+      max_auth_tries: {description: 'Highest acceptable MaxAuthTries, 1 to 100.', type: int, default: 4}
       weak_ciphers:
         description: Ciphers that fail C(sshd:Ciphers) (CBC modes, arcfour, 3DES, Blowfish, CAST).
         type: list
         elements: str
+        default: [3des-cbc, aes128-cbc, aes192-cbc, aes256-cbc, blowfish-cbc, cast128-cbc, arcfour, arcfour128,
+                  arcfour256, rijndael-cbc@lysator.liu.se]
       weak_macs:
         description: MACs that fail C(sshd:MACs) (MD5, SHA-1, RIPEMD-160, 64-bit UMAC).
         type: list
         elements: str
+        default: [hmac-md5, hmac-md5-96, hmac-md5-etm@openssh.com, hmac-md5-96-etm@openssh.com, hmac-sha1,
+                  hmac-sha1-96, hmac-sha1-etm@openssh.com, hmac-sha1-96-etm@openssh.com, hmac-ripemd160,
+                  hmac-ripemd160@openssh.com, hmac-ripemd160-etm@openssh.com, umac-64@openssh.com,
+                  umac-64-etm@openssh.com]
       weak_kex:
         description: Key exchange algorithms that fail C(sshd:KexAlgorithms) (SHA-1 based); a trailing C(-) matches a prefix.
         type: list
         elements: str
-      timeout: {description: Seconds C(sshd -T) may take., type: float, default: 10}
+        default: [diffie-hellman-group1-sha1, diffie-hellman-group14-sha1, diffie-hellman-group-exchange-sha1,
+                  gss-gex-sha1-, gss-group1-sha1-, gss-group14-sha1-]
+      timeout: {description: 'Seconds C(sshd -T) may take, (0, 600].', type: float, default: 10}
   exposed_services:
     description: Services listening on all interfaces.
     type: dict
     default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
-      allowed_ports: {description: Ports that may listen on all interfaces., type: list, elements: int, default: [22]}
+      allowed_ports: {description: 'Ports that may listen on all interfaces, each 1 to 65535.', type: list, elements: int, default: [22]}
       allowed_processes: {description: Process names that may listen on all interfaces., type: list, elements: str, default: []}
   security_updates:
     description: Pending security updates (count; higher is worse).
@@ -83,7 +97,7 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many pending updates., type: float, default: 1}
       fail: {description: Fail above this many pending updates., type: float}
-      timeout: {description: Seconds the package manager may take., type: float, default: 120}
+      timeout: {description: 'Seconds the package manager may take, (0, 600].', type: float, default: 120}
   auditd:
     description: The audit daemon. Containers cannot run it (the kernel refuses audit outside the initial namespaces); switch it off there.
     type: dict
@@ -98,8 +112,8 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       paths: {description: Absolute paths to walk., type: list, elements: path, default: [/etc, /usr, /opt, /srv]}
       exclude: {description: Path prefixes to leave out., type: list, elements: path, default: []}
-      max_files: {description: Entries to look at before stopping., type: int, default: 200000}
-      budget_s: {description: Seconds the walk may take., type: float, default: 10}
+      max_files: {description: 'Entries to look at before stopping, 1 to 5000000.', type: int, default: 200000}
+      budget_s: {description: 'Seconds the walk may take, (0, 300].', type: float, default: 10}
   suid:
     description: SUID programs under the paths that are not in the allow-list (a built-in list of the usual ones plus O(suid.allowed)).
     type: dict
@@ -109,17 +123,17 @@ options:
       paths: {description: Absolute paths to walk., type: list, elements: path, default: [/usr, /opt, /srv]}
       allowed: {description: More SUID programs (full paths) that are expected., type: list, elements: path, default: []}
       exclude: {description: Path prefixes to leave out., type: list, elements: path, default: []}
-      max_files: {description: Entries to look at before stopping., type: int, default: 200000}
-      budget_s: {description: Seconds the walk may take., type: float, default: 10}
+      max_files: {description: 'Entries to look at before stopping, 1 to 5000000.', type: int, default: 200000}
+      budget_s: {description: 'Seconds the walk may take, (0, 300].', type: float, default: 10}
   password_aging:
     description: The password aging policy of /etc/login.defs.
     type: dict
     default: {}
     suboptions:
       enabled: {description: Run these checks., type: bool, default: true}
-      max_days: {description: Highest acceptable PASS_MAX_DAYS., type: int, default: 365}
-      min_days: {description: Lowest acceptable PASS_MIN_DAYS., type: int, default: 1}
-      warn_age: {description: Lowest acceptable PASS_WARN_AGE., type: int, default: 7}
+      max_days: {description: 'Highest acceptable PASS_MAX_DAYS (check C(password_aging:max_days)), at least 0.', type: int, default: 365}
+      min_days: {description: 'Lowest acceptable PASS_MIN_DAYS (check C(password_aging:min_days)), at least 0.', type: int, default: 1}
+      warn_age: {description: 'Lowest acceptable PASS_WARN_AGE (check C(password_aging:warn_age)), at least 0.', type: int, default: 7}
   time_sync:
     description: Whether the clock is synchronised.
     type: dict
@@ -188,11 +202,7 @@ readiness:
           duration_ms: 18.2
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
-    Component,
-    fail_on_input_errors,
-)
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import security as probes
 
 try:
@@ -201,65 +211,9 @@ except ImportError:  # only exposed_services needs it; that check is then unknow
     psutil = None
 
 
-def argument_spec():
-    """The module's argument spec; defaults come from security_probes.DEFAULTS."""
-    d = probes.DEFAULTS
-
-    def walk(option, **extra):
-        options = dict(
-            enabled=dict(type='bool', default=True),
-            paths=dict(type='list', elements='path', default=list(d[option]['paths'])),
-            exclude=dict(type='list', elements='path', default=[]),
-            max_files=dict(type='int', default=d[option]['max_files']),
-            budget_s=dict(type='float', default=d[option]['budget_s']),
-        )
-        options.update(extra)
-        return dict(type='dict', default={}, options=options)
-
-    return dict(
-        sshd=dict(type='dict', default={}, options=dict(
-            enabled=dict(type='bool', default=True),
-            permit_root_login=dict(type='list', elements='str', default=list(d['sshd']['permit_root_login'])),
-            password_authentication=dict(type='bool', default=d['sshd']['password_authentication'],
-                                         no_log=False),
-            x11_forwarding=dict(type='bool', default=d['sshd']['x11_forwarding']),
-            max_auth_tries=dict(type='int', default=d['sshd']['max_auth_tries']),
-            weak_ciphers=dict(type='list', elements='str'),
-            weak_macs=dict(type='list', elements='str'),
-            weak_kex=dict(type='list', elements='str'),
-            timeout=dict(type='float', default=d['sshd']['timeout']),
-        )),
-        exposed_services=dict(type='dict', default={}, options=dict(
-            enabled=dict(type='bool', default=True),
-            allowed_ports=dict(type='list', elements='int', default=list(d['exposed_services']['allowed_ports'])),
-            allowed_processes=dict(type='list', elements='str', default=[]),
-        )),
-        security_updates=dict(type='dict', default={}, options=dict(
-            enabled=dict(type='bool', default=True),
-            warn=dict(type='float', default=d['security_updates']['warn']),
-            fail=dict(type='float', default=d['security_updates']['fail']),
-            timeout=dict(type='float', default=d['security_updates']['timeout']),
-        )),
-        auditd=dict(type='dict', default={}, options=dict(enabled=dict(type='bool', default=True))),
-        world_writable=walk('world_writable'),
-        suid=walk('suid', allowed=dict(type='list', elements='path', default=[])),
-        password_aging=dict(type='dict', default={}, no_log=False, options=dict(
-            enabled=dict(type='bool', default=True),
-            max_days=dict(type='int', default=d['password_aging']['max_days']),
-            min_days=dict(type='int', default=d['password_aging']['min_days']),
-            warn_age=dict(type='int', default=d['password_aging']['warn_age']),
-        )),
-        time_sync=dict(type='dict', default={}, options=dict(enabled=dict(type='bool', default=True))),
-    )
-
-
 def main():
-    """Entry point."""
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    opts = dict((option, probes.merged(module.params, option)) for option in probes.DEFAULTS)
-    errors = probes.input_errors(opts)
-    fail_on_input_errors(module, errors)
-    module.exit_json(changed=False, readiness=probes.measure(Component('security'), psutil, opts))
+    """Entry point: the catalogue in probes/security.py defines the options and checks."""
+    run_module(probes.CATALOGUE, lambda params, opts: probes.measure(psutil, opts), probes.input_errors)
 
 
 if __name__ == '__main__':

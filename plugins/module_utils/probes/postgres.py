@@ -14,23 +14,29 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 import time
 
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Check,
+    Option,
+    PairedCheck,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
-    HIGHER_IS_WORSE,
     LOWER_IS_WORSE,
     PASS,
     WARN,
+    Component,
     check_result,
     measured,
-    merge_options,
     percentile,
     skipped,
     unknown,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text
+from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text, redact
 
 # Every statement the checks send is cancelled by the server after this long.
 STATS_TIMEOUT_MS = 5000
@@ -40,57 +46,6 @@ DEFAULT_QUERY = 'SELECT 1'
 # the READ ONLY transaction catches the rest, e.g. a data-modifying WITH).
 READ_ONLY_VERBS = ('select', 'with', 'values', 'table', 'show', 'explain')
 SECRET_WORDS = re.compile(r'passw|secret|token|credential', re.IGNORECASE)
-
-# Defaults: connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %;
-# the guide's p95 latency of 1 s as the p95 fail limit.
-DEFAULTS = {
-    'connection': {'warn': 1000, 'fail': 2000},
-    'server_version': {'enabled': True, 'min': None},
-    'database_size': {'enabled': True, 'warn': None, 'fail': None},
-    'table_count': {'enabled': True, 'min': None},
-    'query_latency': {'enabled': True, 'query': None, 'runs': 20, 'timeout_ms': 5000,
-                      'budget_ms': 10000, 'warn': 500, 'fail': 1000,
-                      'p50_warn': 100, 'p50_fail': 500},
-    'connections': {'enabled': True, 'warn': 80, 'fail': 90},
-    'cache_hit_ratio': {'enabled': True, 'warn': 99, 'fail': 95, 'min_blocks': 1000},
-    'long_transactions': {'enabled': True, 'warn': 60, 'fail': 300},
-    'idle_in_transaction': {'enabled': True, 'warn': 1, 'fail': 5, 'older_than_seconds': 60},
-    'replication_lag': {'enabled': True, 'warn': 10, 'fail': 60},
-    'slow_statements': {'enabled': True, 'warn': 1000, 'fail': None, 'top': 5, 'min_calls': 1},
-}
-
-# (option, direction): how each check's limits must be ordered.
-DIRECTIONS = (
-    ('connection', HIGHER_IS_WORSE),
-    ('database_size', HIGHER_IS_WORSE),
-    ('query_latency', HIGHER_IS_WORSE),
-    ('connections', HIGHER_IS_WORSE),
-    ('cache_hit_ratio', LOWER_IS_WORSE),
-    ('long_transactions', HIGHER_IS_WORSE),
-    ('idle_in_transaction', HIGHER_IS_WORSE),
-    ('replication_lag', HIGHER_IS_WORSE),
-    ('slow_statements', HIGHER_IS_WORSE),
-)
-
-# The checks after the connection, in the order they run: (option, check names).
-CHECKS = (
-    ('server_version', ('server_version',)),
-    ('database_size', ('database_size',)),
-    ('table_count', ('table_count',)),
-    ('connections', ('connections',)),
-    ('cache_hit_ratio', ('cache_hit_ratio',)),
-    ('long_transactions', ('longest_transaction',)),
-    ('idle_in_transaction', ('idle_in_transaction',)),
-    ('replication_lag', ('replication_lag',)),
-    ('slow_statements', ('slow_statements',)),
-    ('query_latency', ('query_latency_p50', 'query_latency_p95')),
-)
-
-
-def merged(params, option):
-    """The options of one check: its defaults overlaid with what was given."""
-    return merge_options(params.get(option), DEFAULTS[option])
-
 
 def version_num(text):
     """``"14"`` / ``"14.5"`` / ``"9.6.24"`` as PostgreSQL's ``server_version_num``; ValueError if malformed."""
@@ -151,10 +106,16 @@ def connect_kwargs(conn):
     return dict((k, v) for k, v in kwargs.items() if v is not None and v != '')
 
 
-def target(conn):
+def target(conn, default='the default socket'):
     """Where the module connects, for messages: ``127.0.0.1:5432/shop``."""
-    where = conn.get('unix_socket') or conn.get('host') or 'the default socket'
+    where = conn.get('unix_socket') or conn.get('host') or default
     return '%s:%s/%s' % (where, conn.get('port'), conn.get('database'))
+
+
+def instance_of(params):
+    """The instance a result is about: ``host:port/database``, the socket directory for the
+    host, or ``local`` (as pg_hba.conf calls it) for libpq's default socket."""
+    return target(params, 'local')
 
 
 def connect(psycopg2, conn, opts, clock=time.monotonic):
@@ -285,7 +246,7 @@ def check_cache_hit_ratio(connection, opts):
 
 
 def check_long_transactions(connection, opts):
-    """Age in seconds of the oldest open transaction of another client."""
+    """``long_transactions``: age in seconds of the oldest open transaction of another client."""
     rows = fetchall(connection, """
         SELECT pid, usename, application_name, state,
                EXTRACT(EPOCH FROM clock_timestamp() - xact_start)::float8 AS age
@@ -295,11 +256,11 @@ def check_long_transactions(connection, opts):
          ORDER BY xact_start
          LIMIT 1""")
     if not rows:
-        return measured('longest_transaction', 0, 's', opts['warn'], opts['fail'],
+        return measured('long_transactions', 0, 's', opts['warn'], opts['fail'],
                         subject='the oldest open transaction (none open)')
     pid, user, application, state, age = rows[0]
     age = round(age, 1)
-    return measured('longest_transaction', age, 's', opts['warn'], opts['fail'],
+    return measured('long_transactions', age, 's', opts['warn'], opts['fail'],
                     subject='the oldest open transaction (pid %s, user %s)' % (pid, user),
                     remediation='Find it in pg_stat_activity and end it (pg_terminate_backend); '
                                 'long transactions block vacuum and hold locks.',
@@ -430,22 +391,117 @@ def check_query_latency(psycopg2, connection, opts, clock=time.monotonic):
         return [check_result(name, FAIL, value=float(opts['timeout_ms']), unit='ms', message=message,
                              remediation='The query is too slow: EXPLAIN ANALYZE it; check locks and load.',
                              **limits)
-                for name, limits in (('query_latency_p50', p50_limits),
-                                     ('query_latency_p95', p95_limits))]
+                for name, limits in (('query_latency:p50', p50_limits),
+                                     ('query_latency:p95', p95_limits))]
     except psycopg2.Error as exc:
         message = 'the probe query failed: %s' % error_text(exc)
         return [unknown(name, message, unit='ms',
                         remediation='Give query_latency.query a valid read-only query.', **limits)
-                for name, limits in (('query_latency_p50', p50_limits),
-                                     ('query_latency_p95', p95_limits))]
+                for name, limits in (('query_latency:p50', p50_limits),
+                                     ('query_latency:p95', p95_limits))]
     details = {'runs': len(latencies), 'min_ms': round(min(latencies), 3),
                'max_ms': round(max(latencies), 3),
                'query': statement_text(query) if opts['query'] else DEFAULT_QUERY}
     records = []
-    for name, pct, limits in (('query_latency_p50', 50, p50_limits), ('query_latency_p95', 95, p95_limits)):
+    for name, pct, limits in (('query_latency:p50', 50, p50_limits), ('query_latency:p95', 95, p95_limits)):
         records.append(measured(
             name, round(percentile(latencies, pct), 3), 'ms', limits['warn'], limits['fail'],
             subject='p%d latency of the probe query over %d runs' % (pct, len(latencies)),
             remediation='The query is slow: EXPLAIN ANALYZE it; check indexes, locks and load.',
             details=details))
     return records
+
+
+class Server:
+    """The driver and the open connection the checks share."""
+
+    def __init__(self, driver, connection):
+        self.driver = driver
+        self.connection = connection
+
+
+def _on(check):
+    """A probe ``(server, opts)`` for a check that reads the connection only."""
+    return lambda server, opts: check(server.connection, opts)
+
+
+SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']
+
+# Connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %; the guide's
+# p95 latency of 1 s as the p95 fail limit.
+CATALOGUE = Catalogue('postgres', instance=instance_of, options=dict(
+    host=Option('str'),
+    port=Option('int', 5432, low=1, high=65535),
+    unix_socket=Option('path'),
+    database=Option('str', 'postgres'),
+    user=Option('str'),
+    password=Option('str', no_log=True),
+    sslmode=Option('str', 'prefer', choices=SSLMODES),
+    ssl_rootcert=Option('path'),
+    ssl_cert=Option('path'),
+    ssl_key=Option('path', no_log=False),
+    connect_timeout=Option('int', 5, low=1, high=60),
+), checks=[
+    Check('connection', unit='ms', warn=1000, fail=2000, switch=False),
+    Check('server_version', _on(check_server_version), limits=False, options=dict(min=Option('str'))),
+    Check('database_size', _on(check_database_size), unit='MiB'),
+    Check('table_count', _on(check_table_count), limits=False,
+          options=dict(min=Option('int', low=0, high=10 ** 9))),
+    Check('connections', _on(check_connections), unit='percent', warn=80, fail=90),
+    Check('cache_hit_ratio', _on(check_cache_hit_ratio), unit='percent', direction=LOWER_IS_WORSE,
+          warn=99, fail=95, options=dict(min_blocks=Option('int', 1000, low=0, high=10 ** 15))),
+    Check('long_transactions', _on(check_long_transactions), unit='s', warn=60, fail=300,
+          formerly='longest_transaction'),
+    Check('idle_in_transaction', _on(check_idle_in_transaction), unit='count', warn=1, fail=5,
+          options=dict(older_than_seconds=Option('float', 60, low=0, high=10 ** 7))),
+    Check('replication_lag', _on(check_replication_lag), unit='s', warn=10, fail=60),
+    Check('slow_statements', _on(check_slow_statements), unit='ms', warn=1000,
+          options=dict(top=Option('int', 5, low=1, high=50),
+                       min_calls=Option('int', 1, low=1, high=10 ** 12))),
+    PairedCheck('query_latency', lambda server, opts: check_query_latency(server.driver, server.connection, opts),
+                unit='ms', warn=500, fail=1000, pairs=dict(p50=(100, 500)),
+                formerly={'query_latency:p50': 'query_latency_p50', 'query_latency:p95': 'query_latency_p95'},
+                options=dict(query=Option('str'),
+                             runs=Option('int', 20, low=1, high=1000),
+                             timeout_ms=Option('int', 5000, low=1, high=600000),
+                             budget_ms=Option('int', 10000, low=1, high=300000))),
+])
+CONNECTION_OPTIONS = tuple(CATALOGUE.options)
+
+
+def input_errors(params, opts):
+    """Problems the catalogue cannot see: paths that must exist, options that exclude each other,
+    the probe query and the minimum version."""
+    errors = []
+    if params.get('unix_socket') and params.get('host'):
+        errors.append('unix_socket: give unix_socket or host, not both')
+    if params.get('unix_socket') and not os.path.isdir(params['unix_socket']):
+        errors.append('unix_socket: %s is not a directory' % params['unix_socket'])
+    for option in ('ssl_rootcert', 'ssl_cert', 'ssl_key'):
+        if params.get(option) and not os.path.isfile(params[option]):
+            errors.append('%s: %s does not exist' % (option, params[option]))
+    query = opts['query_latency']['query']
+    if query is not None and query_error(query):
+        errors.append('query_latency.query: %s' % query_error(query))
+    minimum = opts['server_version']['min']
+    if minimum is not None:
+        try:
+            version_num(minimum)
+        except ValueError as exc:
+            errors.append('server_version.min: %s' % exc)
+    return errors
+
+
+def measure(driver, params, opts):
+    """Connect, run every switched-on check and return the ``readiness`` result."""
+    report = Component('postgres')
+    conn = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
+    connection, record = connect(driver, conn, opts['connection'])
+    report.add(record)
+    try:
+        CATALOGUE.run(report, Server(driver, connection), opts,
+                      unavailable=None if connection is not None else 'not measured: no connection to the server')
+    finally:
+        if connection is not None:
+            connection.close()
+    return redact(report.result(), [params.get('password')])

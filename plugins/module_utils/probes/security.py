@@ -11,7 +11,7 @@ a baseline, with a remediation hint per finding, as Lynis gives:
 - ``security_updates``: pending security updates (apt simulation / dnf updateinfo).
 - ``auditd``: the audit daemon is running.
 - ``world_writable:<path>`` / ``suid:<path>``: a bounded walk (files and time).
-- ``password_max_days`` / ``password_min_days`` / ``password_warn_age``: /etc/login.defs.
+- ``password_aging:max_days`` / ``:min_days`` / ``:warn_age``: /etc/login.defs.
 - ``time_sync``: the clock is synchronised (timedatectl, else the kernel's adjtimex state).
 
 A tool that is missing or cannot be read gives ``unknown`` for its check only.
@@ -30,15 +30,16 @@ import re
 import stat
 import time
 
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option
 from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     PASS,
     UNKNOWN,
     WARN,
+    Component,
     check_result,
     evaluate,
-    merge_options,
     skipped,
     unknown,
 )
@@ -66,73 +67,11 @@ SUID_ALLOWED = [
     '/usr/lib/snapd/snap-confine', '/usr/lib/x86_64-linux-gnu/utempter/utempter',
 ]
 
-DEFAULTS = {
-    'sshd': {'enabled': True, 'permit_root_login': ['no'], 'password_authentication': False,
-             'x11_forwarding': False, 'max_auth_tries': 4, 'weak_ciphers': WEAK_CIPHERS,
-             'weak_macs': WEAK_MACS, 'weak_kex': WEAK_KEX, 'timeout': 10.0},
-    'exposed_services': {'enabled': True, 'allowed_ports': [22], 'allowed_processes': []},
-    'security_updates': {'enabled': True, 'warn': 1.0, 'fail': None, 'timeout': 120.0},
-    'auditd': {'enabled': True},
-    'world_writable': {'enabled': True, 'paths': ['/etc', '/usr', '/opt', '/srv'],
-                       'exclude': [], 'max_files': 200000, 'budget_s': 10.0},
-    'suid': {'enabled': True, 'paths': ['/usr', '/opt', '/srv'], 'allowed': [],
-             'exclude': [], 'max_files': 200000, 'budget_s': 10.0},
-    'password_aging': {'enabled': True, 'max_days': 365, 'min_days': 1, 'warn_age': 7},
-    'time_sync': {'enabled': True},
-}
+# sshd's PermitRootLogin values (without-password is the old name of prohibit-password).
+PERMIT_ROOT_LOGIN = ['no', 'prohibit-password', 'without-password', 'forced-commands-only', 'yes']
 MAX_WALK_FILES = 5000000
 MAX_WALK_BUDGET = 300.0
 MAX_TOOL_TIMEOUT = 600.0
-
-
-def merged(params, option):
-    """The options of one check: its defaults overlaid with what was given."""
-    return merge_options(params.get(option), DEFAULTS[option])
-
-
-def input_errors(opts):
-    """Validate the merged options; every message names its option."""
-    errors = []
-    sshd = opts['sshd']
-    if sshd['enabled']:
-        if not 1 <= sshd['max_auth_tries'] <= 100:
-            errors.append('sshd.max_auth_tries: %d is out of range 1 to 100' % sshd['max_auth_tries'])
-        bad = [v for v in sshd['permit_root_login']
-               if v not in ('no', 'prohibit-password', 'without-password', 'forced-commands-only', 'yes')]
-        if bad:
-            errors.append('sshd.permit_root_login: %s is not a PermitRootLogin value (no, '
-                          'prohibit-password, forced-commands-only, yes)' % ', '.join(bad))
-        if not 0 < sshd['timeout'] <= MAX_TOOL_TIMEOUT:
-            errors.append('sshd.timeout: %g is out of range (0, %g]' % (sshd['timeout'], MAX_TOOL_TIMEOUT))
-    exposed = opts['exposed_services']
-    for port in exposed['allowed_ports'] or ():
-        if not 1 <= port <= 65535:
-            errors.append('exposed_services.allowed_ports: %d is out of range 1 to 65535' % port)
-    updates = opts['security_updates']
-    if updates['enabled']:
-        if updates['warn'] is not None and updates['fail'] is not None and updates['warn'] > updates['fail']:
-            errors.append('security_updates: warn limit %g is above the fail limit %g; with higher '
-                          'values being worse, warn must be <= fail' % (updates['warn'], updates['fail']))
-        if not 0 < updates['timeout'] <= MAX_TOOL_TIMEOUT:
-            errors.append('security_updates.timeout: %g is out of range (0, %g]'
-                          % (updates['timeout'], MAX_TOOL_TIMEOUT))
-    for option in ('world_writable', 'suid'):
-        walk = opts[option]
-        if not walk['enabled']:
-            continue
-        for path in walk['paths']:
-            if not os.path.isabs(path):
-                errors.append('%s.paths: %s is not an absolute path' % (option, path))
-        if not 1 <= walk['max_files'] <= MAX_WALK_FILES:
-            errors.append('%s.max_files: %d is out of range 1 to %d' % (option, walk['max_files'], MAX_WALK_FILES))
-        if not 0 < walk['budget_s'] <= MAX_WALK_BUDGET:
-            errors.append('%s.budget_s: %g is out of range (0, %g]' % (option, walk['budget_s'], MAX_WALK_BUDGET))
-    aging = opts['password_aging']
-    if aging['enabled']:
-        for key in ('max_days', 'min_days', 'warn_age'):
-            if aging[key] < 0:
-                errors.append('password_aging.%s: %d must not be negative' % (key, aging[key]))
-    return errors
 
 
 # ---------------------------------------------------------------- sshd
@@ -587,14 +526,15 @@ def judge_password_aging(values, opts):
     """Records for PASS_MAX_DAYS, PASS_MIN_DAYS and PASS_WARN_AGE against the baseline."""
     records = []
     rules = (
-        ('password_max_days', 'PASS_MAX_DAYS', 'max_days', lambda v, b: v <= b, 'at most',
+        ('PASS_MAX_DAYS', 'max_days', lambda v, b: v <= b, 'at most',
          'Set PASS_MAX_DAYS %d in /etc/login.defs (and chage -M for existing users).'),
-        ('password_min_days', 'PASS_MIN_DAYS', 'min_days', lambda v, b: v >= b, 'at least',
+        ('PASS_MIN_DAYS', 'min_days', lambda v, b: v >= b, 'at least',
          'Set PASS_MIN_DAYS %d in /etc/login.defs (and chage -m for existing users).'),
-        ('password_warn_age', 'PASS_WARN_AGE', 'warn_age', lambda v, b: v >= b, 'at least',
+        ('PASS_WARN_AGE', 'warn_age', lambda v, b: v >= b, 'at least',
          'Set PASS_WARN_AGE %d in /etc/login.defs (and chage -W for existing users).'),
     )
-    for name, key, option, ok, word, hint in rules:
+    for key, option, ok, word, hint in rules:
+        name = 'password_aging:%s' % option
         baseline = opts[option]
         try:
             value = int(values[key])
@@ -624,27 +564,63 @@ def check_password_aging(opts, path='/etc/login.defs'):
     return judge_password_aging(parse_login_defs(text), opts)
 
 
-# ---------------------------------------------------------------- all together
-
-ORDER = ('sshd', 'exposed_services', 'security_updates', 'auditd', 'world_writable', 'suid',
-         'password_aging', 'time_sync')
+# ---------------------------------------------------------------- the catalogue
 
 
-def measure(report, psutil, opts):
-    """Run every enabled area into ``report`` (a readiness Component)."""
-    runners = {
-        'sshd': lambda: check_sshd(opts['sshd']),
-        'exposed_services': lambda: check_exposed(psutil, opts['exposed_services']),
-        'security_updates': lambda: check_security_updates(opts['security_updates']),
-        'auditd': lambda: check_auditd(opts['auditd']),
-        'world_writable': lambda: check_walk('world_writable', opts['world_writable']),
-        'suid': lambda: check_walk('suid', opts['suid']),
-        'password_aging': lambda: check_password_aging(opts['password_aging']),
-        'time_sync': lambda: check_time_sync(opts['time_sync']),
-    }
-    for option in ORDER:
-        if not opts[option]['enabled']:
-            report.add(skipped(option, '%s is switched off' % option))
-            continue
-        report.run(option, runners[option])
-    return report.result()
+def walk_options(paths, **extra):
+    """The settings of a bounded walk (``world_writable``, ``suid``)."""
+    options = dict(paths=Option('list', paths, elements='path'),
+                   exclude=Option('list', [], elements='path'),
+                   max_files=Option('int', 200000, low=1, high=MAX_WALK_FILES),
+                   budget_s=Option('float', 10, low=0, high=MAX_WALK_BUDGET, low_open=True))
+    options.update(extra)
+    return options
+
+
+def tool_timeout(default):
+    """Seconds a host tool may take."""
+    return Option('float', default, low=0, high=MAX_TOOL_TIMEOUT, low_open=True)
+
+
+# Switches with a baseline each; only security_updates has limits (a count of updates).
+# The context of every probe is psutil (or None): only exposed_services needs it.
+CATALOGUE = Catalogue('security', checks=[
+    Check('sshd', lambda ps, o: check_sshd(o), limits=False, options=dict(
+        permit_root_login=Option('list', ['no'], elements='str', choices=PERMIT_ROOT_LOGIN),
+        password_authentication=Option('bool', False, no_log=False),
+        x11_forwarding=Option('bool', False),
+        max_auth_tries=Option('int', 4, low=1, high=100),
+        weak_ciphers=Option('list', WEAK_CIPHERS, elements='str'),
+        weak_macs=Option('list', WEAK_MACS, elements='str'),
+        weak_kex=Option('list', WEAK_KEX, elements='str'),
+        timeout=tool_timeout(10))),
+    Check('exposed_services', check_exposed, limits=False, options=dict(
+        allowed_ports=Option('list', [22], elements='int', low=1, high=65535),
+        allowed_processes=Option('list', [], elements='str'))),
+    Check('security_updates', lambda ps, o: check_security_updates(o), unit='count', warn=1,
+          options=dict(timeout=tool_timeout(120))),
+    Check('auditd', lambda ps, o: check_auditd(o), limits=False),
+    Check('world_writable', lambda ps, o: check_walk('world_writable', o), limits=False,
+          options=walk_options(['/etc', '/usr', '/opt', '/srv'])),
+    Check('suid', lambda ps, o: check_walk('suid', o), limits=False,
+          options=walk_options(['/usr', '/opt', '/srv'], allowed=Option('list', [], elements='path'))),
+    Check('password_aging', lambda ps, o: check_password_aging(o), limits=False,
+          formerly={'password_aging:max_days': 'password_max_days',
+                    'password_aging:min_days': 'password_min_days',
+                    'password_aging:warn_age': 'password_warn_age'},
+          options=dict(max_days=Option('int', 365, low=0), min_days=Option('int', 1, low=0),
+                       warn_age=Option('int', 7, low=0))),
+    Check('time_sync', lambda ps, o: check_time_sync(o), limits=False),
+])
+
+
+def input_errors(_params, opts):
+    """Problems the catalogue cannot see: walk paths must be absolute."""
+    return ['%s.paths: %s is not an absolute path' % (option, path)
+            for option in ('world_writable', 'suid') for path in opts[option]['paths']
+            if not os.path.isabs(path)]
+
+
+def measure(psutil, opts):
+    """Run every switched-on check and return the ``readiness`` result."""
+    return CATALOGUE.run(Component('security'), psutil, opts).result()

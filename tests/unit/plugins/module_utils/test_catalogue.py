@@ -160,3 +160,31 @@ def test_an_option_check_keeps_its_former_name_and_aliases():
     result = c.Catalogue('demo', [c.OptionCheck('targets', c.Option('list', []), formerly='tcp')]).annotate(
         {'checks': [{'name': 'targets:db'}]})
     assert result['checks'][0]['formerly'] == 'tcp:db'
+
+
+def test_a_ranged_list_option_checks_each_element():
+    ports = c.Option('list', [22], elements='int', low=1, high=65535)
+    assert ports.errors('allowed_ports', [22, 443]) == []
+    assert ports.errors('allowed_ports', [0, 22, 70000]) == [
+        'allowed_ports: 0 is out of range 1 to 65535', 'allowed_ports: 70000 is out of range 1 to 65535']
+    assert c.Option('list', [], elements='str').errors('names', ['a']) == []
+
+
+def test_a_paired_check_declares_and_validates_each_pair():
+    check = c.PairedCheck('latency', unit='ms', warn=500, fail=1000, pairs=dict(p50=(100, 500)))
+    spec = check.spec()['options']
+    assert spec['p50_warn'] == dict(type='float', default=100) and spec['p50_fail']['default'] == 500
+    assert check.defaults()['p50_warn'] == 100 and check.options['p50_warn'].range == (0, c.INF, True)
+    merged = check.merge({'p50_warn': 600})
+    assert check.errors(merged) == ['latency.p50_warn/p50_fail: warn limit 600 is above the fail limit 500; '
+                                    'with higher values being worse, warn must be <= fail']
+    # Out of its domain: reported once, by the option, not again as out of order.
+    assert check.errors(check.merge({'p50_warn': -1, 'p50_fail': -2})) == [
+        'latency.p50_warn: -1 must be above 0', 'latency.p50_fail: -2 must be above 0']
+    assert check.errors(check.merge({})) == []
+
+
+def test_a_paired_check_of_any_number_has_no_range_but_must_be_finite():
+    check = c.PairedCheck('drift', pairs=dict(peer=(1, 2)))
+    assert check.options['peer_warn'].range is None
+    assert check.errors(check.merge({'peer_fail': float('inf')})) == ['drift.peer_fail: inf is not a finite number']

@@ -3,7 +3,10 @@
 import os
 import stat
 
+import pytest
+
 from ansible_collections.golive.readiness.plugins.module_utils.probes import security as p
+from catalogue_params import all_errors, check_opts
 
 SSHD_T_STOCK = """port 22
 addressfamily any
@@ -33,9 +36,7 @@ kexalgorithms curve25519-sha256,diffie-hellman-group14-sha1
 
 
 def opts(option='sshd', **over):
-    out = dict(p.DEFAULTS[option])
-    out.update(over)
-    return out
+    return check_opts(p.CATALOGUE, option, **over)
 
 
 def statuses(records):
@@ -103,8 +104,8 @@ def test_dnf_updateinfo_parsing():
 def test_login_defs_aging():
     text = "# comment\nPASS_MAX_DAYS\t99999\nPASS_MIN_DAYS\t0\nPASS_WARN_AGE\t7\nUMASK 022\n"
     records = p.judge_password_aging(p.parse_login_defs(text), opts('password_aging'))
-    assert statuses(records) == {'password_max_days': 'warn', 'password_min_days': 'warn',
-                                 'password_warn_age': 'pass'}
+    assert statuses(records) == {'password_aging:max_days': 'warn', 'password_aging:min_days': 'warn',
+                                 'password_aging:warn_age': 'pass'}
     assert 'PASS_MAX_DAYS is 99999; the baseline is at most 365' in records[0]['message']
     good = "PASS_MAX_DAYS 90\nPASS_MIN_DAYS 1\nPASS_WARN_AGE 14\n"
     assert set(statuses(p.judge_password_aging(p.parse_login_defs(good), opts('password_aging'))).values()) == {'pass'}
@@ -124,12 +125,12 @@ def test_bounded_walk_finds_world_writable_and_suid(tmp_path):
     suid.write_text('#!/bin/sh\n')
     os.chmod(str(suid), 0o4755)
     os.symlink('/usr/bin/passwd', str(tmp_path / 'link'))   # never followed
-    walk = dict(p.DEFAULTS['world_writable'], paths=[str(tmp_path)])
+    walk = opts('world_writable', paths=[str(tmp_path)])
     out = p.check_walk('world_writable', walk)
     assert out['status'] == 'fail' and out['details']['found'] == [str(ww)]
-    out = p.check_walk('suid', dict(p.DEFAULTS['suid'], paths=[str(tmp_path)]))
+    out = p.check_walk('suid', opts('suid', paths=[str(tmp_path)]))
     assert out['status'] == 'fail' and out['details']['found'] == [str(suid)]
-    allowed = dict(p.DEFAULTS['suid'], paths=[str(tmp_path)], allowed=[str(suid)])
+    allowed = opts('suid', paths=[str(tmp_path)], allowed=[str(suid)])
     assert p.check_walk('suid', allowed)['status'] == 'pass'
     excluded = dict(walk, exclude=[str(tmp_path / 'sub')])
     assert p.check_walk('world_writable', excluded)['status'] == 'pass'
@@ -138,7 +139,7 @@ def test_bounded_walk_finds_world_writable_and_suid(tmp_path):
 def test_bounded_walk_stops_at_max_files(tmp_path):
     for index in range(20):
         (tmp_path / ('f%d' % index)).write_text('')
-    out = p.check_walk('world_writable', dict(p.DEFAULTS['world_writable'], paths=[str(tmp_path)], max_files=5))
+    out = p.check_walk('world_writable', opts('world_writable', paths=[str(tmp_path)], max_files=5))
     assert out['status'] == 'warn' and 'max_files (5) reached' in out['message']
     assert out['details']['files'] == 5
 
@@ -154,11 +155,50 @@ def test_mode_predicates():
 
 
 def test_input_errors_name_the_option():
-    all_opts = dict((k, dict(v)) for k, v in p.DEFAULTS.items())
-    all_opts['sshd']['permit_root_login'] = ['maybe']
-    all_opts['suid']['paths'] = ['relative/path']
-    all_opts['world_writable']['max_files'] = 0
-    all_opts['security_updates'].update(warn=10, fail=1)
-    text = ' | '.join(p.input_errors(all_opts))
-    for option in ('sshd.permit_root_login', 'suid.paths', 'world_writable.max_files', 'security_updates'):
+    errors = all_errors(p.CATALOGUE, p.input_errors, suid={'paths': ['relative/path']},
+                        world_writable={'max_files': 0}, security_updates={'warn': 10, 'fail': 1})
+    text = ' | '.join(errors)
+    for option in ('suid.paths', 'world_writable.max_files', 'security_updates'):
         assert option in text
+    assert len(errors) == 3
+    assert all_errors(p.CATALOGUE, p.input_errors) == []
+    # PermitRootLogin values are the option's choices: Ansible refuses others, naming the option.
+    spec = p.CATALOGUE.argument_spec()['sshd']['options']['permit_root_login']
+    assert 'maybe' not in spec['choices'] and set(opts()['permit_root_login']) <= set(spec['choices'])
+
+
+@pytest.mark.parametrize('overrides, error', [
+    (dict(exposed_services={'allowed_ports': [22, 70000]}),
+     'exposed_services.allowed_ports: 70000 is out of range 1 to 65535'),
+    (dict(security_updates={'warn': -1}), 'security_updates.warn: -1 must be at least 0'),
+    (dict(security_updates={'fail': float('inf')}), 'security_updates.fail: inf is not a finite number'),
+    (dict(password_aging={'max_days': -5}), 'password_aging.max_days: -5 must be at least 0'),
+    (dict(sshd={'max_auth_tries': 0}), 'sshd.max_auth_tries: 0 is out of range 1 to 100'),
+    (dict(sshd={'timeout': 0}), 'sshd.timeout: 0 is out of range (0, 600]'),
+    (dict(suid={'budget_s': 301}), 'suid.budget_s: 301 is out of range (0, 300]'),
+    # A switched-off check's settings count too: a typo must not wait until it is switched on.
+    (dict(world_writable={'enabled': False, 'paths': ['etc']}), 'world_writable.paths: etc is not an absolute path'),
+])
+def test_out_of_range_settings_are_bad_input(overrides, error):
+    assert all_errors(p.CATALOGUE, p.input_errors, **overrides) == [error]
+
+
+def test_password_aging_records_carry_their_former_names():
+    records = p.judge_password_aging(p.parse_login_defs('PASS_MAX_DAYS 90\n'), opts('password_aging'))
+    annotated = p.CATALOGUE.annotate({'checks': records})['checks']
+    assert [(r['name'], r['formerly']) for r in annotated] == [
+        ('password_aging:max_days', 'password_max_days'), ('password_aging:min_days', 'password_min_days'),
+        ('password_aging:warn_age', 'password_warn_age')]
+
+
+def test_switched_off_checks_are_skipped_under_their_option_name():
+    switched_off = dict((check.name, dict(opts(check.name), enabled=False)) for check in p.CATALOGUE.checks)
+    result = p.measure(None, switched_off)
+    assert [(c['name'], c['status']) for c in result['checks']] == [
+        (check.name, 'skip') for check in p.CATALOGUE.checks]
+    assert result['component'] == 'security' and result['status'] == 'skip'
+
+
+def test_weak_algorithm_lists_default_to_the_built_in_ones():
+    sshd = opts()
+    assert (sshd['weak_ciphers'], sshd['weak_macs'], sshd['weak_kex']) == (p.WEAK_CIPHERS, p.WEAK_MACS, p.WEAK_KEX)
