@@ -16,7 +16,8 @@ version_added: 0.1.0
 description:
   - Measures, from the managed host, in one call and concurrently, returning the shared
     readiness result model (component C(network)).
-  - B(TCP) (check C(tcp:<name>)) opens one connection to each target and measures the
+  - B(TCP) (check C(targets:<name>), C(tcp:<name>) before 0.2.0; the gate's ignore list still
+    matches the old name, with a warning) opens one connection to each target and measures the
     connect time in milliseconds (the readiness guide wants network latency under 50 ms, so it warns at
     50 ms). A refused connection is C(fail) ("refused"), one that gets no answer within
     O(targets[].timeout) is C(fail) with a distinct message ("timed out"), so a closed
@@ -26,9 +27,9 @@ description:
     sending one DNS query over UDP to that server (built with the Python standard library;
     dnspython is not needed). The resolution time is judged against its limits and,
     with O(dns[].expected), the answer against the expected addresses.
-  - B(Firewall) (check C(firewall)) reads the ruleset through C(nft -j list ruleset),
-    C(iptables-save) and C(ufw status verbose), reports which is active (the value) and
-    whether inbound traffic is dropped by default. No active firewall, or one that accepts
+  - B(Firewall) (check C(firewall)), only with O(firewall.enabled), reads the ruleset
+    through C(nft -j list ruleset), C(iptables-save) and C(ufw status verbose), reports which
+    is active (the value) and whether inbound traffic is dropped by default. No active firewall, or one that accepts
     input by default, is C(fail); C(unknown) when the rules cannot be read (no tool, or no
     permission - reading them needs root).
   - A check that fails never fails the task. The module only connects and reads; it is
@@ -53,10 +54,10 @@ options:
         type: int
         required: true
       name:
-        description: Stable name of the check (C(tcp:<name>)); defaults to C(host:port). Unique per call.
+        description: Stable name of the check (C(targets:<name>)); defaults to C(host:port). Unique per call.
         type: str
       timeout:
-        description: Seconds to wait for the connection (0 to 60); no answer by then is C(fail) "timed out".
+        description: Seconds to wait for the connection, (0, 60]; no answer by then is C(fail) "timed out".
         type: float
         default: 3
       latency:
@@ -107,11 +108,11 @@ options:
             (which also reads /etc/hosts).
         type: str
       resolver_port:
-        description: UDP port of O(dns[].resolver).
+        description: UDP port of O(dns[].resolver), 1 to 65535.
         type: int
         default: 53
       timeout:
-        description: Seconds to wait for the resolver (0 to 60), per query.
+        description: Seconds to wait for the resolver, (0, 60], per query.
         type: float
         default: 3
       resolution_time:
@@ -128,22 +129,24 @@ options:
       warn: {description: Warn at this many milliseconds., type: float, default: 100}
       fail: {description: Fail above this many milliseconds., type: float, default: 1000}
   firewall:
-    description: The firewall check (C(firewall)).
+    description:
+      - The firewall check (C(firewall)). It runs only when asked for with O(firewall.enabled)
+        (before 0.2.0 it ran by default, also when only O(targets) or O(dns) were given).
     type: dict
     default: {}
     suboptions:
-      enabled: {description: Run this check., type: bool, default: true}
+      enabled: {description: Run this check (reading the rules needs root)., type: bool, default: false}
       require_default_drop:
         description: Fail when the active firewall accepts input by default; when false, any active firewall passes.
         type: bool
         default: true
-      timeout: {description: Seconds each firewall tool may take., type: float, default: 10}
+      timeout: {description: "Seconds each firewall tool may take, (0, 60].", type: float, default: 10}
   total_timeout:
-    description: Seconds the whole call may take (0 to 300); probes without a result by then are C(fail).
+    description: Seconds the whole call may take, (0, 300]; probes without a result by then are C(fail).
     type: float
     default: 30
   workers:
-    description: Probes run at a time (1 to 64).
+    description: Probes run at a time, 1 to 64.
     type: int
     default: 16
 notes:
@@ -175,6 +178,7 @@ EXAMPLES = r'''
 - name: Only the firewall
   golive.readiness.network_check:
     firewall:
+      enabled: true
       require_default_drop: true
   become: true
 '''
@@ -199,14 +203,14 @@ readiness:
       sample: {pass: 3, warn: 0, fail: 1, unknown: 0, skip: 0}
     checks:
       description:
-        - C(tcp:<name>) (value the connect time in ms, C(details.outcome) one of C(ok), C(refused),
+        - C(targets:<name>) (value the connect time in ms, C(details.outcome) one of C(ok), C(refused),
           C(timeout), C(resolve), C(error)), C(dns:<name>) (value the resolution time in ms,
           C(details.addresses) the answer) and C(firewall) (value the active firewall, one of
           C(nftables), C(iptables), C(ufw) or C(none)).
       type: list
       elements: dict
       sample:
-        - name: "tcp:db"
+        - name: "targets:db"
           status: fail
           value: null
           unit: ms
@@ -218,94 +222,13 @@ readiness:
           details: {host: 10.0.0.11, port: 5432, outcome: timeout}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
-    Component,
-    fail_on_input_errors,
-    merge_options,
-)
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import network as probes
 
 
-def limits_spec(warn=None, fail=None, default=None):
-    """A ``warn`` / ``fail`` pair with its defaults."""
-    spec = dict(type='dict', options=dict(warn=dict(type='float', default=warn),
-                                          fail=dict(type='float', default=fail)))
-    if default is not None:
-        spec['default'] = default
-    return spec
-
-
-def argument_spec():
-    """The module's argument spec; defaults come from network_probes."""
-    t = probes.TARGET_DEFAULTS
-    d = probes.DNS_DEFAULTS
-    f = probes.FIREWALL_DEFAULTS
-    return dict(
-        targets=dict(type='list', elements='dict', default=[], options=dict(
-            host=dict(type='str', required=True),
-            port=dict(type='int', required=True),
-            name=dict(type='str'),
-            timeout=dict(type='float', default=t['timeout']),
-            latency=limits_spec(),
-        )),
-        latency=limits_spec(probes.LATENCY['warn'], probes.LATENCY['fail'], default={}),
-        dns=dict(type='list', elements='dict', default=[], options=dict(
-            query=dict(type='str', required=True),
-            name=dict(type='str'),
-            expected=dict(type='list', elements='str'),
-            match=dict(type='str', default=d['match'], choices=list(probes.MATCHES)),
-            family=dict(type='str', default=d['family'], choices=list(probes.FAMILIES)),
-            resolver=dict(type='str'),
-            resolver_port=dict(type='int', default=d['resolver_port']),
-            timeout=dict(type='float', default=d['timeout']),
-            resolution_time=limits_spec(),
-        )),
-        resolution_time=limits_spec(probes.RESOLUTION_TIME['warn'], probes.RESOLUTION_TIME['fail'],
-                                    default={}),
-        firewall=dict(type='dict', default={}, options=dict(
-            enabled=dict(type='bool', default=f['enabled']),
-            require_default_drop=dict(type='bool', default=f['require_default_drop']),
-            timeout=dict(type='float', default=f['timeout']),
-        )),
-        total_timeout=dict(type='float', default=30.0),
-        workers=dict(type='int', default=16),
-    )
-
-
-def prepare(params):
-    """Merge per-entry limits over the module-wide ones; return ``(targets, dns, firewall)``."""
-    latency = merge_options(params['latency'], probes.LATENCY)
-    resolution = merge_options(params['resolution_time'], probes.RESOLUTION_TIME)
-    targets = []
-    for given in params['targets'] or ():
-        target = merge_options(given, probes.TARGET_DEFAULTS)
-        target['latency'] = merge_options(given.get('latency'), latency)
-        targets.append(target)
-    dns = []
-    for given in params['dns'] or ():
-        entry = merge_options(given, probes.DNS_DEFAULTS)
-        entry['resolution_time'] = merge_options(given.get('resolution_time'), resolution)
-        dns.append(entry)
-    firewall = merge_options(params['firewall'], probes.FIREWALL_DEFAULTS)
-    return targets, dns, firewall, latency, resolution
-
-
 def main():
-    """Entry point."""
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    targets, dns, firewall, latency, resolution = prepare(module.params)
-    errors = probes.input_errors(targets, dns, latency, resolution, module.params['total_timeout'],
-                                 module.params['workers'])
-    if firewall['enabled'] and not 0 < firewall['timeout'] <= probes.MAX_TIMEOUT:
-        errors.append('firewall.timeout: %g is out of range (0, %g]'
-                      % (firewall['timeout'], probes.MAX_TIMEOUT))
-    fail_on_input_errors(module, errors)
-    report = Component('network')
-    for record in probes.measure(targets, dns, firewall, module.params['total_timeout'],
-                                 module.params['workers']):
-        report.add(record)
-    module.exit_json(changed=False, readiness=report.result())
+    """Entry point: the catalogue in probes/network.py defines the options and checks."""
+    run_module(probes.CATALOGUE, probes.measure, probes.input_errors)
 
 
 if __name__ == '__main__':

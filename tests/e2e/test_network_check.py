@@ -115,14 +115,14 @@ def test_tcp_open_refused_and_timeout_are_told_apart(listeners):
     elapsed = time.monotonic() - start
     assert result['changed'] is False
     checks = checks_by_name(result)
-    ok = checks['tcp:open']
+    ok = checks['targets:open']
     assert ok['status'] == 'pass' and ok['unit'] == 'ms' and 0 < ok['value'] < 50
     assert ok['warn'] == 50.0 and ok['details']['outcome'] == 'ok'
-    assert checks['tcp:by_name']['status'] == 'pass'
-    refused = checks['tcp:refused']
+    assert checks['targets:by_name']['status'] == 'pass'
+    refused = checks['targets:refused']
     assert refused['status'] == 'fail' and 'refused' in refused['message']
     assert refused['details']['outcome'] == 'refused'
-    timeout = checks['tcp:blackholed']
+    timeout = checks['targets:blackholed']
     assert timeout['status'] == 'fail' and 'timed out after 1.5s' in timeout['message']
     assert timeout['details']['outcome'] == 'timeout'
     assert 1400 <= timeout['duration_ms'] <= 3000
@@ -136,7 +136,7 @@ def test_latency_limits_are_applied(listeners):
     result = run_module('network_check', {
         'targets': [{'host': '127.0.0.1', 'port': listeners['open'], 'latency': {'warn': 0.0001}}],
         'firewall': {'enabled': False}})
-    check = checks_by_name(result)['tcp:127.0.0.1:%d' % listeners['open']]
+    check = checks_by_name(result)['targets:127.0.0.1:%d' % listeners['open']]
     assert check['status'] == 'warn' and check['warn'] == 0.0001
 
 
@@ -233,14 +233,14 @@ def test_default_drop_firewall_passes_and_blackholes(netns):
            'add chain inet golive_r5 input { type filter hook input priority 0 ; policy drop ; }',
            'add rule inet golive_r5 input ct state established,related accept',
            'add rule inet golive_r5 input tcp dport 22 accept')
-    result = run_module_in_netns(netns, 'network_check', {'targets': [
+    result = run_module_in_netns(netns, 'network_check', {'firewall': {'enabled': True}, 'targets': [
         {'host': '127.0.0.1', 'port': 8080, 'name': 'dropped', 'timeout': 1}]})
     checks = checks_by_name(result)
     fw = checks['firewall']
     assert fw['status'] == 'pass' and fw['value'] == 'nftables'
     assert 'default-drop' in fw['message'] and 'inet golive_r5 input policy drop' in fw['message']
     # the drop policy makes the target a black hole: timeout, not refused
-    assert checks['tcp:dropped']['details']['outcome'] == 'timeout'
+    assert checks['targets:dropped']['details']['outcome'] == 'timeout'
 
 
 @needs_netns
@@ -287,6 +287,11 @@ def test_firewall_unreadable_without_privileges():
     ({'dns': [{'query': 'a.example', 'expected': ['x']}]}, 'dns[0].expected'),
     ({'latency': {'warn': 100, 'fail': 10}}, 'latency'),
     ({'total_timeout': 0}, 'total_timeout'),
+    ({'latency': {'warn': -5}}, 'latency.warn: -5 must be above 0'),
+    ({'targets': [{'host': '127.0.0.1', 'port': 80, 'latency': {'fail': 0}}]},
+     'targets[0].latency.fail: 0 must be above 0'),
+    ({'dns': [{'query': 'a.example', 'timeout': 100}]}, 'dns[0].timeout: 100 is out of range (0, 60]'),
+    ({'firewall': {'timeout': -1}}, 'firewall.timeout: -1 is out of range (0, 60]'),
 ])
 def test_bad_input_fails_naming_the_option(args, option):
     result = run_module('network_check', args)
@@ -299,3 +304,50 @@ def test_check_mode(listeners):
     args = {'targets': [{'host': '127.0.0.1', 'port': listeners['open']}], 'firewall': {'enabled': False}}
     result = run_module('network_check', args, check_mode=True)
     assert result['changed'] is False and result['readiness']['status'] == 'pass'
+
+
+def test_only_tcp_targets_do_not_read_the_firewall(listeners):
+    """Asked only about a peer, the module leaves the firewall alone (and needs no root)."""
+    result = run_module('network_check', {'targets': [
+        {'host': '127.0.0.1', 'port': listeners['open'], 'name': 'open'}]})
+    checks = checks_by_name(result)
+    assert checks['firewall']['status'] == 'skip' and 'firewall.enabled' in checks['firewall']['message']
+    assert 'details' not in checks['firewall']
+    assert result['readiness']['status'] == 'pass'
+    assert checks['targets:open']['formerly'] == 'tcp:open'
+
+
+ROLE_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - ansible.builtin.include_role:
+        name: golive.readiness.readiness
+        tasks_from: network
+      vars:
+        readiness_network_enabled: true
+        readiness_network_targets: [{host: 127.0.0.1, port: %d, name: open}]
+        readiness_network_firewall: %s
+'''
+
+
+def role_network_checks(tmp_path, port, firewall):
+    """The network_check result of the readiness role's network tasks, run for real."""
+    play = tmp_path / 'network.yml'
+    play.write_text(ROLE_PLAY % (port, json.dumps(firewall)))
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(play),
+           '-i', os.path.join(REPO, 'inventories', 'local')]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+                          env=ansible_env(ANSIBLE_STDOUT_CALLBACK='json',
+                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
+    tasks = json.loads(proc.stdout)['plays'][0]['tasks']
+    task = next(t for t in tasks if t['task']['name'].endswith('Check TCP reachability, DNS and the firewall'))
+    return checks_by_name(task['hosts']['localhost'])
+
+
+def test_the_role_reads_the_firewall_only_when_its_variable_asks(tmp_path, listeners):
+    checks = role_network_checks(tmp_path, listeners['open'], {})
+    assert checks['targets:open']['status'] == 'pass'
+    assert checks['firewall']['status'] == 'skip'
+    asked = role_network_checks(tmp_path, listeners['open'], {'enabled': True})
+    assert asked['firewall']['status'] != 'skip' and 'details' in asked['firewall']

@@ -202,9 +202,9 @@ def assert_stopped_service(rc, report, hosts, baseline, strict):
             log('SKIPPED (not strict): ' + msg)
         return
     by_name = dict(((c.get('component'), c['name']), c) for c in entry['checks'])
-    port = by_name.get(('ports', 'port_listening:tcp/6379'))
+    port = by_name.get(('ports', 'listening:tcp/6379'))
     if port is not None:
-        check(port['status'] == 'fail', '%s: port_listening:tcp/6379 is fail (got %s)' % (label, port['status']))
+        check(port['status'] == 'fail', '%s: listening:tcp/6379 is fail (got %s)' % (label, port['status']))
     conn = by_name.get(('redis', 'connection'))
     if conn is not None:
         check(conn['status'] == 'fail', '%s: redis/connection is fail (got %s)' % (label, conn['status']))
@@ -215,7 +215,7 @@ def assert_stopped_service(rc, report, hosts, baseline, strict):
     # The fault is cache1's alone: another host gains no failing check, except that its
     # peers now see cache1:6379 refuse connections (network_check's reachability of the
     # cache group), which they must.
-    peer_check = ('network', 'tcp:cache:cache1:6379')
+    peer_check = ('network', 'targets:cache:cache1:6379')
     for host in sorted(hosts):
         if host == 'cache1' or host not in report['hosts'] or host not in baseline['hosts']:
             continue

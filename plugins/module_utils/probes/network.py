@@ -3,13 +3,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Network measurements for ``network_check``: TCP reachability, DNS, firewall.
 
-- TCP: one connect per target (``tcp:<name>``), timed with ``time.perf_counter``;
+- TCP: one connect per target (``targets:<name>``), timed with ``time.perf_counter``;
   refused and timed out are both ``fail``, each with its own message.
 - DNS (``dns:<name>``): the system resolver (``socket.getaddrinfo``: /etc/hosts,
   nsswitch, resolv.conf) or, with a resolver address, one minimal DNS query over
   UDP built and parsed here with the standard library (RFC 1035), so no dnspython
   is needed.  Resolution time is judged, and optionally the answer.
-- Firewall (``firewall``): the ruleset as nftables (``nft -j list ruleset``),
+- Firewall (``firewall``, only when asked for): the ruleset as nftables (``nft -j list ruleset``),
   iptables (``iptables-save``) or ufw (``ufw status verbose``) shows it, reduced to
   "is a firewall active, and does it drop inbound traffic by default".
 
@@ -34,32 +34,29 @@ from ansible_collections.golive.readiness.plugins.module_utils.concurrency impor
     TimedOut,
     run_bounded,
 )
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Check,
+    Entries,
+    Option,
+    OptionCheck,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
-    HIGHER_IS_WORSE,
     PASS,
     UNKNOWN,
     WARN,
+    Component,
     check_result,
-    in_range,
     measured,
     skipped,
     unknown,
-    validate_limits,
 )
 
-# The readiness guide: network latency under 50 ms.
-LATENCY = {'warn': 50.0, 'fail': None}
-RESOLUTION_TIME = {'warn': 100.0, 'fail': 1000.0}
-TARGET_DEFAULTS = {'name': None, 'host': None, 'port': None, 'timeout': 3.0, 'latency': None}
-DNS_DEFAULTS = {'name': None, 'query': None, 'expected': None, 'match': 'all', 'family': 'any',
-                'resolver': None, 'resolver_port': 53, 'timeout': 3.0, 'resolution_time': None}
-FIREWALL_DEFAULTS = {'enabled': True, 'require_default_drop': True, 'timeout': 10.0}
 MATCHES = ('all', 'any', 'exact')
 FAMILIES = ('any', 'ipv4', 'ipv6')
 MAX_TIMEOUT = 60.0
-MAX_TOTAL_TIMEOUT = 300.0
 HOSTNAME = re.compile(r'^(?=.{1,253}\.?$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)'
                       r'(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$')
 
@@ -100,32 +97,22 @@ def dns_name(entry):
     return entry['query']
 
 
-def input_errors(targets, dns, latency, resolution_time, total_timeout, workers):
-    """Validate the merged options; every message names its option."""
-    errors = []
-    for option, limits in (('latency', latency), ('resolution_time', resolution_time)):
-        error = validate_limits(option, limits.get('warn'), limits.get('fail'), HIGHER_IS_WORSE)
-        if error:
-            errors.append(error)
+def input_errors(params, opts):
+    """Problems the catalogue cannot see: names and addresses, unique records, merged limits."""
+    given_targets, given_dns = params.get('targets') or [], params.get('dns') or []
+    errors = TARGETS.order_errors('targets', given_targets, opts)
+    errors.extend(DNS.order_errors('dns', given_dns, opts))
     seen = {}
-    for index, target in enumerate(targets):
+    for index, target in enumerate(TARGETS.merged(given_targets, opts)):
         where = 'targets[%d]' % index
         if not valid_host(target['host']):
             errors.append('%s.host: %r is not a host name or IP address' % (where, target['host']))
-        if not isinstance(target['port'], int) or not 1 <= target['port'] <= 65535:
-            errors.append('%s.port: %r is out of range 1 to 65535' % (where, target['port']))
-        if not 0 < target['timeout'] <= MAX_TIMEOUT:
-            errors.append('%s.timeout: %g is out of range (0, %g]' % (where, target['timeout'], MAX_TIMEOUT))
-        error = validate_limits('%s.latency' % where, target['latency'].get('warn'),
-                                target['latency'].get('fail'), HIGHER_IS_WORSE)
-        if error:
-            errors.append(error)
-        name = 'tcp:%s' % target_name(target)
+        name = 'targets:%s' % target_name(target)
         if name in seen:
             errors.append('%s.name: %r repeats %s; give each target a unique name'
                           % (where, name, seen[name]))
         seen.setdefault(name, where)
-    for index, entry in enumerate(dns):
+    for index, entry in enumerate(DNS.merged(given_dns, opts)):
         where = 'dns[%d]' % index
         if not entry['query'] or not HOSTNAME.match(entry['query']):
             errors.append('%s.query: %r is not a DNS name' % (where, entry['query']))
@@ -134,26 +121,16 @@ def input_errors(targets, dns, latency, resolution_time, total_timeout, workers)
                 ipaddress.ip_address(entry['resolver'])
             except ValueError:
                 errors.append('%s.resolver: %r is not an IP address' % (where, entry['resolver']))
-        if not 1 <= entry['resolver_port'] <= 65535:
-            errors.append('%s.resolver_port: %r is out of range 1 to 65535' % (where, entry['resolver_port']))
         for addr in entry['expected'] or ():
             try:
                 ipaddress.ip_address(addr)
             except ValueError:
                 errors.append('%s.expected: %r is not an IP address' % (where, addr))
-        if not 0 < entry['timeout'] <= MAX_TIMEOUT:
-            errors.append('%s.timeout: %g is out of range (0, %g]' % (where, entry['timeout'], MAX_TIMEOUT))
-        error = validate_limits('%s.resolution_time' % where, entry['resolution_time'].get('warn'),
-                                entry['resolution_time'].get('fail'), HIGHER_IS_WORSE)
-        if error:
-            errors.append(error)
         name = 'dns:%s' % dns_name(entry)
         if name in seen:
             errors.append('%s.name: %r repeats %s; give each DNS check a unique name'
                           % (where, name, seen[name]))
         seen.setdefault(name, where)
-    in_range(errors, 'total_timeout', total_timeout, 0, MAX_TOTAL_TIMEOUT, low_open=True)
-    in_range(errors, 'workers', workers, 1, 64)
     return errors
 
 
@@ -192,7 +169,7 @@ def connect(host, port, timeout, clock=time.perf_counter):
 def judge_connect(target, outcome, ms, detail):
     """The record of one TCP target from what :func:`connect` returned."""
     label = target_name(target)
-    name = 'tcp:%s' % label
+    name = 'targets:%s' % label
     limits = target['latency']
     where = '%s:%s' % (target['host'], target['port'])
     details = dict(host=target['host'], port=target['port'], outcome=outcome)
@@ -652,7 +629,7 @@ def probe_and_judge_firewall(firewall):
     return record
 
 
-def measure(targets, dns, firewall, total_timeout=30.0, workers=16):
+def probe_all(targets, dns, firewall, total_timeout=30.0, workers=16):
     """Run every probe concurrently within ``total_timeout``; return the records in order."""
     tasks = [(('tcp', index), functools.partial(probe_target, target))
              for index, target in enumerate(targets)]
@@ -668,7 +645,7 @@ def measure(targets, dns, firewall, total_timeout=30.0, workers=16):
             continue
         kind, index = key
         if kind == 'tcp':
-            name, unit = 'tcp:%s' % target_name(targets[index]), 'ms'
+            name, unit = 'targets:%s' % target_name(targets[index]), 'ms'
         elif kind == 'dns':
             name, unit = 'dns:%s' % dns_name(dns[index]), 'ms'
         else:
@@ -684,5 +661,54 @@ def measure(targets, dns, firewall, total_timeout=30.0, workers=16):
                                    % (type(value).__name__, str(value)[:300]), unit=unit,
                                    remediation='See the error; the check itself failed.'))
     if not firewall['enabled']:
-        records.append(skipped('firewall', 'firewall is switched off'))
+        records.append(skipped('firewall', 'the firewall is not checked: set firewall.enabled to '
+                                           'read its rules'))
     return records
+
+
+# The readiness guide: network latency under 50 ms.
+LATENCY = Check('latency', unit='ms', warn=50.0, switch=False)
+RESOLUTION_TIME = Check('resolution_time', unit='ms', warn=100.0, fail=1000.0, switch=False)
+TIMEOUT = Option('float', 3.0, low=0, high=MAX_TIMEOUT, low_open=True)
+TARGETS = Entries(dict(
+    host=Option('str', required=True),
+    port=Option('int', low=1, high=65535, required=True),
+    name=Option('str'),
+    timeout=TIMEOUT,
+), limits=dict(latency=LATENCY))
+DNS = Entries(dict(
+    query=Option('str', required=True),
+    name=Option('str'),
+    expected=Option('list', elements='str'),
+    match=Option('str', 'all', choices=list(MATCHES)),
+    family=Option('str', 'any', choices=list(FAMILIES)),
+    resolver=Option('str'),
+    resolver_port=Option('int', 53, low=1, high=65535),
+    timeout=TIMEOUT,
+), limits=dict(resolution_time=RESOLUTION_TIME))
+# The firewall is read only when asked for: a user who lists TCP targets or names to resolve
+# asked about reachability, not about this host's ruleset (which needs root to read).
+CATALOGUE = Catalogue('network', options=dict(
+    total_timeout=Option('float', 30.0, low=0, high=300, low_open=True),
+    workers=Option('int', 16, low=1, high=64),
+), checks=[
+    OptionCheck('targets', TARGETS, formerly='tcp'),
+    LATENCY,
+    OptionCheck('dns', DNS),
+    RESOLUTION_TIME,
+    Check('firewall', limits=False, switch=False, options=dict(
+        enabled=Option('bool', False),
+        require_default_drop=Option('bool', True),
+        timeout=Option('float', 10.0, low=0, high=MAX_TIMEOUT, low_open=True),
+    )),
+])
+
+
+def measure(params, opts):
+    """Run every probe concurrently and return the ``readiness`` result."""
+    report = Component('network')
+    for record in probe_all(TARGETS.merged(params.get('targets'), opts),
+                            DNS.merged(params.get('dns'), opts), opts['firewall'],
+                            params['total_timeout'], params['workers']):
+        report.add(record)
+    return report.result()

@@ -7,6 +7,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.golive.readiness.plugins.module_utils.probes import network as p
+from catalogue_params import all_errors, module_params
+
+
+def targets_of(**given):
+    """The merged targets and DNS entries the module probes, from its parameters."""
+    params = module_params(p.CATALOGUE, **given)
+    opts = p.CATALOGUE.merged(params)
+    return p.TARGETS.merged(params['targets'], opts), p.DNS.merged(params['dns'], opts)
 
 
 def response(ident, name, answers, rcode=0, qtype=1):
@@ -175,7 +183,7 @@ def test_judge_firewall_cases():
 
 
 def test_connect_judgements_have_distinct_messages():
-    target = dict(p.TARGET_DEFAULTS, host='10.0.0.1', port=5432, latency=dict(p.LATENCY))
+    target = targets_of(targets=[dict(host='10.0.0.1', port=5432)])[0][0]
     refused = p.judge_connect(target, 'refused', 0.2, '10.0.0.1')
     timeout = p.judge_connect(target, 'timeout', 3000.0, '10.0.0.1')
     assert refused['status'] == timeout['status'] == 'fail'
@@ -185,11 +193,54 @@ def test_connect_judgements_have_distinct_messages():
 
 
 def test_input_errors_name_the_option():
-    target = dict(p.TARGET_DEFAULTS, host='x y', port=0, latency={'warn': 5, 'fail': 1})
-    entry = dict(p.DNS_DEFAULTS, query='ok.example', resolver='1.2.3', expected=['nope'],
-                 resolution_time={})
-    errors = p.input_errors([target], [entry], p.LATENCY, p.RESOLUTION_TIME, 30, 16)
+    target = dict(host='x y', port=0, latency={'warn': 5, 'fail': 1})
+    entry = dict(query='ok.example', resolver='1.2.3', expected=['nope'])
+    errors = all_errors(p.CATALOGUE, p.input_errors, targets=[target], dns=[entry])
     text = ' | '.join(errors)
     for option in ('targets[0].host', 'targets[0].port', 'targets[0].latency', 'dns[0].resolver',
                    'dns[0].expected'):
         assert option in text
+
+
+@pytest.mark.parametrize('given, message', [
+    (dict(latency={'warn': -5}), 'latency.warn: -5 must be above 0'),
+    (dict(resolution_time={'fail': 0}), 'resolution_time.fail: 0 must be above 0'),
+    (dict(targets=[dict(host='db', port=5432, latency={'warn': float('inf')})]),
+     'targets[0].latency.warn: inf is not a finite number'),
+    (dict(targets=[dict(host='db', port=5432, timeout=0)]), 'targets[0].timeout: 0 is out of range (0, 60]'),
+    (dict(dns=[dict(query='db.example', resolution_time={'warn': -1})]),
+     'dns[0].resolution_time.warn: -1 must be above 0'),
+    (dict(dns=[dict(query='db.example', resolver_port=0)]), 'dns[0].resolver_port: 0 is out of range 1 to 65535'),
+    (dict(firewall={'timeout': 61}), 'firewall.timeout: 61 is out of range (0, 60]'),
+    (dict(total_timeout=0), 'total_timeout: 0 is out of range (0, 300]'),
+    (dict(workers=65), 'workers: 65 is out of range 1 to 64'),
+])
+def test_limits_and_numbers_out_of_their_domain_are_bad_input(given, message):
+    assert all_errors(p.CATALOGUE, p.input_errors, **given) == [message]
+
+
+def test_an_entry_limit_out_of_order_with_the_module_wide_one_is_named_once():
+    errors = all_errors(p.CATALOGUE, p.input_errors, latency={'warn': 100},
+                        targets=[dict(host='db', port=5432, latency={'fail': 40}),
+                                 dict(host='cache', port=6379)])
+    assert errors == ['targets[0].latency: warn limit 100 is above the fail limit 40; with higher '
+                      'values being worse, warn must be <= fail']
+
+
+def test_per_target_records_are_named_like_the_targets_option_and_keep_the_old_name():
+    target = targets_of(targets=[dict(host='10.0.0.1', port=5432, name='db')])[0][0]
+    record = p.judge_connect(target, 'refused', 0.2, '10.0.0.1')
+    assert record['name'] == 'targets:db'
+    assert p.CATALOGUE.annotate({'checks': [record]})['checks'][0]['formerly'] == 'tcp:db'
+
+
+def test_the_firewall_is_read_only_when_asked_for(monkeypatch):
+    read = []
+    monkeypatch.setattr(p, 'probe_and_judge_firewall', lambda fw: read.append(fw) or p.skipped('firewall', 'read'))
+    params = module_params(p.CATALOGUE, dns=[dict(query='localhost')])
+    result = p.measure(params, p.CATALOGUE.merged(params))
+    assert read == []
+    assert [(c['name'], c['status']) for c in result['checks']][-1] == ('firewall', 'skip')
+    params = module_params(p.CATALOGUE, firewall={'enabled': True})
+    p.measure(params, p.CATALOGUE.merged(params))
+    assert len(read) == 1
