@@ -16,15 +16,25 @@ version_added: 0.1.0
 description:
   - Sends one request to each endpoint of a list, concurrently, and judges the answer
     (status code, body regex, jmespath expression) and its response time, returning the
-    shared readiness result model. One check per endpoint, named C(http:<name>) (the
+    shared readiness result model. One check per endpoint, named C(response_time:<name>) (the
     endpoint's O(endpoints[].name), else its URL without credentials).
+  - "Checks are named like the option that sets their limits: C(response_time:<name>),
+    C(p95:<name>) and C(error_rate:<name>). Before 0.2.0 they were C(http:<name>),
+    C(http_p95:<name>) and C(http_error_rate:<name>); the gate's ignore list still matches
+    those, with a warning."
+  - The limits O(response_time), O(p95) and O(error_rate) apply to every endpoint; an endpoint
+    overrides them with O(endpoints[].response_time), O(endpoints[].sample.p95) and
+    O(endpoints[].sample.error_rate). Limits must lie in their domain (times above 0,
+    percentages 0 to 100, finite numbers) and be ordered (warn before fail), also once merged;
+    anything else is bad input. So is a URL that is not http(s), has no host or a port outside
+    1 to 65535.
   - The response time runs from before the connection to the last byte of the body and is
     measured with sub-millisecond precision. Defaults follow the readiness guide
     (warn at 1000 ms, fail at 2000 ms).
   - Optionally an endpoint is sampled with O(endpoints[].sample.requests) requests, giving
     p50 / p95 / p99 (nearest rank, always a response time that was measured, as in
-    M(golive.readiness.load_test); check C(http_p95:<name>), p95 warns at 1000 ms) and the error rate
-    (check C(http_error_rate:<name>), warn at 1%, fail at 5%).
+    M(golive.readiness.load_test); check C(p95:<name>), p95 warns at 1000 ms) and the error rate
+    (check C(error_rate:<name>), warn at 1%, fail at 5%).
   - A service that refuses the connection, times out, fails TLS verification or answers
     with an unexpected status is C(fail), never C(unknown).
   - Secrets go in O(endpoints[].secret_headers) and O(endpoints[].secret_body), which are
@@ -36,15 +46,22 @@ author:
   - golive.readiness contributors (@golive)
 requirements:
   - requests >= 2.20 on the managed host
-  - jmespath on the managed host, only when an endpoint uses O(endpoints[].json_query)
+  - jmespath on the managed host, only when an endpoint uses O(endpoints[].json_query); without
+    it such an endpoint's check is C(unknown) and the others still run
 extends_documentation_fragment:
   - golive.readiness.check_common
 options:
+  instance:
+    description:
+      - Name of what this call measures (an application), in the report as C(readiness.instance),
+        so two calls on one host with endpoints of the same name are separate records.
+      - Without it the endpoints' names alone identify the checks.
+    type: str
   endpoints:
-    description: The endpoints to probe, concurrently.
+    description: The endpoints to probe, concurrently; at least one.
     type: list
     elements: dict
-    required: true
+    default: []
     suboptions:
       name:
         description:
@@ -52,7 +69,7 @@ options:
           - Names must be unique within the call.
         type: str
       url:
-        description: The http:// or https:// URL.
+        description: The http:// or https:// URL, with a host (and a port from 1 to 65535 if given).
         type: str
         required: true
       method:
@@ -78,7 +95,7 @@ options:
         default: json
         choices: [json, form, raw]
       status_codes:
-        description: Expected status codes; any other is C(fail).
+        description: Expected status codes, each 100 to 599; any other is C(fail).
         type: list
         elements: int
         default: [200]
@@ -94,7 +111,7 @@ options:
             true (not null, false, empty or zero).
         type: raw
       timeout:
-        description: Seconds to connect, and seconds for the whole answer to arrive (per attempt).
+        description: Seconds to connect, and seconds for the whole answer to arrive (per attempt), (0, 300].
         type: float
         default: 10
       retries:
@@ -123,15 +140,15 @@ options:
         type: bool
         default: true
       max_body_bytes:
-        description: Bytes of the body kept for O(endpoints[].body_regex) and O(endpoints[].json_query) (the whole body is still read and timed).
+        description: Bytes of the body kept for O(endpoints[].body_regex) and O(endpoints[].json_query) (the whole body is still read and timed), 1 to 16777216.
         type: int
         default: 1048576
       response_time:
-        description: Limits of the response time in milliseconds.
+        description: This endpoint's limits of the response time in milliseconds, over O(response_time).
         type: dict
         suboptions:
-          warn: {description: Warn at this many milliseconds., type: float, default: 1000}
-          fail: {description: Fail above this many milliseconds., type: float, default: 2000}
+          warn: {description: Warn at this many milliseconds; O(response_time.warn) without it., type: float}
+          fail: {description: Fail above this many milliseconds; O(response_time.fail) without it., type: float}
       sample:
         description:
           - Send O(endpoints[].sample.requests) more requests (the same request, with
@@ -141,23 +158,44 @@ options:
             then are left out and the message says so.
         type: dict
         suboptions:
-          requests: {description: Number of requests; 0 switches sampling off; at most 1000., type: int, default: 0}
+          requests: {description: 'Number of requests, 0 to 1000; 0 switches sampling off.', type: int, default: 0}
           concurrency: {description: Requests in flight at a time (1 to 32)., type: int, default: 4}
-          budget_s: {description: Time budget of the sample in seconds., type: float, default: 30}
+          budget_s: {description: 'Time budget of the sample in seconds, (0, 600].', type: float, default: 30}
           p95:
-            description: Limits of the p95 response time in milliseconds.
+            description: This endpoint's limits of the p95 response time in milliseconds, over O(p95).
             type: dict
             suboptions:
-              warn: {description: Warn at this many milliseconds., type: float, default: 1000}
-              fail: {description: Fail above this many milliseconds., type: float}
+              warn: {description: Warn at this many milliseconds; O(p95.warn) without it., type: float}
+              fail: {description: Fail above this many milliseconds; O(p95.fail) without it., type: float}
           error_rate:
-            description: Limits of the error rate in percent.
+            description: This endpoint's limits of the error rate in percent, over O(error_rate).
             type: dict
             suboptions:
-              warn: {description: Warn at this percentage., type: float, default: 1}
-              fail: {description: Fail above this percentage., type: float, default: 5}
+              warn: {description: Warn at this percentage; O(error_rate.warn) without it., type: float}
+              fail: {description: Fail above this percentage; O(error_rate.fail) without it., type: float}
+  response_time:
+    description: Limits of every endpoint's response time in milliseconds (checks C(response_time:<name>)).
+    type: dict
+    default: {}
+    suboptions:
+      warn: {description: Warn at this many milliseconds., type: float, default: 1000}
+      fail: {description: Fail above this many milliseconds., type: float, default: 2000}
+  p95:
+    description: Limits of a sampled endpoint's p95 response time in milliseconds (checks C(p95:<name>)).
+    type: dict
+    default: {}
+    suboptions:
+      warn: {description: Warn at this many milliseconds., type: float, default: 1000}
+      fail: {description: Fail above this many milliseconds., type: float}
+  error_rate:
+    description: Limits of a sampled endpoint's error rate in percent (checks C(error_rate:<name>)).
+    type: dict
+    default: {}
+    suboptions:
+      warn: {description: Warn at this percentage., type: float, default: 1}
+      fail: {description: Fail above this percentage., type: float, default: 5}
   total_timeout:
-    description: Seconds the whole call may take; endpoints without a result by then are C(fail).
+    description: Seconds the whole call may take, (0, 600]; endpoints without a result by then are C(fail).
     type: float
     default: 60
   workers:
@@ -185,7 +223,7 @@ EXAMPLES = r'''
       - name: home
         url: https://www.example.com/
         body_regex: '<title>Example</title>'
-        response_time: {warn: 500, fail: 1500}
+        response_time: {warn: 500, fail: 1500}   # over the module-wide response_time
 
 - name: Log in with a secret body and sample the search endpoint
   golive.readiness.http_check:
@@ -219,6 +257,10 @@ readiness:
       description: Always C(http).
       type: str
       sample: http
+    instance:
+      description: O(instance), when given.
+      type: str
+      sample: shop
     status:
       description: The worst status of the checks (C(skip) < C(pass) < C(unknown) < C(warn) < C(fail)).
       type: str
@@ -229,14 +271,14 @@ readiness:
       sample: {pass: 2, warn: 0, fail: 1, unknown: 0, skip: 0}
     checks:
       description:
-        - One entry per endpoint (C(http:<name>), value the response time in ms), plus
-          C(http_p95:<name>) and C(http_error_rate:<name>) for sampled endpoints, whose
+        - One entry per endpoint (C(response_time:<name>), value the response time in ms), plus
+          C(p95:<name>) and C(error_rate:<name>) for sampled endpoints, whose
           C(details) hold p50_ms, p95_ms, p99_ms, min_ms, max_ms, mean_ms, errors and
           throughput_rps.
       type: list
       elements: dict
       sample:
-        - name: "http:health"
+        - name: "response_time:health"
           status: pass
           value: 3.214
           unit: ms
@@ -248,15 +290,9 @@ readiness:
           details: {url: "https://api.example.com/health", method: GET, status_code: 200, attempts: 1, bytes: 15}
 '''
 
-import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
-    Component,
-    fail_missing_library,
-    fail_on_input_errors,
-)
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import http as probes
 
 try:
@@ -269,77 +305,15 @@ else:
 
 try:
     import jmespath
-except ImportError:
+except ImportError:  # only endpoints with a json_query need it: theirs are unknown
     jmespath = None
-    JMESPATH_IMPORT_ERROR = traceback.format_exc()
-else:
-    JMESPATH_IMPORT_ERROR = None
-
-
-def limits_spec(warn, fail):
-    """A ``warn`` / ``fail`` pair with its defaults."""
-    return dict(type='dict', options=dict(warn=dict(type='float', default=warn),
-                                          fail=dict(type='float', default=fail)))
-
-
-def argument_spec():
-    """The module's argument spec; defaults come from http_probes."""
-    d = probes.ENDPOINT_DEFAULTS
-    s = probes.SAMPLE_DEFAULTS
-    endpoint = dict(
-        name=dict(type='str'),
-        url=dict(type='str', required=True),
-        method=dict(type='str', default=d['method'], choices=list(probes.METHODS)),
-        headers=dict(type='dict'),
-        secret_headers=dict(type='dict', no_log=True),
-        body=dict(type='raw'),
-        secret_body=dict(type='raw', no_log=True),
-        body_format=dict(type='str', default=d['body_format'], choices=['json', 'form', 'raw']),
-        status_codes=dict(type='list', elements='int', default=d['status_codes']),
-        body_regex=dict(type='str'),
-        json_query=dict(type='str'),
-        json_expected=dict(type='raw'),
-        timeout=dict(type='float', default=d['timeout']),
-        retries=dict(type='int', default=d['retries']),
-        delay=dict(type='float', default=d['delay']),
-        validate_certs=dict(type='bool', default=d['validate_certs']),
-        ca_path=dict(type='path'),
-        client_cert=dict(type='path'),
-        client_key=dict(type='path', no_log=False),
-        follow_redirects=dict(type='bool', default=d['follow_redirects']),
-        max_body_bytes=dict(type='int', default=d['max_body_bytes']),
-        response_time=limits_spec(probes.RESPONSE_TIME['warn'], probes.RESPONSE_TIME['fail']),
-        sample=dict(type='dict', options=dict(
-            requests=dict(type='int', default=s['requests']),
-            concurrency=dict(type='int', default=s['concurrency']),
-            budget_s=dict(type='float', default=s['budget_s']),
-            p95=limits_spec(s['p95']['warn'], s['p95']['fail']),
-            error_rate=limits_spec(s['error_rate']['warn'], s['error_rate']['fail']),
-        )),
-    )
-    return dict(
-        endpoints=dict(type='list', elements='dict', required=True, options=endpoint),
-        total_timeout=dict(type='float', default=60.0),
-        workers=dict(type='int', default=8),
-    )
 
 
 def main():
-    """Entry point."""
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if requests is None:
-        fail_missing_library(module, 'http', 'requests', REQUESTS_IMPORT_ERROR)
-    endpoints = [probes.merged_endpoint(ep) for ep in module.params['endpoints']]
-    if jmespath is None and any(ep['json_query'] is not None for ep in endpoints):
-        fail_missing_library(module, 'http', 'jmespath', JMESPATH_IMPORT_ERROR)
-    errors = probes.input_errors(endpoints, module.params['total_timeout'], module.params['workers'],
-                                 jmespath, os.path.exists)
-    fail_on_input_errors(module, errors)
-    report = Component('http')
-    for record in probes.measure(requests, endpoints, jmespath, module.params['total_timeout'],
-                                 module.params['workers']):
-        report.add(record)
-    module.exit_json(changed=False, readiness=report.result())
+    """Entry point: the catalogue in probes/http.py defines the options and checks."""
+    run_module(probes.CATALOGUE, lambda params, opts: probes.run(requests, jmespath, params, opts),
+               lambda params, opts: probes.input_errors(params, opts, jmespath),
+               [('requests', requests, REQUESTS_IMPORT_ERROR)])
 
 
 if __name__ == '__main__':

@@ -16,23 +16,32 @@ version_added: 0.1.0
 description:
   - Examines the certificate of each endpoint (one handshake that accepts any certificate, so
     an expired or self-signed one is still read) and of each PEM file, concurrently, returning
-    the shared readiness result model (component C(tls)). Checks, per endpoint or file label
-    (O(endpoints[].name), else C(host:port); O(files[].name), else the path).
-  - C(tls_expiry:<label>) days until the certificate expires, lower is worse (warn at 30, fail
-    at 7 days). An expired certificate says when it expired; a not-yet-valid one says from when
-    it is valid.
-  - C(tls_chain:<label>) the chain verifies against the system trust store or O(ca_path)
+    the shared readiness result model (component C(tls)). Checks, each named like the option
+    that sets it, per endpoint or file label (O(endpoints[].name), else C(host:port);
+    O(files[].name), else the path).
+  - C(expiry:<label>) days until the certificate expires, lower is worse (warn at 30, fail
+    below 7 days; O(expiry), per target O(endpoints[].expiry) and O(files[].expiry)). An expired
+    certificate says when it expired; a not-yet-valid one says from when it is valid.
+  - C(chain:<label>) the chain verifies against the system trust store or O(ca_path)
     (endpoints by a second, verifying handshake; files with C(openssl verify)). Self-signed,
     unknown issuer, expired and not-yet-valid each get their own message.
-  - C(tls_hostname:<label>) the certificate is valid for the host name (SNI name, or
+  - C(hostname:<label>) the certificate is valid for the host name (SNI name, or
     O(endpoints[].hostname)); wildcards as RFC 6125 allows. For files only with O(files[].hostname).
-  - C(tls_protocol:<label>) (endpoints) the negotiated protocol is at least O(min_protocol).
-  - C(tls_key:<label>) key type and size (RSA at least O(min_rsa_bits), EC at least
-    O(min_ec_bits), DSA fails) and C(tls_signature:<label>) the signature hash is not weak
-    (MD5, SHA-1). These two need the Python library cryptography on the host; without it they
-    are C(unknown) and every other check still runs.
-  - An endpoint that refuses, times out or does not speak TLS gives one C(tls_handshake:<label>)
-    C(fail). The module only connects and reads; it runs the same in check mode.
+  - C(protocol:<label>) (endpoints) the negotiated protocol is at least O(min_protocol).
+  - C(key:<label>) key type and size (RSA at least O(min_rsa_bits), EC at least
+    O(min_ec_bits), DSA fails) and C(signature:<label>) the signature hash is not weak
+    (O(weak_signature_hashes)). These two need the Python library cryptography on the host;
+    without it they are C(unknown) and every other check still runs.
+  - An endpoint that refuses, times out or does not speak TLS gives one C(endpoints:<label>)
+    C(fail); a certificate file that does not exist or holds no certificate one C(files:<label>)
+    C(fail) (the state of the host, not bad input). The module only connects and reads; it runs
+    the same in check mode.
+  - "Before 0.2.0 the records were C(tls_expiry:<label>), C(tls_chain:<label>),
+    C(tls_hostname:<label>), C(tls_protocol:<label>), C(tls_key:<label>),
+    C(tls_signature:<label>), C(tls_handshake:<label>) and C(tls_file:<label>); the gate's
+    ignore list still matches those, with a warning."
+  - Limits must lie in their domain (days at least 0, finite numbers) and be ordered (warn
+    before fail), also once a target's are merged over O(expiry); anything else is bad input.
 author:
   - golive.readiness contributors (@golive)
 requirements:
@@ -41,8 +50,14 @@ requirements:
 extends_documentation_fragment:
   - golive.readiness.check_common
 options:
+  instance:
+    description:
+      - Name of what this call checks (a site, a service), in the report as C(readiness.instance),
+        so two calls on one host with targets of the same label are separate records.
+      - Without it the labels alone identify the checks.
+    type: str
   endpoints:
-    description: TLS endpoints to connect to.
+    description: TLS endpoints to connect to (checks C(endpoints:<label>) when there is no handshake).
     type: list
     elements: dict
     default: []
@@ -52,7 +67,7 @@ options:
         type: str
         required: true
       port:
-        description: TCP port.
+        description: TCP port, 1 to 65535.
         type: int
         default: 443
       sni:
@@ -68,11 +83,19 @@ options:
         description: CA bundle (PEM) to verify this endpoint's chain with; overrides O(ca_path).
         type: path
       timeout:
-        description: Seconds for the connection and handshake (0 to 120).
+        description: Seconds for the connection and handshake, (0, 120].
         type: float
         default: 10
+      expiry:
+        description: This endpoint's limits of the days to expiry, over O(expiry).
+        type: dict
+        suboptions:
+          warn: {description: Warn at or below this many days; O(expiry.warn) without it., type: float}
+          fail: {description: Fail below this many days; O(expiry.fail) without it., type: float}
   files:
-    description: Certificate files (PEM; the leaf first, then any intermediates) on the managed host.
+    description:
+      - Certificate files (PEM; the leaf first, then any intermediates) on the managed host.
+      - A file that does not exist is a C(fail) of C(files:<label>), not bad input.
     type: list
     elements: dict
     default: []
@@ -90,36 +113,72 @@ options:
       ca_path:
         description: CA bundle (PEM) to verify this file's chain with; overrides O(ca_path).
         type: path
+      expiry:
+        description: This file's limits of the days to expiry, over O(expiry).
+        type: dict
+        suboptions:
+          warn: {description: Warn at or below this many days; O(expiry.warn) without it., type: float}
+          fail: {description: Fail below this many days; O(expiry.fail) without it., type: float}
   ca_path:
     description: CA bundle (PEM) to verify every chain with; the system trust store without it.
     type: path
   expiry:
-    description: Limits of the days to expiry (lower is worse).
+    description: Limits of the days to expiry, lower is worse (checks C(expiry:<label>)).
     type: dict
     default: {}
     suboptions:
       warn: {description: Warn at or below this many days., type: float, default: 30}
       fail: {description: Fail below this many days., type: float, default: 7}
+  chain:
+    description: The chain verifies (checks C(chain:<label>)), against O(ca_path) or the system trust store.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+  hostname:
+    description: The certificate is valid for the host name (checks C(hostname:<label>)).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+  protocol:
+    description: The negotiated protocol is at least O(min_protocol) (checks C(protocol:<label>), endpoints only).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+  key:
+    description: Key type and size are strong enough (checks C(key:<label>)); see O(min_rsa_bits) and O(min_ec_bits).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+  signature:
+    description: The signature hash is not one of O(weak_signature_hashes) (checks C(signature:<label>)).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
   min_protocol:
     description: Lowest acceptable negotiated protocol.
     type: str
     default: TLSv1.2
     choices: [TLSv1, TLSv1.1, TLSv1.2, TLSv1.3]
   min_rsa_bits:
-    description: Smallest acceptable RSA key, in bits.
+    description: Smallest acceptable RSA key, in bits, 1 to 16384.
     type: int
     default: 2048
   min_ec_bits:
-    description: Smallest acceptable elliptic-curve key, in bits.
+    description: Smallest acceptable elliptic-curve key, in bits, 1 to 16384.
     type: int
     default: 256
   weak_signature_hashes:
-    description: Signature hashes that fail C(tls_signature).
+    description: Signature hashes that fail C(signature:<label>).
     type: list
     elements: str
     default: [md5, sha1]
   total_timeout:
-    description: Seconds the whole call may take (0 to 600); endpoints without a result by then are C(fail).
+    description: Seconds the whole call may take, (0, 600]; endpoints without a result by then are C(fail).
     type: float
     default: 60
   workers:
@@ -161,6 +220,10 @@ readiness:
       description: Always C(tls).
       type: str
       sample: tls
+    instance:
+      description: O(instance), when given.
+      type: str
+      sample: shop
     status:
       description: The worst status of the checks (C(skip) < C(pass) < C(unknown) < C(warn) < C(fail)).
       type: str
@@ -170,11 +233,11 @@ readiness:
       type: dict
       sample: {pass: 5, warn: 1, fail: 0, unknown: 0, skip: 0}
     checks:
-      description: C(tls_expiry), C(tls_chain), C(tls_hostname), C(tls_protocol), C(tls_key), C(tls_signature) per label.
+      description: C(expiry), C(chain), C(hostname), C(protocol), C(key), C(signature) per label, or C(endpoints) / C(files) for a target that could not be read.
       type: list
       elements: dict
       sample:
-        - name: "tls_expiry:www.example.com:443"
+        - name: "expiry:www.example.com:443"
           status: warn
           value: 10.0
           unit: days
@@ -182,78 +245,19 @@ readiness:
           fail: 7.0
           message: >-
             time left on the certificate of www.example.com:443 (expires 2026-12-06 04:30 UTC) is 10 days
-            (warn at or below 30 days, fail at or below 7 days)
+            (warn at or below 30 days, fail below 7 days)
           remediation: Renew the certificate and deploy it (then reload the service).
           duration_ms: 12.5
           details: {not_before: "2026-09-07 04:30 UTC", not_after: "2026-12-06 04:30 UTC", subject: www.example.com, issuer: R11}
 '''
 
-import os
-
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
-    Component,
-    fail_on_input_errors,
-    merge_options,
-)
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import tls as probes
 
 
-def argument_spec():
-    """The module's argument spec; defaults come from tls_probes."""
-    e = probes.ENDPOINT_DEFAULTS
-    return dict(
-        endpoints=dict(type='list', elements='dict', default=[], options=dict(
-            host=dict(type='str', required=True),
-            port=dict(type='int', default=e['port']),
-            sni=dict(type='str'),
-            hostname=dict(type='str'),
-            name=dict(type='str'),
-            ca_path=dict(type='path'),
-            timeout=dict(type='float', default=e['timeout']),
-        )),
-        files=dict(type='list', elements='dict', default=[], options=dict(
-            path=dict(type='path', required=True),
-            name=dict(type='str'),
-            hostname=dict(type='str'),
-            ca_path=dict(type='path'),
-        )),
-        ca_path=dict(type='path'),
-        expiry=dict(type='dict', default={}, options=dict(
-            warn=dict(type='float', default=probes.EXPIRY['warn']),
-            fail=dict(type='float', default=probes.EXPIRY['fail']),
-        )),
-        min_protocol=dict(type='str', default=probes.MIN_PROTOCOL, choices=list(probes.PROTOCOLS)),
-        min_rsa_bits=dict(type='int', default=probes.MIN_RSA_BITS),
-        min_ec_bits=dict(type='int', default=probes.MIN_EC_BITS),
-        weak_signature_hashes=dict(type='list', elements='str', default=list(probes.WEAK_HASHES)),
-        total_timeout=dict(type='float', default=60.0),
-        workers=dict(type='int', default=8),
-    )
-
-
 def main():
-    """Entry point."""
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    params = module.params
-    endpoints = [merge_options(ep, probes.ENDPOINT_DEFAULTS) for ep in params['endpoints']]
-    files = [merge_options(f, probes.FILE_DEFAULTS) for f in params['files']]
-    expiry = dict((k, v) for k, v in params['expiry'].items())
-    errors = probes.input_errors(endpoints, files, expiry, params['min_protocol'],
-                                 params['total_timeout'], params['workers'])
-    if params['ca_path'] and not os.path.exists(params['ca_path']):
-        errors.append('ca_path: %s does not exist' % params['ca_path'])
-    for option in ('min_rsa_bits', 'min_ec_bits'):
-        if not 0 < params[option] <= 16384:
-            errors.append('%s: %d is out of range 1 to 16384' % (option, params[option]))
-    fail_on_input_errors(module, errors)
-    opts = dict(expiry=expiry, min_protocol=params['min_protocol'], ca_path=params['ca_path'],
-                min_rsa_bits=params['min_rsa_bits'], min_ec_bits=params['min_ec_bits'],
-                weak_signature_hashes=params['weak_signature_hashes'])
-    report = Component('tls')
-    for record in probes.measure(endpoints, files, opts, params['total_timeout'], params['workers']):
-        report.add(record)
-    module.exit_json(changed=False, readiness=report.result())
+    """Entry point: the catalogue in probes/tls.py defines the options and checks."""
+    run_module(probes.CATALOGUE, probes.run, probes.input_errors)
 
 
 if __name__ == '__main__':

@@ -3,12 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """HTTP endpoint measurements for ``http_check``.
 
-Each endpoint is one check (``http:<name>``): the request is sent (with
-retries for services that are still starting), the answer is judged (status
-code, body regex, jmespath expression) and its response time is measured with
-``time.perf_counter`` and judged against ``warn`` / ``fail`` in milliseconds.
-Optionally an endpoint is sampled: N requests give p50 / p95 / p99 and an
-error rate (``http_p95:<name>``, ``http_error_rate:<name>``).
+Each endpoint is one check (``response_time:<name>``): the request is sent
+(with retries for services that are still starting), the answer is judged
+(status code, body regex, jmespath expression) and its response time is
+measured with ``time.perf_counter`` and judged against ``warn`` / ``fail`` in
+milliseconds.  Optionally an endpoint is sampled: N requests give p50 / p95 /
+p99 and an error rate (``p95:<name>``, ``error_rate:<name>``).
 
 requests and jmespath are passed in, so the logic is testable and the module
 reports a missing library the standard way.  Nothing from the request's
@@ -21,23 +21,29 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import re
 import threading
 import time
 
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Check,
+    Entries,
+    Option,
+    Settings,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,
     run_bounded,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
-    HIGHER_IS_WORSE,
+    UNKNOWN,
+    Component,
     check_result,
-    in_range,
     measured,
-    merge_options,
     percentile,
-    validate_limits,
 )
 
 try:
@@ -45,49 +51,59 @@ try:
 except ImportError:  # pragma: no cover
     from urlparse import urlsplit, urlunsplit  # noqa
 
-# Defaults from the readiness guide: response time warn at 1 s, fail at 2 s;
-# p95 under 1 s; error rate warn at 1 %, fail at 5 %.
-RESPONSE_TIME = {'warn': 1000.0, 'fail': 2000.0}
-SAMPLE_DEFAULTS = {
-    'requests': 0, 'concurrency': 4, 'budget_s': 30.0,
-    'p95': {'warn': 1000.0, 'fail': None},
-    'error_rate': {'warn': 1.0, 'fail': 5.0},
-}
-ENDPOINT_DEFAULTS = {
-    'name': None, 'url': None, 'method': 'GET', 'headers': None, 'secret_headers': None,
-    'body': None, 'secret_body': None, 'body_format': 'json', 'status_codes': [200],
-    'body_regex': None, 'json_query': None, 'json_expected': None, 'timeout': 10.0,
-    'retries': 0, 'delay': 1.0, 'validate_certs': True, 'ca_path': None,
-    'client_cert': None, 'client_key': None, 'follow_redirects': True,
-    'max_body_bytes': 1048576, 'response_time': RESPONSE_TIME, 'sample': None,
-}
 METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS')
-MAX_SAMPLE_REQUESTS = 1000
-MAX_SAMPLE_CONCURRENCY = 32
-MAX_RETRIES = 10
-MAX_TIMEOUT = 300.0
 MAX_TOTAL_TIMEOUT = 600.0
-MAX_BODY_BYTES = 16 * 1048576
 CHUNK = 65536
 
+# Defaults from the readiness guide: response time warn at 1 s, fail at 2 s; p95 under 1 s;
+# error rate warn at 1 %, fail at 5 %.  Module-wide; an endpoint may override each pair.
+RESPONSE_TIME = Check('response_time', unit='ms', warn=1000, fail=2000, switch=False, formerly='http')
+P95 = Check('p95', unit='ms', warn=1000, switch=False, formerly='http_p95')
+ERROR_RATE = Check('error_rate', unit='percent', warn=1, fail=5, switch=False,
+                   formerly='http_error_rate')
+SAMPLE = Settings(dict(
+    requests=Option('int', 0, low=0, high=1000),
+    concurrency=Option('int', 4, low=1, high=32),
+    budget_s=Option('float', 30, low=0, high=MAX_TOTAL_TIMEOUT, low_open=True),
+), limits=dict(p95=P95, error_rate=ERROR_RATE))
+ENDPOINTS = Entries(dict(
+    name=Option('str'),
+    url=Option('str', required=True),
+    method=Option('str', 'GET', choices=list(METHODS)),
+    headers=Option('dict'),
+    secret_headers=Option('dict', no_log=True),
+    body=Option('raw'),
+    secret_body=Option('raw', no_log=True),
+    body_format=Option('str', 'json', choices=['json', 'form', 'raw']),
+    status_codes=Option('list', [200], low=100, high=599, elements='int'),
+    body_regex=Option('str'),
+    json_query=Option('str'),
+    json_expected=Option('raw'),
+    timeout=Option('float', 10, low=0, high=300, low_open=True),
+    retries=Option('int', 0, low=0, high=10),
+    delay=Option('float', 1, low=0, high=60),
+    validate_certs=Option('bool', True),
+    ca_path=Option('path'),
+    client_cert=Option('path'),
+    client_key=Option('path', no_log=False),
+    follow_redirects=Option('bool', True),
+    max_body_bytes=Option('int', 1048576, low=1, high=16 * 1048576),
+    sample=SAMPLE,
+), limits=dict(response_time=RESPONSE_TIME))
+CATALOGUE = Catalogue('http', instance=lambda params: None, options=dict(
+    endpoints=ENDPOINTS,
+    total_timeout=Option('float', 60, low=0, high=MAX_TOTAL_TIMEOUT, low_open=True),
+    workers=Option('int', 8, low=1, high=64),
+), checks=[RESPONSE_TIME, P95, ERROR_RATE])
 
-def merged_endpoint(given):
-    """Return one endpoint's options: its defaults overlaid with what was given."""
-    ep = dict(ENDPOINT_DEFAULTS)
-    for key, value in given.items():
-        if value is not None:
-            ep[key] = value
-    ep['method'] = ep['method'].upper()
-    ep['response_time'] = merge_options(given.get('response_time'), RESPONSE_TIME)
-    sample = dict(SAMPLE_DEFAULTS)
-    for key, value in (given.get('sample') or {}).items():
-        if value is not None and key not in ('p95', 'error_rate'):
-            sample[key] = value
-    sample['p95'] = merge_options((given.get('sample') or {}).get('p95'), SAMPLE_DEFAULTS['p95'])
-    sample['error_rate'] = merge_options((given.get('sample') or {}).get('error_rate'),
-                                         SAMPLE_DEFAULTS['error_rate'])
-    ep['sample'] = sample
-    return ep
+
+def merged_endpoints(params, opts):
+    """Every endpoint's settings: its own over the defaults, its limits over the module-wide ones."""
+    endpoints = ENDPOINTS.merged(params.get('endpoints'), opts)
+    for ep in endpoints:
+        ep['method'] = ep['method'].upper()
+        ep['sample'] = SAMPLE.merged(ep['sample'], opts)
+    return endpoints
 
 
 def redact_url(url):
@@ -107,27 +123,29 @@ def endpoint_name(ep):
     return ep.get('name') or redact_url(ep['url'])
 
 
-def endpoint_errors(index, ep, jmespath=None, path_exists=None):
-    """Return every problem with one merged endpoint, each naming its option."""
-    opt = 'endpoints[%d]' % index
-    errors = []
-    url = ep.get('url') or ''
+def url_error(option, url):
+    """Why ``url`` is no http(s) URL to a host and a port 1 to 65535, or None."""
     try:
         parts = urlsplit(url)
-        scheme, host = parts.scheme, parts.hostname
-    except ValueError:
-        scheme, host = '', None
-    if scheme not in ('http', 'https') or not host:
-        errors.append('%s.url: %r is not an http:// or https:// URL with a host'
-                      % (opt, redact_url(url)))
-    if ep['method'] not in METHODS:
-        errors.append('%s.method: %s is not one of %s' % (opt, ep['method'], ', '.join(METHODS)))
-    codes = ep['status_codes'] or []
-    if not codes:
+        scheme, host, port = parts.scheme, parts.hostname, parts.port
+    except ValueError:  # a port beyond 65535 or not a number
+        scheme, host, port = None, None, -1
+    if scheme not in ('http', 'https') or not host or port == 0:
+        why = 'its port is not a number from 1 to 65535' if port in (-1, 0) else \
+            'it is not an http:// or https:// URL with a host'
+        return '%s: %r: %s' % (option, redact_url(url), why)
+    return None
+
+
+def endpoint_errors(index, ep, given, opts, jmespath=None, path_exists=None):
+    """Problems with one merged endpoint the catalogue cannot see, each naming its option."""
+    opt = 'endpoints[%d]' % index
+    errors = SAMPLE.order_errors(opt + '.sample', given.get('sample'), opts)
+    error = url_error(opt + '.url', ep.get('url') or '')
+    if error:
+        errors.append(error)
+    if not ep['status_codes']:
         errors.append('%s.status_codes: give at least one status code' % opt)
-    for code in codes:
-        if not 100 <= code <= 599:
-            errors.append('%s.status_codes: %d is not an HTTP status code (100-599)' % (opt, code))
     if ep['body'] is not None and ep['secret_body'] is not None:
         errors.append('%s.body and %s.secret_body are mutually exclusive' % (opt, opt))
     body = ep['body'] if ep['body'] is not None else ep['secret_body']
@@ -149,56 +167,29 @@ def endpoint_errors(index, ep, jmespath=None, path_exists=None):
                           % (opt, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
     if ep['json_expected'] is not None and ep['json_query'] is None:
         errors.append('%s.json_expected: needs json_query' % opt)
-    if not 0 < ep['timeout'] <= MAX_TIMEOUT:
-        errors.append('%s.timeout: %g is out of range (0, %g]' % (opt, ep['timeout'], MAX_TIMEOUT))
-    if not 0 <= ep['retries'] <= MAX_RETRIES:
-        errors.append('%s.retries: %d is out of range 0 to %d' % (opt, ep['retries'], MAX_RETRIES))
-    if not 0 <= ep['delay'] <= 60:
-        errors.append('%s.delay: %g is out of range 0 to 60' % (opt, ep['delay']))
-    if not 0 < ep['max_body_bytes'] <= MAX_BODY_BYTES:
-        errors.append('%s.max_body_bytes: %d is out of range 1 to %d'
-                      % (opt, ep['max_body_bytes'], MAX_BODY_BYTES))
     if path_exists is not None:
         for key in ('ca_path', 'client_cert', 'client_key'):
             if ep[key] and not path_exists(ep[key]):
                 errors.append('%s.%s: %s does not exist' % (opt, key, ep[key]))
     if ep['client_key'] and not ep['client_cert']:
         errors.append('%s.client_key: needs client_cert' % opt)
-    for option, limits in (('response_time', ep['response_time']),
-                           ('sample.p95', ep['sample']['p95']),
-                           ('sample.error_rate', ep['sample']['error_rate'])):
-        error = validate_limits('%s.%s' % (opt, option), limits.get('warn'), limits.get('fail'),
-                                HIGHER_IS_WORSE)
-        if error:
-            errors.append(error)
-    sample = ep['sample']
-    if not 0 <= sample['requests'] <= MAX_SAMPLE_REQUESTS:
-        errors.append('%s.sample.requests: %d is out of range 0 to %d'
-                      % (opt, sample['requests'], MAX_SAMPLE_REQUESTS))
-    if not 1 <= sample['concurrency'] <= MAX_SAMPLE_CONCURRENCY:
-        errors.append('%s.sample.concurrency: %d is out of range 1 to %d'
-                      % (opt, sample['concurrency'], MAX_SAMPLE_CONCURRENCY))
-    if not 0 < sample['budget_s'] <= MAX_TOTAL_TIMEOUT:
-        errors.append('%s.sample.budget_s: %g is out of range (0, %g]'
-                      % (opt, sample['budget_s'], MAX_TOTAL_TIMEOUT))
     return errors
 
 
-def input_errors(endpoints, total_timeout, workers, jmespath=None, path_exists=None):
-    """Validate the merged endpoints and module-wide options; return the messages."""
-    errors = []
-    if not endpoints:
+def input_errors(params, opts, jmespath=None, path_exists=os.path.exists):
+    """Problems the catalogue cannot see: URLs, patterns, files, names, merged limit order."""
+    given = params.get('endpoints') or []
+    errors = ENDPOINTS.order_errors('endpoints', given, opts)
+    if not given:
         errors.append('endpoints: give at least one endpoint')
     seen = {}
-    for index, ep in enumerate(endpoints):
-        errors.extend(endpoint_errors(index, ep, jmespath, path_exists))
+    for index, ep in enumerate(merged_endpoints(params, opts)):
+        errors.extend(endpoint_errors(index, ep, given[index], opts, jmespath, path_exists))
         name = endpoint_name(ep)
         if name in seen:
             errors.append('endpoints[%d].name: %r is also the name of endpoints[%d]; '
                           'give each endpoint a unique name' % (index, name, seen[name]))
         seen.setdefault(name, index)
-    in_range(errors, 'total_timeout', total_timeout, 0, MAX_TOTAL_TIMEOUT, low_open=True)
-    in_range(errors, 'workers', workers, 1, 64)
     return errors
 
 
@@ -344,9 +335,15 @@ def describe_value(value):
 
 def check_endpoint(requests, ep, jmespath=None, deadline=None, clock=time.monotonic,
                    sleep=time.sleep):
-    """Probe one endpoint, with its retries, and return its ``http:<name>`` record."""
-    name = 'http:%s' % endpoint_name(ep)
+    """Probe one endpoint, with its retries, and return its ``response_time:<name>`` record."""
+    name = 'response_time:%s' % endpoint_name(ep)
     limits = ep['response_time']
+    if ep['json_query'] is not None and jmespath is None:
+        return check_result(name, UNKNOWN, unit='ms', warn=limits['warn'], fail=limits['fail'],
+                            message='%s %s not probed: json_query needs the Python library jmespath, '
+                                    'not installed on the host' % (ep['method'], redact_url(ep['url'])),
+                            remediation='Install jmespath (python3-jmespath) on the host; the '
+                                        'readiness role does it with readiness_install_dependencies.')
     kwargs = request_kwargs(ep)
     started = clock()
     attempts = 0
@@ -452,7 +449,7 @@ def sample_endpoint(requests, ep, deadline=None, clock=time.monotonic):
 
 
 def sample_records(label, sample, latencies, errors, completed, kinds, duration_ms=None):
-    """Judge a sample: the ``http_p95:`` and ``http_error_rate:`` records."""
+    """Judge a sample: the ``p95:`` and ``error_rate:`` records."""
     requested = sample['requests']
     p95_limits, rate_limits = sample['p95'], sample['error_rate']
     note = ''
@@ -468,7 +465,7 @@ def sample_records(label, sample, latencies, errors, completed, kinds, duration_
     if duration_ms:
         stats['throughput_rps'] = round(completed / (duration_ms / 1000.0), 1)
     records = []
-    p95_name = 'http_p95:%s' % label
+    p95_name = 'p95:%s' % label
     if latencies:
         record = measured(p95_name, stats['p95_ms'], 'ms', p95_limits['warn'], p95_limits['fail'],
                           subject='p95 response time of %s over %d answers%s'
@@ -480,10 +477,10 @@ def sample_records(label, sample, latencies, errors, completed, kinds, duration_
                               fail=p95_limits['fail'],
                               message='no sampled request to %s got the expected answer%s'
                               % (label, note),
-                              remediation='The endpoint fails every request: see http:%s.' % label,
+                              remediation='The endpoint fails every request: see response_time:%s.' % label,
                               duration_ms=duration_ms, details=stats)
     records.append(record)
-    rate_name = 'http_error_rate:%s' % label
+    rate_name = 'error_rate:%s' % label
     if completed:
         rate = round(100.0 * errors / completed, 3)
         records.append(measured(
@@ -524,7 +521,7 @@ def measure(requests, endpoints, jmespath=None, total_timeout=60.0, workers=8,
         if ok:
             records.extend(value)
             continue
-        name = 'http:%s' % endpoint_name(ep)
+        name = 'response_time:%s' % endpoint_name(ep)
         if isinstance(value, TimedOut):
             message = ('%s %s: no result within the module\'s total_timeout of %gs'
                        % (ep['method'], redact_url(ep['url']), total_timeout))
@@ -533,7 +530,16 @@ def measure(requests, endpoints, jmespath=None, total_timeout=60.0, workers=8,
                                         remediation=remediation_for('timeout')))
         else:
             records.append(check_result(
-                name, 'unknown', unit='ms', message='could not probe: %s: %s'
+                name, UNKNOWN, unit='ms', message='could not probe: %s: %s'
                 % (type(value).__name__, str(value)[:300]),
                 remediation='See the error; the check itself failed.'))
     return records
+
+
+def run(requests, jmespath, params, opts):
+    """The module's ``readiness`` result: every endpoint probed and judged."""
+    report = Component('http')
+    for record in measure(requests, merged_endpoints(params, opts), jmespath,
+                          params['total_timeout'], params['workers']):
+        report.add(record)
+    return report.result()

@@ -30,6 +30,13 @@ import subprocess
 import tempfile
 import time
 
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Check,
+    Entries,
+    Option,
+    OptionCheck,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,
     run_bounded,
@@ -38,27 +45,51 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     FAIL,
     LOWER_IS_WORSE,
     PASS,
+    SKIP,
     UNKNOWN,
+    Component,
     check_result,
-    in_range,
     measured,
+    skipped,
     unknown,
-    validate_limits,
 )
 
-# Days to expiry: warn at 30, fail at 7 (lower is worse).
-EXPIRY = {'warn': 30.0, 'fail': 7.0}
 PROTOCOLS = ('TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
-MIN_PROTOCOL = 'TLSv1.2'
-MIN_RSA_BITS = 2048
-MIN_EC_BITS = 256
-WEAK_HASHES = ['md5', 'sha1']
-ENDPOINT_DEFAULTS = {'host': None, 'port': 443, 'sni': None, 'name': None, 'hostname': None,
-                     'ca_path': None, 'timeout': 10.0}
-FILE_DEFAULTS = {'path': None, 'name': None, 'hostname': None, 'ca_path': None}
-MAX_TIMEOUT = 120.0
 MAX_TOTAL_TIMEOUT = 600.0
 DAY = 86400.0
+
+# Days to expiry: warn at 30, fail at 7 (lower is worse); an endpoint or file may override them.
+EXPIRY = Check('expiry', unit='days', direction=LOWER_IS_WORSE, warn=30, fail=7, switch=False,
+               formerly='tls_expiry')
+# What endpoints and files both name.
+TARGET = dict(name=Option('str'), hostname=Option('str'), ca_path=Option('path'))
+ENDPOINTS = Entries(dict(
+    host=Option('str', required=True),
+    port=Option('int', 443, low=1, high=65535),
+    sni=Option('str'),
+    timeout=Option('float', 10, low=0, high=120, low_open=True),
+    **TARGET), limits=dict(expiry=EXPIRY))
+FILES = Entries(dict(path=Option('path', required=True), **TARGET), limits=dict(expiry=EXPIRY))
+TARGETS = (('endpoints', ENDPOINTS), ('files', FILES))
+CATALOGUE = Catalogue('tls', instance=lambda params: None, options=dict(
+    ca_path=Option('path'),
+    min_protocol=Option('str', 'TLSv1.2', choices=list(PROTOCOLS)),
+    min_rsa_bits=Option('int', 2048, low=1, high=16384),
+    min_ec_bits=Option('int', 256, low=1, high=16384),
+    weak_signature_hashes=Option('list', ['md5', 'sha1'], elements='str'),
+    total_timeout=Option('float', 60, low=0, high=MAX_TOTAL_TIMEOUT, low_open=True),
+    workers=Option('int', 8, low=1, high=64),
+), checks=[
+    # An endpoint without a handshake, a file without a certificate: one record for the target.
+    OptionCheck('endpoints', ENDPOINTS, formerly={'endpoints:': 'tls_handshake:'}),
+    OptionCheck('files', FILES, formerly={'files:': 'tls_file:'}),
+    EXPIRY,
+    Check('chain', limits=False, formerly='tls_chain'),
+    Check('hostname', limits=False, formerly='tls_hostname'),
+    Check('protocol', limits=False, formerly='tls_protocol'),
+    Check('key', limits=False, formerly='tls_key'),
+    Check('signature', limits=False, formerly='tls_signature'),
+])
 
 # OpenSSL X509_V_ERR_* codes and the precise words for them.
 VERIFY_REASONS = {
@@ -96,44 +127,27 @@ def file_label(entry):
     return entry.get('name') or entry['path']
 
 
-def input_errors(endpoints, files, expiry, min_protocol, total_timeout, workers, path_exists=None):
-    """Validate the merged options; every message names its option."""
-    path_exists = path_exists or os.path.exists
+def input_errors(params, opts, path_exists=os.path.exists):
+    """Problems the catalogue cannot see: CA files, unique labels, merged limit order."""
     errors = []
-    error = validate_limits('expiry', expiry.get('warn'), expiry.get('fail'), LOWER_IS_WORSE)
-    if error:
-        errors.append(error)
-    if not endpoints and not files:
+    if not params.get('endpoints') and not params.get('files'):
         errors.append('endpoints: give at least one endpoint or certificate file (files)')
+    if params.get('ca_path') and not path_exists(params['ca_path']):
+        errors.append('ca_path: %s does not exist' % params['ca_path'])
     seen = {}
-    for index, ep in enumerate(endpoints):
-        where = 'endpoints[%d]' % index
-        if not ep['host']:
-            errors.append('%s.host: give a host name or address' % where)
-        if not isinstance(ep['port'], int) or not 1 <= ep['port'] <= 65535:
-            errors.append('%s.port: %r is out of range 1 to 65535' % (where, ep['port']))
-        if not 0 < ep['timeout'] <= MAX_TIMEOUT:
-            errors.append('%s.timeout: %g is out of range (0, %g]' % (where, ep['timeout'], MAX_TIMEOUT))
-        if ep['ca_path'] and not path_exists(ep['ca_path']):
-            errors.append('%s.ca_path: %s does not exist' % (where, ep['ca_path']))
-        label = endpoint_label(ep)
-        if label in seen:
-            errors.append('%s.name: %r repeats %s; give each a unique name' % (where, label, seen[label]))
-        seen.setdefault(label, where)
-    for index, entry in enumerate(files):
-        where = 'files[%d]' % index
-        if not entry['path'] or not path_exists(entry['path']):
-            errors.append('%s.path: %s does not exist' % (where, entry['path']))
-        if entry['ca_path'] and not path_exists(entry['ca_path']):
-            errors.append('%s.ca_path: %s does not exist' % (where, entry['ca_path']))
-        label = file_label(entry)
-        if label in seen:
-            errors.append('%s.name: %r repeats %s; give each a unique name' % (where, label, seen[label]))
-        seen.setdefault(label, where)
-    if min_protocol not in PROTOCOLS:
-        errors.append('min_protocol: %r is not one of %s' % (min_protocol, ', '.join(PROTOCOLS)))
-    in_range(errors, 'total_timeout', total_timeout, 0, MAX_TOTAL_TIMEOUT, low_open=True)
-    in_range(errors, 'workers', workers, 1, 64)
+    for option, entries in TARGETS:
+        given = params.get(option) or []
+        errors.extend(entries.order_errors(option, given, opts))
+        for index, entry in enumerate(entries.merged(given, opts)):
+            where = '%s[%d]' % (option, index)
+            if option == 'endpoints' and not entry['host']:
+                errors.append('%s.host: give a host name or address' % where)
+            if entry['ca_path'] and not path_exists(entry['ca_path']):
+                errors.append('%s.ca_path: %s does not exist' % (where, entry['ca_path']))
+            label = endpoint_label(entry) if option == 'endpoints' else file_label(entry)
+            if label in seen:
+                errors.append('%s.name: %r repeats %s; give each a unique name' % (where, label, seen[label]))
+            seen.setdefault(label, where)
     return errors
 
 
@@ -249,8 +263,8 @@ def _date(epoch):
 
 
 def judge_expiry(label, info, limits, now):
-    """``tls_expiry:<label>``: days to expiry, lower is worse; expired and not-yet-valid are fail."""
-    name = 'tls_expiry:%s' % label
+    """``expiry:<label>``: days to expiry, lower is worse; expired and not-yet-valid are fail."""
+    name = 'expiry:%s' % label
     days = round((info['not_after'] - now) / DAY, 2)
     details = dict(not_before=_date(info['not_before']), not_after=_date(info['not_after']),
                    subject=info['subject_cn'], issuer=info['issuer_cn'])
@@ -315,8 +329,8 @@ def _same_ip(ip, text):
 
 
 def judge_hostname(label, info, hostname):
-    """``tls_hostname:<label>``: the certificate is valid for the host name."""
-    name = 'tls_hostname:%s' % label
+    """``hostname:<label>``: the certificate is valid for the host name."""
+    name = 'hostname:%s' % label
     names = info['dns_names'] + info['ip_addresses']
     if not names and info['subject_cn']:
         names = [info['subject_cn']]
@@ -333,8 +347,8 @@ def judge_hostname(label, info, hostname):
 
 
 def judge_chain(label, verified, code, reason, ca_path, info):
-    """``tls_chain:<label>``: the chain verifies against the system or the given CA."""
-    name = 'tls_chain:%s' % label
+    """``chain:<label>``: the chain verifies against the system or the given CA."""
+    name = 'chain:%s' % label
     against = ('the CA in %s' % ca_path) if ca_path else 'the system trust store'
     details = dict(ca=ca_path or 'system', verify_code=code)
     if verified:
@@ -362,8 +376,8 @@ def judge_chain(label, verified, code, reason, ca_path, info):
 
 
 def judge_protocol(label, version, minimum):
-    """``tls_protocol:<label>``: the negotiated protocol is at least ``minimum``."""
-    name = 'tls_protocol:%s' % label
+    """``protocol:<label>``: the negotiated protocol is at least ``minimum``."""
+    name = 'protocol:%s' % label
     if version not in PROTOCOLS:
         return unknown(name, '%s negotiated an unrecognised protocol %r' % (label, version))
     if PROTOCOLS.index(version) >= PROTOCOLS.index(minimum):
@@ -376,8 +390,8 @@ def judge_protocol(label, version, minimum):
 
 
 def judge_key(label, info, min_rsa, min_ec):
-    """``tls_key:<label>``: key type and size are strong enough."""
-    name = 'tls_key:%s' % label
+    """``key:<label>``: key type and size are strong enough."""
+    name = 'key:%s' % label
     if info['key_type'] is None:
         return unknown(name, 'key size of %s not measured: the Python library cryptography is '
                              'not installed on the host' % label,
@@ -400,8 +414,8 @@ def judge_key(label, info, min_rsa, min_ec):
 
 
 def judge_signature(label, info, weak):
-    """``tls_signature:<label>``: the signature does not use a weak hash."""
-    name = 'tls_signature:%s' % label
+    """``signature:<label>``: the signature does not use a weak hash."""
+    name = 'signature:%s' % label
     if info['signature_algorithm'] is None:
         return unknown(name, 'signature algorithm of %s not measured: the Python library '
                              'cryptography is not installed on the host' % label,
@@ -504,30 +518,45 @@ def verify_file(path, ca_path, timeout=30.0):
         os.rmdir(tmpdir)
 
 
-def judge_certificate(label, info, hostname, opts, now):
-    """The field checks every certificate gets."""
-    records = [judge_expiry(label, info, opts['expiry'], now)]
+def switched(name, label, opts, judge, *args):
+    """``judge(*args)``, or a ``skip`` record when the check ``name`` is switched off."""
+    if not opts[name].get('enabled', True):
+        return skipped('%s:%s' % (name, label), '%s is switched off' % name)
+    return judge(*args)
+
+
+def verified_chain(label, verify, ca_path, info):
+    """``chain:<label>`` from ``verify()``, a second handshake or openssl: run only when the check is on."""
+    return judge_chain(label, *verify(), ca_path, info)
+
+
+def judge_certificate(label, info, hostname, target, opts, now):
+    """The field checks every certificate gets; ``target`` holds its merged expiry limits."""
+    records = [judge_expiry(label, info, target['expiry'], now)]
     if hostname:
-        records.append(judge_hostname(label, info, hostname))
-    records.append(judge_key(label, info, opts['min_rsa_bits'], opts['min_ec_bits']))
-    records.append(judge_signature(label, info, opts['weak_signature_hashes']))
+        records.append(switched('hostname', label, opts, judge_hostname, label, info, hostname))
+    records.append(switched('key', label, opts, judge_key, label, info, opts['min_rsa_bits'],
+                            opts['min_ec_bits']))
+    records.append(switched('signature', label, opts, judge_signature, label, info,
+                            opts['weak_signature_hashes']))
     return records
 
 
 def check_endpoint(ep, opts, clock=time.time):
     """Every record of one endpoint."""
     label = endpoint_label(ep)
+    name = 'endpoints:%s' % label
     sni = ep['sni'] or ep['host']
     ca_path = ep['ca_path'] or opts['ca_path']
     start = time.perf_counter()
     try:
         der, version, cipher = fetch(ep['host'], ep['port'], sni, ep['timeout'])
     except socket.timeout:
-        return [check_result('tls_handshake:%s' % label, FAIL,
+        return [check_result(name, FAIL,
                              message='%s:%s: no TLS handshake within %gs' % (ep['host'], ep['port'], ep['timeout']),
                              remediation='Check that the service is up and reachable on this port.')]
     except ConnectionRefusedError:
-        return [check_result('tls_handshake:%s' % label, FAIL,
+        return [check_result(name, FAIL,
                              message='%s:%s refused the connection' % (ep['host'], ep['port']),
                              remediation='Start the TLS service on this port, or open the port.')]
     except (ssl.SSLError, OSError) as exc:
@@ -536,38 +565,45 @@ def check_endpoint(ep, opts, clock=time.time):
         if 'PROTOCOL' in reason.upper() and 'VERSION' in reason.upper() or 'NO_PROTOCOLS' in reason.upper():
             message += (' (the server offers no protocol this host accepts: probably only '
                         'versions below %s)' % opts['min_protocol'])
-        return [check_result('tls_handshake:%s' % label, FAIL, message=message,
+        return [check_result(name, FAIL, message=message,
                              remediation='Check that the port speaks TLS and allows TLS 1.2 or 1.3.')]
     handshake_ms = (time.perf_counter() - start) * 1000.0
     info = info_from_der(der)
-    records = [judge_protocol(label, version, opts['min_protocol'])]
-    records[0]['details'] = dict(cipher=cipher, handshake_ms=round(handshake_ms, 3))
-    verified, code, reason = verify_endpoint(ep['host'], ep['port'], sni, ep['timeout'], ca_path)
-    records.append(judge_chain(label, verified, code, reason, ca_path, info))
-    records.extend(judge_certificate(label, info, ep['hostname'] or sni, opts, clock()))
+    protocol = switched('protocol', label, opts, judge_protocol, label, version, opts['min_protocol'])
+    if protocol['status'] != SKIP:
+        protocol['details'] = dict(cipher=cipher, handshake_ms=round(handshake_ms, 3))
+    verify = functools.partial(verify_endpoint, ep['host'], ep['port'], sni, ep['timeout'], ca_path)
+    records = [protocol, switched('chain', label, opts, verified_chain, label, verify, ca_path, info)]
+    records.extend(judge_certificate(label, info, ep['hostname'] or sni, ep, opts, clock()))
     return records
 
 
 def check_file(entry, opts, clock=time.time):
-    """Every record of one certificate file."""
+    """Every record of one certificate file; a missing file is a ``fail`` of the host's state."""
     label = file_label(entry)
-    blocks = read_pem_file(entry['path'])
+    name = 'files:%s' % label
+    path = entry['path']
+    if not os.path.isfile(path):
+        return [check_result(name, FAIL, message='%s %s' % (
+            path, 'is not a regular file' if os.path.exists(path) else 'does not exist'),
+            remediation='Deploy the certificate to %s, or fix files[].path.' % path)]
+    blocks = read_pem_file(path)
     if not blocks:
-        return [check_result('tls_file:%s' % label, FAIL, message='%s holds no PEM certificate'
-                             % entry['path'], remediation='Point path at a PEM certificate file.')]
+        return [check_result(name, FAIL, message='%s holds no PEM certificate' % path,
+                             remediation='Point path at a PEM certificate file.')]
     info = info_from_pem_text(blocks[0])
     ca_path = entry['ca_path'] or opts['ca_path']
-    verified, code, reason = verify_file(entry['path'], ca_path)
-    records = [judge_chain(label, verified, code, reason, ca_path, info)]
-    records.extend(judge_certificate(label, info, entry['hostname'], opts, clock()))
+    verify = functools.partial(verify_file, path, ca_path)
+    records = [switched('chain', label, opts, verified_chain, label, verify, ca_path, info)]
+    records.extend(judge_certificate(label, info, entry['hostname'], entry, opts, clock()))
     return records
 
 
 def measure(endpoints, files, opts, total_timeout=60.0, workers=8):
     """Check every endpoint and file concurrently within ``total_timeout``; records in order."""
-    tasks = [(('endpoint', i), functools.partial(check_endpoint, ep, opts))
+    tasks = [(('endpoints', i), functools.partial(check_endpoint, ep, opts))
              for i, ep in enumerate(endpoints)]
-    tasks += [(('file', i), functools.partial(check_file, entry, opts))
+    tasks += [(('files', i), functools.partial(check_file, entry, opts))
               for i, entry in enumerate(files)]
     outcomes = run_bounded(tasks, workers, total_timeout)
     records = []
@@ -577,15 +613,25 @@ def measure(endpoints, files, opts, total_timeout=60.0, workers=8):
             records.extend(value)
             continue
         kind, index = key
-        label = endpoint_label(endpoints[index]) if kind == 'endpoint' else file_label(files[index])
-        prefix = 'tls_handshake' if kind == 'endpoint' else 'tls_file'
+        label = endpoint_label(endpoints[index]) if kind == 'endpoints' else file_label(files[index])
         if isinstance(value, TimedOut):
-            records.append(check_result('%s:%s' % (prefix, label), FAIL if kind == 'endpoint' else UNKNOWN,
+            records.append(check_result('%s:%s' % (kind, label), FAIL if kind == 'endpoints' else UNKNOWN,
                                         message='no result within the module\'s total_timeout of %gs'
                                         % total_timeout,
                                         remediation='Raise total_timeout, or find why the probe hangs.'))
         else:
-            records.append(unknown('%s:%s' % (prefix, label), 'could not measure: %s: %s'
+            records.append(unknown('%s:%s' % (kind, label), 'could not measure: %s: %s'
                                    % (type(value).__name__, str(value)[:300]),
                                    remediation='See the error; the check itself failed.'))
     return records
+
+
+def run(params, opts):
+    """The module's ``readiness`` result: every endpoint and file examined."""
+    settings = dict(params)
+    settings.update(opts)
+    report = Component('tls')
+    for record in measure(ENDPOINTS.merged(params['endpoints'], opts), FILES.merged(params['files'], opts),
+                          settings, params['total_timeout'], params['workers']):
+        report.add(record)
+    return report.result()

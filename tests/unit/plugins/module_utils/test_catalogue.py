@@ -188,3 +188,25 @@ def test_a_paired_check_of_any_number_has_no_range_but_must_be_finite():
     check = c.PairedCheck('drift', pairs=dict(peer=(1, 2)))
     assert check.options['peer_warn'].range is None
     assert check.errors(check.merge({'peer_fail': float('inf')})) == ['drift.peer_fail: inf is not a finite number']
+
+
+def test_settings_inside_an_entry_are_ranged_and_merged_over_the_module_wide_limits():
+    rate = c.Check('rate', unit='percent', warn=1, fail=5)
+    sample = c.Settings(dict(requests=c.Option('int', 0, low=0, high=1000)), limits=dict(rate=rate))
+    spec = sample.spec()
+    assert spec['type'] == 'dict' and spec['options']['requests'] == dict(type='int', default=0)
+    assert spec['options']['rate'] == dict(type='dict', options=dict(warn=dict(type='float'),
+                                                                     fail=dict(type='float')))
+    opts = dict(rate=dict(warn=2, fail=10))
+    assert sample.merged(None, opts) == dict(requests=0, rate=dict(warn=2, fail=10))
+    assert sample.merged(dict(requests=5, rate=dict(fail=20)), opts) == dict(requests=5, rate=dict(warn=2, fail=20))
+    assert sample.errors('ep[0].sample', dict(requests=1001, rate=dict(warn=-1))) == [
+        'ep[0].sample.requests: 1001 is out of range 0 to 1000',
+        'ep[0].sample.rate.warn: -1 is out of range 0 to 100']
+    # Out of order only once merged: the entry's warn 12 is above the module-wide fail 10.
+    assert sample.order_errors('ep[0].sample', dict(rate=dict(warn=12)), opts) == [
+        'ep[0].sample.rate: warn limit 12 is above the fail limit 10; with higher values being worse, '
+        'warn must be <= fail']
+    # Pairs not given here, or out of their domain, are reported elsewhere, once.
+    assert sample.order_errors('ep[0].sample', dict(rate=dict(warn=-1)), opts) == []
+    assert sample.order_errors('ep[0].sample', None, dict(rate=dict(warn=20, fail=10))) == []
