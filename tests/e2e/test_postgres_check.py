@@ -67,8 +67,8 @@ def test_healthy_primary(pg):
     checks = checks_by_name(result)
     assert result['readiness']['component'] == 'postgres'
     for name in ('connection', 'server_version', 'database_size', 'table_count', 'connections',
-                 'cache_hit_ratio', 'longest_transaction', 'idle_in_transaction',
-                 'query_latency_p50', 'query_latency_p95', 'slow_statements'):
+                 'cache_hit_ratio', 'long_transactions', 'idle_in_transaction',
+                 'query_latency:p50', 'query_latency:p95', 'slow_statements'):
         assert checks[name]['status'] in ('pass', 'skip'), checks[name]
     # The test server is in its steady state (scripts/services/postgres.sh), so this measured.
     assert checks['cache_hit_ratio']['status'] == 'pass', checks['cache_hit_ratio']
@@ -77,8 +77,8 @@ def test_healthy_primary(pg):
     assert checks['database_size']['unit'] == 'MiB' and checks['database_size']['value'] > 0
     assert checks['replication_lag']['status'] == 'skip'
     assert 'primary' in checks['replication_lag']['message']
-    assert checks['query_latency_p95']['details']['runs'] == 20
-    assert checks['query_latency_p50']['value'] <= checks['query_latency_p95']['value'] < 50
+    assert checks['query_latency:p95']['details']['runs'] == 20
+    assert checks['query_latency:p50']['value'] <= checks['query_latency:p95']['value'] < 50
     assert checks['slow_statements']['details']['statements']
     assert checks['connection']['value'] < 1000
     assert result['readiness']['status'] == 'pass'
@@ -133,7 +133,7 @@ def test_slow_query_against_latency_limits(pg):
         'query': 'SELECT pg_sleep(0.05)', 'runs': 5,
         'p50_warn': 20, 'p50_fail': 1000, 'warn': 20, 'fail': 40}))
     checks = checks_by_name(result)
-    p50, p95 = checks['query_latency_p50'], checks['query_latency_p95']
+    p50, p95 = checks['query_latency:p50'], checks['query_latency:p95']
     assert 50 <= p50['value'] < 1000 and p50['status'] == 'warn', p50
     assert p95['value'] >= 50 and p95['status'] == 'fail', p95
     assert p95['details']['runs'] == 5 and p95['details']['query'] == 'SELECT pg_sleep(0.05)'
@@ -145,12 +145,12 @@ def test_latency_probe_is_bounded_by_statement_timeout_and_budget(pg):
         'query': 'SELECT pg_sleep(5)', 'timeout_ms': 300}))
     assert time.monotonic() - start < 30
     checks = checks_by_name(result)
-    assert checks['query_latency_p95']['status'] == 'fail'
-    assert 'did not finish within timeout_ms 300' in checks['query_latency_p95']['message']
+    assert checks['query_latency:p95']['status'] == 'fail'
+    assert 'did not finish within timeout_ms 300' in checks['query_latency:p95']['message']
     # The budget stops a long series after the first runs.
     result = run_module('postgres_check', args(pg, query_latency={
         'query': 'SELECT pg_sleep(0.1)', 'runs': 1000, 'budget_ms': 350}))
-    runs = checks_by_name(result)['query_latency_p50']['details']['runs']
+    runs = checks_by_name(result)['query_latency:p50']['details']['runs']
     assert 2 <= runs <= 5
 
 
@@ -181,7 +181,7 @@ def test_a_writing_query_is_refused_and_nothing_is_written(pg):
         # A data-modifying WITH passes the first-word guard; the READ ONLY transaction stops it.
         result = run_module('postgres_check', args(pg, query_latency={
             'query': 'WITH gone AS (DELETE FROM customers RETURNING 1) SELECT count(*) FROM gone'}))
-        check = checks_by_name(result)['query_latency_p95']
+        check = checks_by_name(result)['query_latency:p95']
         assert check['status'] == 'unknown'
         assert 'read-only transaction' in check['message']
         with conn.cursor() as cur:
@@ -201,7 +201,7 @@ def test_long_and_idle_transactions(pg):
         result = run_module('postgres_check', args(pg, long_transactions={'warn': 1, 'fail': 600},
                                                    idle_in_transaction={'older_than_seconds': 1}))
         checks = checks_by_name(result)
-        longest, idle = checks['longest_transaction'], checks['idle_in_transaction']
+        longest, idle = checks['long_transactions'], checks['idle_in_transaction']
         assert longest['status'] == 'warn' and longest['value'] >= 1.5, longest
         assert longest['details']['pid'] == holder.get_backend_pid()
         assert idle['status'] == 'warn' and idle['value'] >= 1, idle
@@ -255,6 +255,10 @@ def test_replica_lag(pg):
     ({'query_latency': {'runs': 0}}, 'query_latency.runs:'),
     ({'server_version': {'min': 'latest'}}, 'server_version.min:'),
     ({'ssl_rootcert': '/nonexistent/ca.pem'}, 'ssl_rootcert:'),
+    ({'connections': {'warn': -5}}, 'connections.warn: -5 is out of range 0 to 100'),
+    ({'long_transactions': {'fail': 0}}, 'long_transactions.fail: 0 must be above 0'),
+    ({'query_latency': {'p50_fail': 1e309}}, 'query_latency.p50_fail: inf is not a finite number'),
+    ({'unix_socket': '/var/run/postgresql'}, 'unix_socket: give unix_socket or host, not both'),
 ])
 def test_bad_input_is_one_line_naming_the_option(pg, module_args, option):
     result = run_module('postgres_check', args(pg, **module_args))
@@ -268,3 +272,27 @@ def test_check_mode_measures_the_same(pg):
     assert result['changed'] is False and not result.get('failed')
     assert checks_by_name(result)['connection']['status'] == 'pass'
     assert result['readiness']['status'] == 'pass'
+
+
+def test_renamed_records_carry_their_former_names(pg):
+    checks = checks_by_name(run_module('postgres_check', args(pg)))
+    assert checks['long_transactions']['formerly'] == 'longest_transaction'
+    assert checks['query_latency:p50']['formerly'] == 'query_latency_p50'
+    assert checks['query_latency:p95']['formerly'] == 'query_latency_p95'
+    assert 'formerly' not in checks['connections']
+
+
+def test_each_server_and_database_is_its_own_instance(pg):
+    primary = run_module('postgres_check', args(pg))
+    replica = run_module('postgres_check', args(pg, port=pg['replica_port']))
+    assert primary['readiness']['instance'] == '127.0.0.1:%d/%s' % (pg['port'], pg['database'])
+    assert replica['readiness']['instance'] == '127.0.0.1:%d/%s' % (pg['replica_port'], pg['database'])
+    socket_result = run_module('postgres_check', dict(unix_socket=pg['unix_socket'], port=pg['port'],
+                                                      database='shop', user=pg['user'], password=pg['password']))
+    assert socket_result['readiness']['instance'] == '%s:%d/shop' % (pg['unix_socket'], pg['port'])
+    named = run_module('postgres_check', args(pg, instance='orders-primary'))
+    assert named['readiness']['instance'] == 'orders-primary'
+    # A server that is down still names itself, so its failure cannot hide behind another call.
+    port = closed_port()
+    down = run_module('postgres_check', args(pg, port=port, connect_timeout=2))
+    assert down['readiness']['instance'] == '127.0.0.1:%d/%s' % (port, pg['database'])

@@ -57,7 +57,7 @@ def test_on_this_machine(tmp_path):
     assert suid['status'] == 'fail' and suid['details']['found'] == [str(risky / 'helper')]
     assert 'chmod u-s' in suid['remediation']
     assert checks['security_updates']['status'] == 'skip'
-    for name in ('exposed_services', 'auditd', 'password_max_days', 'time_sync'):
+    for name in ('exposed_services', 'auditd', 'password_aging:max_days', 'time_sync'):
         assert checks[name]['status'] in ('pass', 'warn', 'fail', 'unknown')
         assert checks[name]['message']
     if not shutil.which('sshd'):
@@ -75,7 +75,33 @@ def test_check_mode_and_bad_input():
     bad = run_module('security_check', {'suid': {'paths': ['usr/bin']}})
     assert bad.get('failed') is True and bad['msg'].startswith('suid.paths:') and 'readiness' not in bad
     bad = run_module('security_check', {'sshd': {'permit_root_login': ['sometimes']}})
-    assert bad.get('failed') is True and 'sshd.permit_root_login' in bad['msg']
+    # Ansible checks the declared choices and names the option and where it is.
+    assert bad.get('failed') is True and 'permit_root_login' in bad['msg'] and 'sshd' in bad['msg']
+    assert 'sometimes' in bad['msg'] and '\n' not in bad['msg'] and 'readiness' not in bad
+
+
+@pytest.mark.parametrize('module_args, message', [
+    ({'exposed_services': {'allowed_ports': [22, 70000]}},
+     'exposed_services.allowed_ports: 70000 is out of range 1 to 65535'),
+    ({'security_updates': {'warn': -1}}, 'security_updates.warn: -1 must be at least 0'),
+    ({'password_aging': {'max_days': -5}}, 'password_aging.max_days: -5 must be at least 0'),
+    ({'sshd': {'timeout': 0}}, 'sshd.timeout: 0 is out of range (0, 600]'),
+    ({'world_writable': {'enabled': False, 'max_files': 0}}, 'world_writable.max_files: 0 is out of range 1 to 5000000'),
+])
+def test_out_of_range_settings_are_bad_input(module_args, message):
+    bad = run_module('security_check', module_args)
+    assert bad.get('failed') is True and bad['msg'] == message and 'readiness' not in bad
+
+
+def test_password_aging_records_on_this_machine():
+    result = run_module('security_check', dict((name, {'enabled': name == 'password_aging'}) for name in (
+        'sshd', 'exposed_services', 'security_updates', 'auditd', 'world_writable', 'suid',
+        'password_aging', 'time_sync')))
+    names = [c['name'] for c in result['readiness']['checks'] if c['status'] != 'skip']
+    assert names == ['password_aging:max_days', 'password_aging:min_days', 'password_aging:warn_age']
+    skipped = [c['name'] for c in result['readiness']['checks'] if c['status'] == 'skip']
+    assert skipped == ['sshd', 'exposed_services', 'security_updates', 'auditd', 'world_writable', 'suid',
+                       'time_sync']
 
 
 # ---------------------------------------------------------------- containers
@@ -172,7 +198,8 @@ def test_stock_container_has_findings(stock):
     assert status['sshd:PermitEmptyPasswords'] == 'pass'
     # no auditd, Debian's login.defs, no psutil, no package lists in the image
     assert status['auditd'] == 'fail' and 'not installed' in checks['auditd']['message']
-    assert status['password_max_days'] == 'warn' and checks['password_max_days']['value'] == 99999
+    assert status['password_aging:max_days'] == 'warn' and checks['password_aging:max_days']['value'] == 99999
+    assert checks['password_aging:max_days']['formerly'] == 'password_max_days'
     assert status['exposed_services'] == 'unknown' and 'psutil' in checks['exposed_services']['message']
     assert status['security_updates'] == 'unknown' and 'apt-get update' in checks['security_updates']['remediation']
     assert result['readiness']['status'] == 'fail'
