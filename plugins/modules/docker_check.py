@@ -18,14 +18,21 @@ description:
     enough, whether the expected containers run, and judges every container's health,
     restart count, exit code and CPU / memory use, returning the shared readiness result
     model (component C(docker)).
-  - An engine that does not answer is C(fail) (check C(docker_engine)); no permission on its
-    socket is C(unknown). Neither is a task failure or a traceback.
-  - "Checks per container, on the containers in O(scope) minus O(ignore):
-    C(docker_health:<name>) (running containers with a healthcheck; healthy is C(pass),
-    starting C(warn), unhealthy C(fail)); C(docker_restarts:<name>) (the engine's restart
-    count); C(docker_exit_code:<name>) (stopped containers; a non-zero code is C(fail));
-    C(docker_cpu:<name>) and C(docker_memory:<name>) (running containers, from one stats
-    sample each, taken concurrently); C(docker_running:<name>) with O(all_running)."
+  - An engine that does not answer is C(fail) (check C(docker_host)); no permission on its
+    socket is C(unknown). Neither is a task failure or a traceback. An O(docker_host) that is
+    not an engine URL is bad input naming O(docker_host).
+  - "Checks per container, on the containers in O(scope) minus O(ignore), each named like the
+    option that sets it: C(health:<name>) (running containers with a healthcheck; healthy is
+    C(pass), starting C(warn), unhealthy C(fail)); C(restarts:<name>) (the engine's restart
+    count); C(exit_codes:<name>) (stopped containers; a non-zero code is C(fail));
+    C(cpu:<name>) and C(memory:<name>) (running containers, from one stats
+    sample each, taken concurrently); C(all_running:<name>) with O(all_running)."
+  - "Before 0.2.0 the checks were named C(docker_engine), C(docker_version),
+    C(docker_container:<name>), C(docker_health:<name>), C(docker_restarts:<name>),
+    C(docker_exit_code:<name>), C(docker_cpu:<name>), C(docker_memory:<name>) and
+    C(docker_running:<name>); the gate's ignore list still matches those, with a warning."
+  - The result names the engine in C(readiness.instance) (O(instance)), so two calls for two
+    engines on one host are two records in the fleet report.
   - CPU use is a percentage of the CPUs the container may use (its C(--cpus) or quota,
     else all the host's); memory use, without reclaimable page cache, a percentage of its
     limit (else the host's memory). Defaults follow the readiness guide (warn at 80%, fail at 90%).
@@ -36,18 +43,24 @@ requirements:
 extends_documentation_fragment:
   - golive.readiness.check_common
 options:
+  instance:
+    description: Name of this engine in the report; defaults to the engine's address (O(docker_host)).
+    type: str
   docker_host:
-    description: The engine's address. Defaults to C(DOCKER_HOST) of the module's environment, else C(unix:///var/run/docker.sock).
+    description:
+      - The engine's address (check C(docker_host)), a URL C(unix:///path), C(tcp://host:port),
+        C(http(s)://host:port) or C(ssh://user@host).
+      - Defaults to C(DOCKER_HOST) of the module's environment, else C(unix:///var/run/docker.sock).
     type: str
   timeout:
-    description: Seconds each API call may take.
+    description: Seconds each API call may take, (0, 300].
     type: float
     default: 10
   min_version:
-    description: Minimum engine version, e.g. C(20.10) (check C(docker_version)).
+    description: Minimum engine version, e.g. C(20.10) (check C(min_version)).
     type: str
   containers:
-    description: Containers that must exist and run (checks C(docker_container:<name>) or C(docker_container:label=<label>)).
+    description: Containers that must exist and run (checks C(containers:<name>) or C(containers:label=<label>)).
     type: list
     elements: dict
     default: []
@@ -59,7 +72,7 @@ options:
         description: A label, C(key) or C(key=value); every container with it must run.
         type: str
       min_count:
-        description: At least this many containers must run (for O(containers[].label)).
+        description: At least this many containers must run (for O(containers[].label)); at least 1.
         type: int
         default: 1
   scope:
@@ -73,7 +86,7 @@ options:
     elements: str
     default: []
   all_running:
-    description: Every container in scope must be running (checks C(docker_running:<name>)).
+    description: Every container in scope must be running (checks C(all_running:<name>)).
     type: bool
     default: false
   health:
@@ -113,11 +126,11 @@ options:
       warn: {description: Warn at this percentage., type: float, default: 80}
       fail: {description: Fail above this percentage., type: float, default: 90}
   stats_workers:
-    description: Stats samples taken at a time (1 to 32); each takes about a second.
+    description: Stats samples taken at a time, 1 to 32; each takes about a second.
     type: int
     default: 8
   stats_budget:
-    description: Seconds all stats samples together may take (1 to 300); containers without a sample by then are C(unknown).
+    description: Seconds all stats samples together may take, 1 to 300; containers without a sample by then are C(unknown).
     type: float
     default: 30
 seealso:
@@ -162,7 +175,7 @@ readiness:
       type: list
       elements: dict
       sample:
-        - name: "docker_health:api"
+        - name: "health:api"
           status: fail
           value: null
           unit: null
@@ -174,16 +187,9 @@ readiness:
           details: {failing_streak: 3}
 '''
 
-import os
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
-    Component,
-    limit_errors,
-    measure_and_exit,
-    skipped,
-)
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import docker as probes
 
 try:
@@ -195,106 +201,10 @@ else:
     DOCKER_IMPORT_ERROR = None
 
 
-def limit_spec(warn=None, fail=None, limits=True):
-    """Argument spec of one check: a switch and, for measured checks, its limits."""
-    options = dict(enabled=dict(type='bool', default=True))
-    if limits:
-        options.update(warn=dict(type='float', default=warn), fail=dict(type='float', default=fail))
-    return dict(type='dict', options=options, default={})
-
-
-def argument_spec():
-    """The module's argument spec; defaults come from docker_probes.DEFAULTS."""
-    d = probes.DEFAULTS
-    return dict(
-        docker_host=dict(type='str'),
-        timeout=dict(type='float', default=10.0),
-        min_version=dict(type='str'),
-        containers=dict(type='list', elements='dict', default=[], options=dict(
-            name=dict(type='str'), label=dict(type='str'), min_count=dict(type='int', default=1))),
-        scope=dict(type='str', default='all', choices=['all', 'expected']),
-        ignore=dict(type='list', elements='str', default=[]),
-        all_running=dict(type='bool', default=False),
-        health=limit_spec(limits=False),
-        restarts=limit_spec(d['restarts']['warn'], d['restarts']['fail']),
-        exit_codes=limit_spec(limits=False),
-        cpu=limit_spec(d['cpu']['warn'], d['cpu']['fail']),
-        memory=limit_spec(d['memory']['warn'], d['memory']['fail']),
-        stats_workers=dict(type='int', default=8),
-        stats_budget=dict(type='float', default=30.0),
-    )
-
-
-def input_errors(params):
-    """Return every problem with the input, each naming its option."""
-    errors = limit_errors(params, probes.DIRECTIONS)
-    errors.extend(probes.container_errors(params['containers']))
-    if params['min_version'] is not None and probes.version_tuple(params['min_version']) is None:
-        errors.append('min_version: %r is not a version such as 20.10' % params['min_version'])
-    if not 0 < params['timeout'] <= 300:
-        errors.append('timeout: %g is out of range (0, 300]' % params['timeout'])
-    if not 1 <= params['stats_workers'] <= 32:
-        errors.append('stats_workers: %d is out of range 1 to 32' % params['stats_workers'])
-    if not 1 <= params['stats_budget'] <= 300:
-        errors.append('stats_budget: %g is out of range 1 to 300' % params['stats_budget'])
-    if params['scope'] == 'expected' and not params['containers']:
-        errors.append('scope: expected needs the containers option')
-    return errors
-
-
-def measure(params):
-    """Run every enabled check and return the ``readiness`` result."""
-    report = Component('docker')
-    opts = dict((name, probes.merged(params, name)) for name in probes.DEFAULTS)
-    base_url = params['docker_host'] or os.environ.get('DOCKER_HOST') or probes.DEFAULT_HOST
-    client, version, error = probes.connect(docker, base_url, params['timeout'])
-    if error:
-        report.add(error)
-        return report.result()
-    try:
-        report.add(probes.engine_record(base_url, version))
-        if params['min_version']:
-            report.add(probes.version_record(version.get('Version'), params['min_version']))
-        listing = []
-
-        def inspect():
-            listing.extend(probes.inspect_all(client))
-            return []
-
-        report.run('docker_containers', inspect)
-        if not report.checks[-1]['status'] == 'unknown':
-            for record in probes.expected_records(listing, params['containers']):
-                report.add(record)
-            chosen = probes.in_scope(listing, params['containers'], params['scope'],
-                                     params['ignore'])
-            for info in chosen:
-                if params['all_running']:
-                    report.add(probes.running_record(info))
-                if opts['health']['enabled']:
-                    record = probes.health_record(info)
-                    if record:
-                        report.add(record)
-                if opts['restarts']['enabled']:
-                    report.add(probes.restarts_record(info, opts['restarts']))
-                if opts['exit_codes']['enabled']:
-                    record = probes.exit_code_record(info)
-                    if record:
-                        report.add(record)
-            report.run('docker_stats', lambda: probes.stats_records(
-                client, chosen, opts['cpu'], opts['memory'], params['stats_workers'],
-                params['stats_budget']), unit='percent')
-        for option in ('health', 'restarts', 'exit_codes', 'cpu', 'memory'):
-            if not opts[option]['enabled']:
-                report.add(skipped('docker_%s' % option, '%s is switched off' % option))
-    finally:
-        client.close()
-    return report.result()
-
-
 def main():
-    """Entry point."""
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    measure_and_exit(module, 'docker', measure, input_errors, [('docker', docker, DOCKER_IMPORT_ERROR)])
+    """Entry point: the catalogue in probes/docker.py defines the options and checks."""
+    run_module(probes.CATALOGUE, lambda params, opts: probes.measure(docker, params, opts),
+               probes.input_errors, [('docker', docker, DOCKER_IMPORT_ERROR)])
 
 
 if __name__ == '__main__':

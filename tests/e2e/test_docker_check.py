@@ -96,26 +96,26 @@ def test_containers_are_judged(fleet):
     def status(name):
         return checks[name]['status']
 
-    assert status('docker_engine') == 'pass'
-    assert status('docker_version') == 'pass'
-    assert status('docker_container:%shealthy' % p) == 'pass'
-    assert status('docker_container:%smissing' % p) == 'fail'
-    by_label = checks['docker_container:label=%s' % fleet['label']]
+    assert status('docker_host') == 'pass'
+    assert status('min_version') == 'pass'
+    assert status('containers:%shealthy' % p) == 'pass'
+    assert status('containers:%smissing' % p) == 'fail'
+    by_label = checks['containers:label=%s' % fleet['label']]
     assert by_label['status'] == 'fail'
     assert p + 'exited (exited)' in by_label['message']
-    assert status('docker_health:%shealthy' % p) == 'pass'
-    assert status('docker_health:%sunhealthy' % p) == 'fail'
-    assert 'unhealthy' in checks['docker_health:%sunhealthy' % p]['message']
-    assert 'docker_health:%splain' % p not in checks  # no healthcheck, no health check
-    exited = checks['docker_exit_code:%sexited' % p]
+    assert status('health:%shealthy' % p) == 'pass'
+    assert status('health:%sunhealthy' % p) == 'fail'
+    assert 'unhealthy' in checks['health:%sunhealthy' % p]['message']
+    assert 'health:%splain' % p not in checks  # no healthcheck, no health check
+    exited = checks['exit_codes:%sexited' % p]
     assert exited['status'] == 'fail' and exited['value'] == 3
-    assert status('docker_exit_code:%sclean' % p) == 'pass'
-    restarts = checks['docker_restarts:%srestarting' % p]
+    assert status('exit_codes:%sclean' % p) == 'pass'
+    restarts = checks['restarts:%srestarting' % p]
     assert restarts['status'] == 'warn' and restarts['value'] >= 2
-    assert checks['docker_restarts:%shealthy' % p]['value'] == 0
-    busy = checks['docker_cpu:%sbusy' % p]
-    idle = checks['docker_cpu:%splain' % p]
-    memory = checks['docker_memory:%splain' % p]
+    assert checks['restarts:%shealthy' % p]['value'] == 0
+    busy = checks['cpu:%sbusy' % p]
+    idle = checks['cpu:%splain' % p]
+    memory = checks['memory:%splain' % p]
     if fleet['has_stats']:
         assert busy['status'] == 'fail', busy  # a busy loop on a 0.2 CPU limit uses all of it
         assert busy['details']['cpus_allowed'] == 0.2
@@ -134,19 +134,19 @@ def test_all_running_and_ignore(fleet):
         'containers': [{'label': fleet['label']}], 'scope': 'expected', 'all_running': True,
         'ignore': [p + 'busy', p + 'c*'], 'cpu': {'enabled': False}})
     checks = checks_by_name(result)
-    assert checks['docker_running:%shealthy' % p]['status'] == 'pass'
-    assert checks['docker_running:%sexited' % p]['status'] == 'fail'
+    assert checks['all_running:%shealthy' % p]['status'] == 'pass'
+    assert checks['all_running:%sexited' % p]['status'] == 'fail'
     assert not any(p + 'busy' in name or p + 'clean' in name for name in checks)
-    assert checks['docker_cpu']['status'] == 'skip'
-    assert not any(name.startswith('docker_cpu:') for name in checks)
+    assert checks['cpu']['status'] == 'skip'
+    assert not any(name.startswith('cpu:') for name in checks)
 
 
 def test_old_engine_fails_the_version_check(fleet):
     checks = checks_by_name(run_module('docker_check', {
         'min_version': '999.1', 'containers': [{'name': fleet['prefix'] + 'healthy'}],
         'scope': 'expected'}))
-    assert checks['docker_version']['status'] == 'fail'
-    assert 'below the minimum 999.1' in checks['docker_version']['message']
+    assert checks['min_version']['status'] == 'fail'
+    assert 'below the minimum 999.1' in checks['min_version']['message']
 
 
 def free_port():
@@ -162,10 +162,29 @@ def free_port():
 def test_no_engine_is_a_fail_not_a_traceback(host, reason):
     result = run_module('docker_check', {'docker_host': host, 'timeout': 5})
     assert not result.get('failed'), result.get('msg')
-    check = checks_by_name(result)['docker_engine']
+    check = checks_by_name(result)['docker_host']
     assert check['status'] == 'fail'
     assert reason in check['message']
     assert result['readiness']['status'] == 'fail'
+
+
+def test_a_docker_host_that_is_not_a_url_is_bad_input_not_an_engine_failure():
+    result = run_module('docker_check', {'docker_host': 'localhost:2375'})
+    assert result.get('failed') is True and 'readiness' not in result
+    assert result['msg'].startswith('docker_host: ') and 'unix://' in result['msg']
+
+
+def test_the_result_names_the_engine_and_records_keep_their_former_names(fleet):
+    sock = 'unix:///var/run/docker.sock'
+    result = run_module('docker_check', {'docker_host': sock, 'scope': 'expected',
+                                         'containers': [{'name': fleet['prefix'] + 'healthy'}]})
+    assert result['readiness']['instance'] == sock
+    checks = checks_by_name(result)
+    assert checks['docker_host']['formerly'] == 'docker_engine'
+    assert checks['containers:%shealthy' % fleet['prefix']]['formerly'] == 'docker_container:%shealthy' % fleet['prefix']
+    named = run_module('docker_check', {'docker_host': sock, 'instance': 'build-engine', 'health': {'enabled': False}})
+    assert named['readiness']['instance'] == 'build-engine'
+    assert checks_by_name(named)['health']['formerly'] == 'docker_health'
 
 
 def test_no_permission_on_the_socket_is_unknown():
@@ -196,7 +215,7 @@ def test_no_permission_on_the_socket_is_unknown():
         data = handle.read()
     os.waitpid(pid, 0)
     record = json.loads(data)
-    assert record['name'] == 'docker_engine'
+    assert record['name'] == 'docker_host'
     assert record['status'] == 'unknown', record
     assert 'permission denied' in record['message']
 
@@ -205,7 +224,7 @@ def test_check_mode(fleet):
     result = run_module('docker_check', {'containers': [{'name': fleet['prefix'] + 'healthy'}],
                                          'scope': 'expected'}, check_mode=True)
     assert result['changed'] is False
-    assert checks_by_name(result)['docker_container:%shealthy' % fleet['prefix']]['status'] == 'pass'
+    assert checks_by_name(result)['containers:%shealthy' % fleet['prefix']]['status'] == 'pass'
 
 
 @pytest.mark.parametrize('args, option', [
@@ -215,6 +234,11 @@ def test_check_mode(fleet):
     ({'min_version': 'latest'}, 'min_version'),
     ({'scope': 'expected'}, 'scope'),
     ({'stats_workers': 0}, 'stats_workers'),
+    ({'cpu': {'warn': -5}}, 'cpu.warn: -5 is out of range 0 to 100'),
+    ({'restarts': {'fail': -1}}, 'restarts.fail: -1 must be at least 0'),
+    ({'containers': [{'label': 'app', 'min_count': 0}]}, 'containers[0].min_count: 0 must be at least 1'),
+    ({'docker_host': '/var/run/docker.sock'}, 'docker_host: '),
+    ({'docker_host': 'tcp://127.0.0.1:99999'}, 'docker_host: the port of'),
 ])
 def test_bad_input_fails_with_one_line_naming_the_option(args, option):
     result = run_module('docker_check', args)

@@ -14,46 +14,42 @@ __metaclass__ = type
 
 import errno
 import fnmatch
+import os
 import re
 import time
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # Python 2 on an old managed host
+    from urlparse import urlsplit
 
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,
     run_bounded,
 )
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Check,
+    Entries,
+    Option,
+    OptionCheck,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
-    HIGHER_IS_WORSE,
     PASS,
     UNKNOWN,
     WARN,
+    Component,
     check_result,
     measured,
-    merge_options,
+    skipped,
     unknown,
 )
 
-# Defaults: resources from the readiness guide (80 % / 90 %); a container that
-# restarted at all is worth a look, five restarts are a crash loop.
-DEFAULTS = {
-    'health': {'enabled': True},
-    'restarts': {'enabled': True, 'warn': 1, 'fail': 5},
-    'exit_codes': {'enabled': True},
-    'cpu': {'enabled': True, 'warn': 80, 'fail': 90},
-    'memory': {'enabled': True, 'warn': 80, 'fail': 90},
-}
-DIRECTIONS = (
-    ('restarts', HIGHER_IS_WORSE),
-    ('cpu', HIGHER_IS_WORSE),
-    ('memory', HIGHER_IS_WORSE),
-)
 DEFAULT_HOST = 'unix:///var/run/docker.sock'
 VERSION_PATTERN = re.compile(r'^\d+(\.\d+)*')
-
-
-def merged(params, option):
-    """The options of one check: its defaults overlaid with what was given."""
-    return merge_options(params.get(option), DEFAULTS[option])
+# What the Docker SDK connects to; anything else is a typo, not an engine that is down.
+URL_SCHEMES = ('unix', 'tcp', 'http', 'https', 'ssh')
 
 
 def version_tuple(text):
@@ -65,16 +61,32 @@ def version_tuple(text):
 
 
 def container_errors(containers):
-    """Validate the expected containers; each message names its option."""
-    errors = []
-    for index, entry in enumerate(containers or ()):
-        name, label = entry.get('name'), entry.get('label')
-        if bool(name) == bool(label):
-            errors.append('containers[%d]: give exactly one of name or label' % index)
-        if entry.get('min_count') is not None and entry['min_count'] < 1:
-            errors.append('containers[%d].min_count: %d must be at least 1'
-                          % (index, entry['min_count']))
-    return errors
+    """Each expected container is named or labelled, not both; each message names its option."""
+    return ['containers[%d]: give exactly one of name or label' % index
+            for index, entry in enumerate(containers or ())
+            if bool(entry.get('name')) == bool(entry.get('label'))]
+
+
+def url_error(url):
+    """Why ``url`` is not an engine address (``unix:///path``, ``tcp://host:port``, ...), or None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return 'docker_host: %r is not a URL (%s)' % (url, exc)
+    if parts.scheme not in URL_SCHEMES or '://' not in url:
+        return ('docker_host: %r is not an engine URL: give unix:///path/to/docker.sock, '
+                'tcp://host:port, http(s)://host:port or ssh://user@host' % url)
+    if parts.scheme == 'unix':
+        return None if parts.path else 'docker_host: %r names no socket path' % url
+    if not parts.hostname:
+        return 'docker_host: %r names no host' % url
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or beyond 65535
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        return 'docker_host: the port of %r is out of range 1 to 65535' % url
+    return None
 
 
 def root_cause(exc):
@@ -124,18 +136,18 @@ def connect(docker, base_url, timeout):
         status, reason = classify_engine_error(exc)
         if status == UNKNOWN:
             return None, None, unknown(
-                'docker_engine', 'cannot reach the Docker engine at %s: %s' % (base_url, reason),
+                'docker_host', 'cannot reach the Docker engine at %s: %s' % (base_url, reason),
                 remediation='Run the check as root (become: true) or as a member of the docker group.')
         return None, None, check_result(
-            'docker_engine', FAIL, message='no Docker engine answers at %s: %s' % (base_url, reason),
+            'docker_host', FAIL, message='no Docker engine answers at %s: %s' % (base_url, reason),
             remediation='Start the engine (systemctl start docker) and check its log.',
             details={'docker_host': base_url})
     return client, version, None
 
 
 def engine_record(base_url, version):
-    """The ``docker_engine`` record of an engine that answered."""
-    return check_result('docker_engine', PASS, message='Docker engine %s (API %s) answers at %s'
+    """The ``docker_host`` record of an engine that answered."""
+    return check_result('docker_host', PASS, message='Docker engine %s (API %s) answers at %s'
                         % (version.get('Version'), version.get('ApiVersion'), base_url),
                         details={'version': version.get('Version'),
                                  'api_version': version.get('ApiVersion'),
@@ -143,14 +155,14 @@ def engine_record(base_url, version):
 
 
 def version_record(version_text, minimum):
-    """``docker_version``: the engine's version against ``minimum``."""
+    """``min_version``: the engine's version against ``minimum``."""
     have, want = version_tuple(version_text), version_tuple(minimum)
     if have is None:
-        return unknown('docker_version', 'cannot read the engine version %r' % version_text)
+        return unknown('min_version', 'cannot read the engine version %r' % version_text)
     if have >= want:
-        return check_result('docker_version', PASS, value=version_text,
+        return check_result('min_version', PASS, value=version_text,
                             message='engine version %s is at least %s' % (version_text, minimum))
-    return check_result('docker_version', FAIL, value=version_text,
+    return check_result('min_version', FAIL, value=version_text,
                         message='engine version %s is below the minimum %s' % (version_text, minimum),
                         remediation='Upgrade the Docker engine before the release.')
 
@@ -190,7 +202,7 @@ def state_of(info):
 
 
 def expected_records(containers, expected):
-    """``docker_container:<name>`` / ``docker_container:label=<selector>``: expected ones run."""
+    """``containers:<name>`` / ``containers:label=<selector>``: expected ones run."""
     records = []
     for entry in expected:
         if entry.get('name'):
@@ -199,7 +211,7 @@ def expected_records(containers, expected):
         else:
             label = 'label=%s' % entry['label']
             matches = [c for c in containers if labels_match(c, entry['label'])]
-        name = 'docker_container:%s' % label
+        name = 'containers:%s' % label
         minimum = entry.get('min_count') or 1
         running = [c for c in matches if state_of(c)[0] == 'running']
         others = ['%s (%s)' % (container_name(c), state_of(c)[0]) for c in matches
@@ -244,8 +256,8 @@ def in_scope(containers, expected, scope, ignore):
 
 
 def running_record(info):
-    """``docker_running:<name>`` for O(all_running)."""
-    name = 'docker_running:%s' % container_name(info)
+    """``all_running:<name>`` for O(all_running)."""
+    name = 'all_running:%s' % container_name(info)
     status = state_of(info)[0]
     if status == 'running':
         return check_result(name, PASS, message='%s is running' % container_name(info))
@@ -255,12 +267,12 @@ def running_record(info):
 
 
 def health_record(info):
-    """``docker_health:<name>`` for a running container with a healthcheck, else None."""
+    """``health:<name>`` for a running container with a healthcheck, else None."""
     status, _code, _restarts, health = state_of(info)
     if health is None or status != 'running':
         return None
     cname = container_name(info)
-    name = 'docker_health:%s' % cname
+    name = 'health:%s' % cname
     streak = ((info.get('State') or {}).get('Health') or {}).get('FailingStreak')
     details = {'failing_streak': streak}
     if health == 'healthy':
@@ -276,22 +288,22 @@ def health_record(info):
 
 
 def restarts_record(info, opts):
-    """``docker_restarts:<name>``: the engine's restart count against its limits."""
+    """``restarts:<name>``: the engine's restart count against its limits."""
     cname = container_name(info)
     status, _code, restarts, _health = state_of(info)
-    return measured('docker_restarts:%s' % cname, restarts, 'count', opts['warn'], opts['fail'],
+    return measured('restarts:%s' % cname, restarts, 'count', opts['warn'], opts['fail'],
                     subject='%s restart count' % cname,
                     remediation='The container keeps crashing: read docker logs %s.' % cname,
                     details={'state': status})
 
 
 def exit_code_record(info):
-    """``docker_exit_code:<name>`` for a stopped container; None for a running one."""
+    """``exit_codes:<name>`` for a stopped container; None for a running one."""
     status, code, _restarts, _health = state_of(info)
     if status not in ('exited', 'dead'):
         return None
     cname = container_name(info)
-    name = 'docker_exit_code:%s' % cname
+    name = 'exit_codes:%s' % cname
     if status == 'exited' and code == 0:
         return check_result(name, PASS, value=0, message='%s exited cleanly (code 0)' % cname)
     return check_result(name, FAIL, value=code,
@@ -341,7 +353,7 @@ def memory_percent(stats):
 
 
 def stats_records(client, containers, cpu_opts, mem_opts, workers, budget_s):
-    """``docker_cpu:<name>`` and ``docker_memory:<name>`` of running containers, concurrently."""
+    """``cpu:<name>`` and ``memory:<name>`` of running containers, concurrently."""
     running = [c for c in containers if state_of(c)[0] == 'running']
     if not running or not (cpu_opts['enabled'] or mem_opts['enabled']):
         return []
@@ -356,11 +368,10 @@ def stats_records(client, containers, cpu_opts, mem_opts, workers, budget_s):
     for info in running:
         cname = container_name(info)
         ok, value = outcomes[info['Id']]
-        for option, opts, prefix in (('cpu', cpu_opts, 'docker_cpu'),
-                                     ('memory', mem_opts, 'docker_memory')):
+        for option, opts in (('cpu', cpu_opts), ('memory', mem_opts)):
             if not opts['enabled']:
                 continue
-            name = '%s:%s' % (prefix, cname)
+            name = '%s:%s' % (option, cname)
             if not ok:
                 why = ('no stats within %gs' % budget_s if isinstance(value, TimedOut)
                        else '%s: %s' % (type(value).__name__, str(value)[:200]))
@@ -388,3 +399,91 @@ def stats_records(client, containers, cpu_opts, mem_opts, workers, budget_s):
                                     subject=subject, remediation=remediation, duration_ms=elapsed,
                                     details=details))
     return records
+
+
+def engine_url(params):
+    """The engine the module talks to: docker_host, else DOCKER_HOST, else the local socket."""
+    return params.get('docker_host') or os.environ.get('DOCKER_HOST') or DEFAULT_HOST
+
+
+# Resources from the readiness guide (80 % / 90 %); a container that restarted at all is
+# worth a look, five restarts are a crash loop.
+CONTAINERS = Entries(dict(name=Option('str'), label=Option('str'), min_count=Option('int', 1, low=1)))
+CATALOGUE = Catalogue('docker', instance=engine_url, options=dict(
+    timeout=Option('float', 10.0, low=0, high=300, low_open=True),
+    scope=Option('str', 'all', choices=['all', 'expected']),
+    ignore=Option('list', [], elements='str'),
+    stats_workers=Option('int', 8, low=1, high=32),
+    stats_budget=Option('float', 30.0, low=1, high=300),
+), checks=[
+    OptionCheck('docker_host', Option('str'), formerly='docker_engine'),
+    OptionCheck('min_version', Option('str'), formerly='docker_version'),
+    OptionCheck('containers', CONTAINERS,
+                formerly={'containers': 'docker_containers', 'containers:': 'docker_container:'}),
+    OptionCheck('all_running', Option('bool', False), formerly='docker_running'),
+    Check('health', limits=False, formerly='docker_health'),
+    Check('restarts', unit='count', warn=1, fail=5, formerly='docker_restarts'),
+    Check('exit_codes', limits=False,
+          formerly={'exit_codes': 'docker_exit_codes', 'exit_codes:': 'docker_exit_code:'}),
+    Check('cpu', unit='percent', warn=80, fail=90, formerly='docker_cpu'),
+    Check('memory', unit='percent', warn=80, fail=90, formerly='docker_memory'),
+])
+SWITCHED = ('health', 'restarts', 'exit_codes', 'cpu', 'memory')
+
+
+def input_errors(params, _opts):
+    """Problems the catalogue cannot see: the engine URL, the version, names or labels."""
+    errors = container_errors(params.get('containers'))
+    if params.get('docker_host'):
+        error = url_error(params['docker_host'])
+        if error:
+            errors.append(error)
+    if params.get('min_version') is not None and version_tuple(params['min_version']) is None:
+        errors.append('min_version: %r is not a version such as 20.10' % params['min_version'])
+    if params.get('scope') == 'expected' and not params.get('containers'):
+        errors.append('scope: expected needs the containers option')
+    return errors
+
+
+def container_records(report, listing, params, opts):
+    """The expected containers' records, then each in-scope container's."""
+    expected = CONTAINERS.merged(params['containers'], opts)
+    for record in expected_records(listing, expected):
+        report.add(record)
+    chosen = in_scope(listing, expected, params['scope'], params['ignore'])
+    for info in chosen:
+        if opts['all_running']:
+            report.add(running_record(info))
+        for name, judge in (('health', health_record), ('restarts', lambda i: restarts_record(i, opts['restarts'])),
+                            ('exit_codes', exit_code_record)):
+            record = judge(info) if opts[name]['enabled'] else None
+            if record:
+                report.add(record)
+    return chosen
+
+
+def measure(docker, params, opts):
+    """Connect to the engine, run every switched-on check and return the ``readiness`` result."""
+    report = Component('docker')
+    base_url = engine_url(params)
+    client, version, error = connect(docker, base_url, params['timeout'])
+    if error:
+        report.add(error)
+        return report.result()
+    try:
+        report.add(engine_record(base_url, version))
+        if params['min_version']:
+            report.add(version_record(version.get('Version'), params['min_version']))
+        listing = []
+        listed = report.run('containers', lambda: listing.extend(inspect_all(client)) or [])
+        if not listed:
+            chosen = container_records(report, listing, params, opts)
+            report.run('cpu', lambda: stats_records(client, chosen, opts['cpu'], opts['memory'],
+                                                    params['stats_workers'], params['stats_budget']),
+                       unit='percent')
+        for name in SWITCHED:
+            if not opts[name]['enabled']:
+                report.add(skipped(name, '%s is switched off' % name))
+    finally:
+        client.close()
+    return report.result()

@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from ansible_collections.golive.readiness.plugins.module_utils.probes import docker as dp
+from catalogue_params import all_errors, module_params
 
 
 def container(name, status='running', code=0, restarts=0, health=None, labels=None, host=None):
@@ -74,8 +75,8 @@ def test_expected_records():
     records = dp.expected_records(found, [{'name': 'web'}, {'label': 'app=api'}, {'name': 'db'},
                                           {'label': 'app', 'min_count': 1}])
     status = dict((r['name'], r['status']) for r in records)
-    assert status == {'docker_container:web': 'pass', 'docker_container:label=app=api': 'fail',
-                      'docker_container:db': 'fail', 'docker_container:label=app': 'fail'}
+    assert status == {'containers:web': 'pass', 'containers:label=app=api': 'fail',
+                      'containers:db': 'fail', 'containers:label=app': 'fail'}
     assert 'api2 (exited)' in records[1]['message']
 
 
@@ -90,7 +91,9 @@ def test_per_container_records():
     opts = {'warn': 1, 'fail': 5}
     assert dp.restarts_record(container('a', restarts=0), opts)['status'] == 'pass'
     assert dp.restarts_record(container('a', restarts=2), opts)['status'] == 'warn'
-    assert dp.restarts_record(container('a', restarts=5), opts)['status'] == 'fail'
+    # The guide's boundary rule: reaching the fail limit warns, going beyond it fails.
+    assert dp.restarts_record(container('a', restarts=5), opts)['status'] == 'warn'
+    assert dp.restarts_record(container('a', restarts=6), opts)['status'] == 'fail'
     assert dp.running_record(container('a', status='restarting'))['status'] == 'fail'
 
 
@@ -106,6 +109,54 @@ def test_scope_and_ignore():
 
 def test_container_errors():
     assert dp.container_errors([{'name': 'a'}, {'label': 'x'}]) == []
-    errors = dp.container_errors([{'name': 'a', 'label': 'b'}, {}, {'label': 'x', 'min_count': 0}])
-    assert [e.split(':')[0].split('.')[0] for e in errors] == ['containers[0]', 'containers[1]',
-                                                               'containers[2]']
+    errors = all_errors(dp.CATALOGUE, dp.input_errors,
+                        containers=[{'name': 'a', 'label': 'b'}, {}, {'label': 'x', 'min_count': 0}])
+    assert [e.split(':')[0].split('.')[0] for e in errors] == ['containers[2]', 'containers[0]',
+                                                               'containers[1]']
+    assert 'containers[2].min_count: 0 must be at least 1' in errors
+
+
+@pytest.mark.parametrize('given, message', [
+    (dict(cpu={'warn': -5}), 'cpu.warn: -5 is out of range 0 to 100'),
+    (dict(memory={'fail': 200}), 'memory.fail: 200 is out of range 0 to 100'),
+    (dict(restarts={'warn': -1}), 'restarts.warn: -1 must be at least 0'),
+    (dict(restarts={'fail': float('inf')}), 'restarts.fail: inf is not a finite number'),
+    (dict(timeout=0), 'timeout: 0 is out of range (0, 300]'),
+    (dict(stats_workers=33), 'stats_workers: 33 is out of range 1 to 32'),
+    (dict(stats_budget=0.5), 'stats_budget: 0.5 is out of range 1 to 300'),
+])
+def test_limits_and_numbers_out_of_their_domain_are_bad_input(given, message):
+    assert all_errors(dp.CATALOGUE, dp.input_errors, **given) == [message]
+
+
+@pytest.mark.parametrize('url', ['unix:///var/run/docker.sock', 'tcp://10.0.0.5:2376', 'tcp://docker',
+                                 'http://127.0.0.1:2375', 'https://engine.example:2376', 'ssh://deploy@host'])
+def test_an_engine_url_is_accepted(url):
+    assert all_errors(dp.CATALOGUE, dp.input_errors, docker_host=url) == []
+
+
+@pytest.mark.parametrize('url', ['/var/run/docker.sock', 'localhost:2375', 'ftp://host', 'unix://',
+                                 'tcp://:2375', 'tcp://host:99999', 'docker.sock'])
+def test_a_docker_host_that_is_not_an_engine_url_is_bad_input_naming_it(url):
+    errors = all_errors(dp.CATALOGUE, dp.input_errors, docker_host=url)
+    assert len(errors) == 1 and errors[0].startswith('docker_host: '), errors
+
+
+def test_the_instance_is_the_engine_address(monkeypatch):
+    monkeypatch.delenv('DOCKER_HOST', raising=False)
+    assert dp.CATALOGUE.instance_name(module_params(dp.CATALOGUE)) == dp.DEFAULT_HOST
+    monkeypatch.setenv('DOCKER_HOST', 'tcp://10.0.0.5:2376')
+    assert dp.CATALOGUE.instance_name(module_params(dp.CATALOGUE)) == 'tcp://10.0.0.5:2376'
+    params = module_params(dp.CATALOGUE, docker_host='unix:///run/user/1000/docker.sock')
+    assert dp.CATALOGUE.instance_name(params) == 'unix:///run/user/1000/docker.sock'
+    assert dp.CATALOGUE.instance_name(dict(params, instance='build-engine')) == 'build-engine'
+
+
+def test_renamed_records_keep_their_former_names():
+    records = [{'name': n} for n in ('docker_host', 'min_version', 'containers', 'containers:web',
+                                     'all_running:web', 'health:web', 'restarts', 'exit_codes',
+                                     'exit_codes:job', 'cpu:web', 'memory')]
+    formerly = [r['formerly'] for r in dp.CATALOGUE.annotate({'checks': records})['checks']]
+    assert formerly == ['docker_engine', 'docker_version', 'docker_containers', 'docker_container:web',
+                        'docker_running:web', 'docker_health:web', 'docker_restarts', 'docker_exit_codes',
+                        'docker_exit_code:job', 'docker_cpu:web', 'docker_memory']
