@@ -20,6 +20,9 @@ CATALOGUED = [
     ('postgres_check', 'postgres'),
     ('security_check', 'security'),
     ('system_check', 'system'),
+    ('port_check', 'port'),
+    ('network_check', 'network'),
+    ('docker_check', 'docker'),
     ('http_check', 'http'),
     ('tls_check', 'tls'),
 ]
@@ -49,6 +52,16 @@ def assert_option_matches(path, doc, spec):
     assert list(doc.get('aliases') or ()) == aliases, '%s: aliases' % path
 
 
+def assert_suboptions_match(path, doc, spec):
+    """``doc`` and ``spec`` agree, and so do their suboptions (a list of targets' entries too)."""
+    assert_option_matches(path, doc, spec)
+    if 'options' in spec:
+        subdocs = doc.get('suboptions') or {}
+        assert set(subdocs) == set(spec['options']), '%s: suboptions' % path
+        for key, sub in spec['options'].items():
+            assert_suboptions_match('%s.%s' % (path, key), subdocs[key], sub)
+
+
 def range_words(option):
     low, high, low_open = option.range
     if high == INF:
@@ -63,12 +76,7 @@ def test_documentation_matches_the_catalogue(module_name, probes_name):
     spec = catalogue.argument_spec()
     assert set(documented) == set(spec), 'options documented but not in the catalogue or the reverse'
     for name, option_spec in spec.items():
-        assert_option_matches(name, documented[name], option_spec)
-        if option_spec.get('type') == 'dict' and 'options' in option_spec:
-            subdocs = documented[name].get('suboptions') or {}
-            assert set(subdocs) == set(option_spec['options']), '%s: suboptions' % name
-            for key, sub in option_spec['options'].items():
-                assert_option_matches('%s.%s' % (name, key), subdocs[key], sub)
+        assert_suboptions_match(name, documented[name], option_spec)
     for check in catalogue.checks:
         subdocs = documented[check.name].get('suboptions') or {}
         for key, option in check.options.items():
