@@ -6,7 +6,7 @@ import os
 
 from conftest import REPO, run_playbook
 
-CALM = {'readiness_system_cpu': {'warn': 101, 'fail': 102},
+CALM = {'readiness_system_cpu': {'enabled': False},
         'readiness_system_load': {'warn': 1000, 'fail': 2000}}
 
 
@@ -45,7 +45,7 @@ def test_no_go_names_the_blocker_and_exits_non_zero(report_dir):
     proc = run_playbook('readiness.yml', report_dir,
                         '-e', extra(readiness_system_disk={'paths': ['/'], 'warn': 0.001, 'fail': 0.002}))
     assert proc.returncode == 2
-    verdict = 'NO-GO: fleet: 1 failing check(s) (at most 0 allowed): localhost system/disk_usage:/'
+    verdict = 'NO-GO: fleet: 1 failing check(s) (at most 0 allowed): localhost system/disk:/'
     assert verdict in proc.stdout
     report = report_of(report_dir)
     assert report['gate']['go'] is False and report['gate']['verdict'] == verdict
@@ -55,12 +55,12 @@ def test_no_go_names_the_blocker_and_exits_non_zero(report_dir):
 def test_ignore_with_reason_turns_it_into_go(report_dir):
     proc = run_playbook('readiness.yml', report_dir,
                         '-e', extra(readiness_system_disk={'paths': ['/'], 'warn': 0.001, 'fail': 0.002},
-                                    readiness_gate_ignore=[{'check': 'system/disk_usage:*',
+                                    readiness_gate_ignore=[{'check': 'system/disk:*',
                                                             'reason': 'known, ticket OPS-1'}]))
     assert proc.returncode == 0, proc.stdout
     gate = report_of(report_dir)['gate']
     assert gate['go'] is True
-    assert gate['ignored'] == [{'check': 'system/disk_usage:*', 'reason': 'known, ticket OPS-1',
+    assert gate['ignored'] == [{'check': 'system/disk:*', 'reason': 'known, ticket OPS-1',
                                 'hosts': ['localhost']}]
 
 
@@ -84,7 +84,7 @@ def test_group_rule_and_unreachable_host(report_dir, tmp_path):
     assert report['groups']['web']['status'] == 'fail'
     blockers = report['gate']['blockers']
     assert 'fleet: 1 unreachable host(s) (at most 0 allowed): ghost' in blockers
-    assert any(b.startswith('group db: ') and 'localhost system/disk_usage:/' in b for b in blockers)
+    assert any(b.startswith('group db: ') and 'localhost system/disk:/' in b for b in blockers)
     assert report['gate']['groups']['db']['go'] is False
 
 
@@ -115,7 +115,7 @@ def test_under_ansible_runner_like_awx(tmp_path):
     assert len(stats) == 1
     artifact = stats[0]['event_data']['artifact_data']['golive_readiness']
     assert artifact['go'] is False and artifact['fail'] == 1
-    assert artifact['blockers'] == ['fleet: 1 failing check(s) (at most 0 allowed): localhost system/disk_usage:/']
+    assert artifact['blockers'] == ['fleet: 1 failing check(s) (at most 0 allowed): localhost system/disk:/']
     assert glob.glob(str(private / 'artifacts' / '*' / 'job_events' / '*.json'))
     assert (reports / 'readiness.json').exists()
 

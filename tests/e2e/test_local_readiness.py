@@ -11,7 +11,7 @@ from conftest import REPO, run_playbook
 SCHEMA = json.load(open(os.path.join(REPO, 'docs', 'report.schema.json')))
 # CI machines are shared and busy: CPU and load limits no sample can reach keep the
 # gate's verdict about what each test sets (the checks still run and are asserted).
-CALM = {'readiness_system_cpu': {'warn': 101, 'fail': 102},
+CALM = {'readiness_system_cpu': {'enabled': False},
         'readiness_system_load': {'warn': 1000, 'fail': 2000}}
 
 
@@ -37,9 +37,9 @@ def test_local_run_reports_every_check(report_dir):
     assert list(report['hosts']) == ['localhost']
     host = report['hosts']['localhost']
     names = {c['name'] for c in host['checks']}
-    assert {'cpu_count', 'load_per_core', 'memory_available', 'open_files',
-            'cpu_utilisation'} <= names
-    assert any(n.startswith('disk_usage:') for n in names)
+    assert {'cpu_count', 'load', 'memory', 'open_files',
+            'cpu'} <= names
+    assert any(n.startswith('disk:') for n in names)
     assert any(n.startswith('io_latency:') for n in names)
     for check in host['checks']:
         assert check['status'] in ('pass', 'warn', 'fail', 'unknown', 'skip')
@@ -53,25 +53,25 @@ def test_limits_make_a_check_warn_and_another_fail(report_dir):
     # Limits the measurement cannot stay below: the root filesystem is always in use,
     # and more than 0 % of memory is always available.
     limits = calm(readiness_system_disk={'paths': ['/'], 'warn': 0.001, 'fail': 100},
-                  readiness_system_memory={'warn': 101, 'fail': 0})
+                  readiness_system_memory={'warn': 100, 'fail': 0})
     proc = run_playbook('readiness.yml', report_dir, '-e', limits)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = load_report(report_dir)
     checks = {c['name']: c for c in report['hosts']['localhost']['checks']}
-    assert checks['disk_usage:/']['status'] == 'warn'
-    assert checks['memory_available']['status'] == 'warn'
+    assert checks['disk:/']['status'] == 'warn'
+    assert checks['memory']['status'] == 'warn'
 
     limits = calm(readiness_system_disk={'paths': ['/'], 'warn': 0.001, 'fail': 0.002})
     proc = run_playbook('readiness.yml', report_dir, '-e', limits)
     assert proc.returncode == 2, 'the gate stops the run on a failing check'
     report = load_report(report_dir)
     checks = {c['name']: c for c in report['hosts']['localhost']['checks']}
-    assert checks['disk_usage:/']['status'] == 'fail'
+    assert checks['disk:/']['status'] == 'fail'
     assert report['status'] == 'fail'
     assert report['hosts']['localhost']['status'] == 'fail'
-    assert {'component': 'system', 'name': 'disk_usage:/', 'status': 'fail',
-            'hosts': ['localhost']} in report['failing_checks']
-    assert 'FAIL    system/disk_usage:/: localhost' in proc.stdout
+    assert {'component': 'system', 'name': 'disk:/', 'status': 'fail', 'hosts': ['localhost'],
+            'by_status': {'fail': ['localhost']}} in report['failing_checks']
+    assert 'FAIL    system/disk:/: localhost' in proc.stdout
 
 
 def test_bad_limits_fail_the_task_with_one_line_and_are_reported(report_dir):
@@ -86,17 +86,27 @@ def test_bad_limits_fail_the_task_with_one_line_and_are_reported(report_dir):
     assert 'disk: warn limit 95' in host['errors'][0]['message']
 
 
-def test_missing_psutil_is_an_unknown_check_not_a_crash(report_dir, tmp_path):
+def test_missing_psutil_is_an_unknown_check_and_no_go(report_dir, tmp_path):
+    """Issue R15.1: nothing measured on the host (no psutil) is NO-GO, unless the policy allows it."""
     venv = tmp_path / 'venv'
     assert os.system('python3 -m venv --without-pip %s' % venv) == 0
-    proc = run_playbook('readiness.yml', report_dir, '-e', calm(),
-                        '-e', 'ansible_python_interpreter=%s' % (venv / 'bin' / 'python'))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    interpreter = '-e', 'ansible_python_interpreter=%s' % (venv / 'bin' / 'python')
+    proc = run_playbook('readiness.yml', report_dir, '-e', calm(), *interpreter)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert 'Traceback' not in proc.stdout + proc.stderr
+    verdict = 'NO-GO: fleet: 1 host(s) with no measured check (only unknown or skipped): localhost'
+    assert 'gate: %s' % verdict in proc.stdout
     report = load_report(report_dir)
     host = report['hosts']['localhost']
-    assert host['status'] == 'unknown'
+    assert host['status'] == 'unknown' and host['errors'] == []
     [check] = host['checks']
     assert check['name'] == 'python_library:psutil' and check['status'] == 'unknown'
+    assert report['gate']['go'] is False and report['gate']['verdict'] == verdict
+
+    proc = run_playbook('readiness.yml', report_dir, '-e', calm(readiness_gate_require_measured=False),
+                        *interpreter)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert load_report(report_dir)['gate']['go'] is True
 
 
 def test_unwritable_report_dir_warns_and_still_prints_summary(tmp_path):
@@ -128,7 +138,7 @@ def test_check_mode_measures_too():
     result = run_module('system_check', {'swap': {'enabled': False}}, check_mode=True)
     assert result['changed'] is False
     checks = checks_by_name(result)
-    assert checks['swap_used']['status'] == 'skip'
+    assert checks['swap']['status'] == 'skip'
     assert checks['cpu_count']['value'] >= 1
 
 
@@ -176,7 +186,9 @@ def test_dependency_probe_checks_each_library(report_dir, tmp_path, with_venv):
     if with_venv:
         venv = tmp_path / 'venv'
         assert os.system('python3 -m venv --without-pip %s' % venv) == 0
-        extra += ['-e', 'ansible_python_interpreter=%s' % (venv / 'bin' / 'python')]
+        extra += ['-e', 'ansible_python_interpreter=%s' % (venv / 'bin' / 'python'),
+                  # Nothing is measured without psutil: about the probe, not the gate.
+                  '-e', '{"readiness_gate_require_measured": false}']
     proc = run_playbook('readiness.yml', report_dir, *extra)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     probe = task_output(proc.stdout, 'Find which of the libraries the interpreter cannot import')
