@@ -20,6 +20,7 @@ import math
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     HIGHER_IS_WORSE,
     LOWER_IS_WORSE,
+    Component,
     fail_missing_library,
     fail_on_input_errors,
     fmt_number,
@@ -28,6 +29,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     skipped,
     validate_limits,
 )
+from ansible_collections.golive.readiness.plugins.module_utils.redact import redact
 
 INF = float('inf')
 
@@ -536,3 +538,25 @@ class Settings(Option):
 
 
 __all__ += ['Settings']
+
+
+def measure_server(catalogue, params, opts, connect, context, close):
+    """The result of a component measured over one connection to a server.
+
+    ``connect(limits)`` returns ``(handle or None, connection record)`` for the ``connection``
+    check's limits; every other check runs on ``context(handle)`` (skipped without a handle)
+    and ``close(handle)`` runs whatever happens.  ``params['password']`` is masked.
+    """
+    report = Component(catalogue.component)
+    handle, record = connect(opts['connection'])
+    report.add(record)
+    try:
+        catalogue.run(report, context(handle), opts,
+                      unavailable=None if handle is not None else 'not measured: no connection to the server')
+    finally:
+        if handle is not None:
+            close(handle)
+    return redact(report.result(), [params.get('password')])
+
+
+__all__ += ['measure_server']

@@ -23,20 +23,20 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Check,
     Option,
     PairedCheck,
+    measure_server,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     LOWER_IS_WORSE,
     PASS,
     WARN,
-    Component,
     check_result,
     measured,
     percentile,
     skipped,
     unknown,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text, redact
+from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text
 
 # Every statement the checks send is cancelled by the server after this long.
 STATS_TIMEOUT_MS = 5000
@@ -494,14 +494,6 @@ def input_errors(params, opts):
 
 def measure(driver, params, opts):
     """Connect, run every switched-on check and return the ``readiness`` result."""
-    report = Component('postgres')
     conn = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
-    connection, record = connect(driver, conn, opts['connection'])
-    report.add(record)
-    try:
-        CATALOGUE.run(report, Server(driver, connection), opts,
-                      unavailable=None if connection is not None else 'not measured: no connection to the server')
-    finally:
-        if connection is not None:
-            connection.close()
-    return redact(report.result(), [params.get('password')])
+    return measure_server(CATALOGUE, params, opts, lambda limits: connect(driver, conn, limits),
+                          lambda connection: Server(driver, connection), lambda connection: connection.close())

@@ -210,3 +210,23 @@ def test_settings_inside_an_entry_are_ranged_and_merged_over_the_module_wide_lim
     # Pairs not given here, or out of their domain, are reported elsewhere, once.
     assert sample.order_errors('ep[0].sample', dict(rate=dict(warn=-1)), opts) == []
     assert sample.order_errors('ep[0].sample', None, dict(rate=dict(warn=20, fail=10))) == []
+
+
+def test_measure_server_runs_the_checks_on_the_connection_and_closes_it():
+    from ansible_collections.golive.readiness.plugins.module_utils.readiness import check_result
+    closed = []
+    cat = c.Catalogue('demo', [
+        c.Check('connection', unit='ms', warn=1000, fail=2000, switch=False),
+        c.Check('echo', lambda ctx, o: measured('echo', ctx['value'], 'count', o['warn'], o['fail'],
+                                                subject='echo of s3cret'), unit='count', warn=5),
+    ])
+    opts = cat.merged({})
+    up = c.measure_server(cat, {'password': 's3cret'}, opts,
+                          lambda limits: ('handle', check_result('connection', 'pass', warn=limits['warn'])),
+                          lambda handle: {'value': 7}, closed.append)
+    assert [(r['name'], r['status']) for r in up['checks']] == [('connection', 'pass'), ('echo', 'warn')]
+    assert up['checks'][0]['warn'] == 1000 and 's3cret' not in str(up) and closed == ['handle']
+    down = c.measure_server(cat, {}, opts, lambda limits: (None, check_result('connection', 'fail')),
+                            lambda handle: None, closed.append)
+    assert [(r['name'], r['status']) for r in down['checks']] == [('connection', 'fail'), ('echo', 'skip')]
+    assert 'no connection' in down['checks'][1]['message'] and closed == ['handle']
