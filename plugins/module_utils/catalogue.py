@@ -304,8 +304,9 @@ class Entries(Option):
 
     def __init__(self, entry, limits=None, description='', **spec):
         Option.__init__(self, 'list', [], description=description, elements='dict', **spec)
-        self.entry = dict(entry)
-        self.limits = dict(limits or {})
+        self.item = Settings(entry, limits)
+        self.entry = self.item.options
+        self.limits = self.item.limits
 
     def spec(self):
         out = Option.spec(self)
