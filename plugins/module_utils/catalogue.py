@@ -299,7 +299,8 @@ class Entries(Option):
     """A list option of targets (peers, names to resolve), each entry a dict of Options.
 
     ``limits`` maps an entry key to the Check whose warn / fail pair the entry may
-    override; the module-wide pair (that check's own option) is under it.
+    override; the module-wide pair (that check's own option) is under it.  Each entry is
+    validated and merged as one :class:`Settings`.
     """
 
     def __init__(self, entry, limits=None, description='', **spec):
@@ -310,36 +311,17 @@ class Entries(Option):
 
     def spec(self):
         out = Option.spec(self)
-        out['options'] = dict((key, option.spec()) for key, option in self.entry.items())
-        for key in self.limits:
-            out['options'][key] = dict(type='dict', options=dict(warn=dict(type='float'),
-                                                                 fail=dict(type='float')))
+        out['options'] = self.item.spec()['options']
         return out
 
     def errors(self, path, value):
         """Problems with the entries as given: each number's range, each limit's domain."""
-        errors = []
-        for index, entry in enumerate(value or ()):
-            where = '%s[%d]' % (path, index)
-            for key, option in self.entry.items():
-                errors.extend(option.errors('%s.%s' % (where, key), entry.get(key)))
-            for key, check in self.limits.items():
-                given = entry.get(key) or {}
-                for bound in ('warn', 'fail'):
-                    errors.extend(number_errors('%s.%s.%s' % (where, key, bound), given.get(bound),
-                                                *check.domain))
-        return errors
+        return [error for index, entry in enumerate(value or ())
+                for error in self.item.errors('%s[%d]' % (path, index), entry)]
 
     def merged(self, given, opts):
         """Each entry over the defaults, its limits over the module-wide ones in ``opts``."""
-        out = []
-        for entry in given or ():
-            merged = merge_options(entry, dict((key, option.default) for key, option in self.entry.items()))
-            for key, check in self.limits.items():
-                wide = opts[check.name]
-                merged[key] = merge_options(entry.get(key), dict(warn=wide.get('warn'), fail=wide.get('fail')))
-            out.append(merged)
-        return out
+        return [self.item.merged(entry, opts) for entry in given or ()]
 
     def order_errors(self, path, given, opts):
         """Limits out of order once an entry's own are merged over the module-wide ones.
@@ -347,18 +329,8 @@ class Entries(Option):
         Only entries that set limits of their own are named, and only with limits in their
         domain: the rest is reported once, under its own option.
         """
-        errors = []
-        for index, entry in enumerate(self.merged(given, opts)):
-            for key, check in self.limits.items():
-                where = '%s[%d].%s' % (path, index, key)
-                pair = entry[key]
-                if not given[index].get(key) or any(number_errors(where, pair.get(bound), *check.domain)
-                                                    for bound in ('warn', 'fail')):
-                    continue
-                error = validate_limits(where, pair.get('warn'), pair.get('fail'), check.direction)
-                if error:
-                    errors.append(error)
-        return errors
+        return [error for index, entry in enumerate(given or ())
+                for error in self.item.order_errors('%s[%d]' % (path, index), entry, opts)]
 
 
 def _bind(probe, context, opts):
