@@ -87,22 +87,22 @@ def test_fast_slow_failing_endpoints_are_judged(app):
     ]})
     assert result['changed'] is False
     checks = checks_by_name(result)
-    assert set(checks) == {'http:fast', 'http:slow', 'http:slower', 'http:error', 'http:refused',
-                           'http:html', 'http:items'}
-    fast = checks['http:fast']
+    assert set(checks) == set('response_time:%s' % name for name in (
+        'fast', 'slow', 'slower', 'error', 'refused', 'html', 'items'))
+    fast = checks['response_time:fast']
     assert fast['status'] == 'pass', fast
     assert fast['unit'] == 'ms' and 0 < fast['value'] < 1000
     assert fast['details']['status_code'] == 200 and fast['details']['attempts'] == 1
-    assert checks['http:slow']['status'] == 'warn'
-    assert 1100 <= checks['http:slow']['value'] < 2000
-    assert checks['http:slower']['status'] == 'fail'
-    assert checks['http:slower']['value'] >= 2100
-    assert checks['http:error']['status'] == 'fail'
-    assert 'status 500, expected 200' in checks['http:error']['message']
-    assert checks['http:refused']['status'] == 'fail'
-    assert 'connection refused' in checks['http:refused']['message']
-    assert checks['http:html']['status'] == 'pass'
-    assert checks['http:items']['status'] == 'pass'
+    assert checks['response_time:slow']['status'] == 'warn'
+    assert 1100 <= checks['response_time:slow']['value'] < 2000
+    assert checks['response_time:slower']['status'] == 'fail'
+    assert checks['response_time:slower']['value'] >= 2100
+    assert checks['response_time:error']['status'] == 'fail'
+    assert 'status 500, expected 200' in checks['response_time:error']['message']
+    assert checks['response_time:refused']['status'] == 'fail'
+    assert 'connection refused' in checks['response_time:refused']['message']
+    assert checks['response_time:html']['status'] == 'pass'
+    assert checks['response_time:items']['status'] == 'pass'
     assert result['readiness']['status'] == 'fail'
     assert result['readiness']['summary'] == {'pass': 3, 'warn': 1, 'fail': 3, 'unknown': 0, 'skip': 0}
     # Sub-millisecond precision: three decimals, not whole seconds.
@@ -120,10 +120,10 @@ def test_wrong_content_fails_without_quoting_the_body(app):
     ]})
     checks = checks_by_name(result)
     assert all(c['status'] == 'fail' for c in checks.values()), checks
-    assert "does not match 'maintenance'" in checks['http:regex']['message']
-    assert "'version' is '1.4.2', expected '2.0.0'" in checks['http:version']['message']
-    assert 'not JSON' in checks['http:notjson']['message']
-    assert 'status 200, expected 201 or 204' in checks['http:status']['message']
+    assert "does not match 'maintenance'" in checks['response_time:regex']['message']
+    assert "'version' is '1.4.2', expected '2.0.0'" in checks['response_time:version']['message']
+    assert 'not JSON' in checks['response_time:notjson']['message']
+    assert 'status 200, expected 201 or 204' in checks['response_time:status']['message']
     assert 'ready</body>' not in json.dumps(result)
 
 
@@ -151,12 +151,12 @@ def test_login_with_secrets_never_shows_them(app):
          'json_query': 'token'},
     ]}
     checks = checks_by_name(run_module('http_check', args))
-    assert checks['http:login']['status'] == 'pass', checks['http:login']
-    assert checks['http:me']['status'] == 'pass', checks['http:me']
-    assert checks['http:bad_login']['status'] == 'fail'
-    assert 'status 401' in checks['http:bad_login']['message']
+    assert checks['response_time:login']['status'] == 'pass', checks['response_time:login']
+    assert checks['response_time:me']['status'] == 'pass', checks['response_time:me']
+    assert checks['response_time:bad_login']['status'] == 'fail'
+    assert 'status 401' in checks['response_time:bad_login']['message']
     output = run_ansible_text(args)
-    assert 'http:login' in output and 'http:me' in output  # the result is there ...
+    assert 'response_time:login' in output and 'response_time:me' in output  # the result is there ...
     assert app['password'] not in output  # ... the secrets sent are not,
     assert app['token'] not in output  # nor the token the login answered with.
 
@@ -169,11 +169,11 @@ def test_tls_is_verified_unless_given_the_ca(app):
         {'name': 'unverified', 'url': url, 'validate_certs': False},
     ]})
     checks = checks_by_name(result)
-    assert checks['http:untrusted']['status'] == 'fail'
-    assert 'TLS' in checks['http:untrusted']['message']
-    assert 'certificate verify failed' in checks['http:untrusted']['message']
-    assert checks['http:private_ca']['status'] == 'pass', checks['http:private_ca']
-    assert checks['http:unverified']['status'] == 'pass'
+    assert checks['response_time:untrusted']['status'] == 'fail'
+    assert 'TLS' in checks['response_time:untrusted']['message']
+    assert 'certificate verify failed' in checks['response_time:untrusted']['message']
+    assert checks['response_time:private_ca']['status'] == 'pass', checks['response_time:private_ca']
+    assert checks['response_time:unverified']['status'] == 'pass'
 
 
 def test_retries_wait_for_a_starting_service(app):
@@ -184,10 +184,10 @@ def test_retries_wait_for_a_starting_service(app):
         {'name': 'cold', 'url': app['base'] + '/warmup?fails=2&key=c' + key},
     ]})
     checks = checks_by_name(result)
-    assert checks['http:warm']['status'] == 'pass'
-    assert checks['http:warm']['details']['attempts'] == 3
-    assert checks['http:cold']['status'] == 'fail'
-    assert 'status 503' in checks['http:cold']['message']
+    assert checks['response_time:warm']['status'] == 'pass'
+    assert checks['response_time:warm']['details']['attempts'] == 3
+    assert checks['response_time:cold']['status'] == 'fail'
+    assert 'status 503' in checks['response_time:cold']['message']
 
 
 def test_sampling_reports_percentiles_and_error_rate(app):
@@ -200,19 +200,19 @@ def test_sampling_reports_percentiles_and_error_rate(app):
         {'name': 'flaky50', 'url': base + '/flaky?every=50&key=' + key, 'sample': {'requests': 100}},
     ]})
     checks = checks_by_name(result)
-    p95 = checks['http_p95:fast']
+    p95 = checks['p95:fast']
     assert p95['status'] == 'pass' and p95['unit'] == 'ms'
     details = p95['details']
     assert details['completed'] == 200 and details['errors'] == 0
     assert details['p50_ms'] <= details['p95_ms'] <= details['p99_ms'] <= details['max_ms']
     assert details['throughput_rps'] > 0
-    assert checks['http_error_rate:fast']['status'] == 'pass'
-    assert checks['http_error_rate:fast']['value'] == 0
-    assert checks['http_error_rate:flaky10']['value'] == 10.0
-    assert checks['http_error_rate:flaky10']['status'] == 'fail'
-    assert checks['http_error_rate:flaky10']['details']['error_kinds'] == {'status_500': 10}
-    assert checks['http_error_rate:flaky50']['value'] == 2.0
-    assert checks['http_error_rate:flaky50']['status'] == 'warn'
+    assert checks['error_rate:fast']['status'] == 'pass'
+    assert checks['error_rate:fast']['value'] == 0
+    assert checks['error_rate:flaky10']['value'] == 10.0
+    assert checks['error_rate:flaky10']['status'] == 'fail'
+    assert checks['error_rate:flaky10']['details']['error_kinds'] == {'status_500': 10}
+    assert checks['error_rate:flaky50']['value'] == 2.0
+    assert checks['error_rate:flaky50']['status'] == 'warn'
 
 
 def test_endpoints_run_concurrently_and_time_is_bounded(app):
@@ -223,16 +223,16 @@ def test_endpoints_run_concurrently_and_time_is_bounded(app):
     result = run_module('http_check', {'endpoints': endpoints})
     elapsed = time.monotonic() - start
     checks = checks_by_name(result)
-    assert all(checks['http:slow%d' % i]['status'] == 'warn' for i in range(6))
-    assert checks['http:hang']['status'] == 'fail'
-    assert 'no complete response within 0.5s' in checks['http:hang']['message']
+    assert all(checks['response_time:slow%d' % i]['status'] == 'warn' for i in range(6))
+    assert checks['response_time:hang']['status'] == 'fail'
+    assert 'no complete response within 0.5s' in checks['response_time:hang']['message']
     assert elapsed < 5.5, 'six 1 s requests and a hang took %.1fs: not concurrent' % elapsed
 
     start = time.monotonic()
     result = run_module('http_check', {'total_timeout': 2, 'endpoints': [
         {'name': 'hang', 'url': base + '/hang', 'timeout': 30}]})
     elapsed = time.monotonic() - start
-    check = checks_by_name(result)['http:hang']
+    check = checks_by_name(result)['response_time:hang']
     assert check['status'] == 'fail'
     assert 'total_timeout of 2s' in check['message']
     assert elapsed < 8, 'total_timeout 2 s, call took %.1fs' % elapsed
@@ -242,12 +242,16 @@ def test_check_mode_measures_the_same(app):
     result = run_module('http_check', {'endpoints': [{'url': app['base'] + '/fast'}]},
                         check_mode=True)
     assert result['changed'] is False
-    check = checks_by_name(result)['http:%s/fast' % app['base']]
+    check = checks_by_name(result)['response_time:%s/fast' % app['base']]
     assert check['status'] == 'pass'
 
 
 @pytest.mark.parametrize('endpoint, option', [
     ({'url': 'ftp://127.0.0.1/x'}, 'endpoints[0].url'),
+    ({'url': 'http://127.0.0.1:99999/x'}, 'endpoints[0].url'),
+    ({'url': 'http://127.0.0.1/', 'response_time': {'warn': -5}}, 'endpoints[0].response_time.warn: -5 must be above 0'),
+    ({'url': 'http://127.0.0.1/', 'sample': {'error_rate': {'fail': 200}}},
+     'endpoints[0].sample.error_rate.fail: 200 is out of range 0 to 100'),
     ({'url': 'http://127.0.0.1/', 'body_regex': '(unclosed'}, 'endpoints[0].body_regex'),
     ({'url': 'http://127.0.0.1/', 'json_query': 'a[?'}, 'endpoints[0].json_query'),
     ({'url': 'http://127.0.0.1/', 'status_codes': [700]}, 'endpoints[0].status_codes'),
@@ -271,3 +275,23 @@ def test_duplicate_names_are_bad_input():
         {'url': 'http://127.0.0.1/a', 'name': 'x'}, {'url': 'http://127.0.0.1/b', 'name': 'x'}]})
     assert result.get('failed') is True
     assert 'endpoints[1].name' in result['msg']
+
+
+def test_module_wide_limits_apply_to_every_endpoint_unless_overridden(app):
+    base = app['base']
+    result = run_module('http_check', {
+        'instance': 'shop', 'response_time': {'warn': 100, 'fail': 400},
+        'endpoints': [{'name': 'slow', 'url': base + '/slow?ms=200'},
+                      {'name': 'slow_ok', 'url': base + '/slow?ms=200', 'response_time': {'warn': 1000, 'fail': 2000}}]})
+    assert result['readiness']['instance'] == 'shop'
+    checks = checks_by_name(result)
+    assert checks['response_time:slow']['status'] == 'warn'
+    assert (checks['response_time:slow']['warn'], checks['response_time:slow']['fail']) == (100.0, 400.0)
+    assert checks['response_time:slow_ok']['status'] == 'pass'
+    assert checks['response_time:slow']['formerly'] == 'http:slow'
+
+
+def test_a_bad_module_wide_limit_is_bad_input_naming_it():
+    result = run_module('http_check', {'endpoints': [{'url': 'http://127.0.0.1/'}], 'error_rate': {'fail': 200}})
+    assert result.get('failed') is True
+    assert result['msg'] == 'error_rate.fail: 200 is out of range 0 to 100'

@@ -61,33 +61,33 @@ def test_each_certificate_problem_has_its_precise_message(pki):
     checks = checks_by_name(result)
     # valid: every check passes, about 90 days left
     for kind in ('expiry', 'chain', 'hostname', 'protocol', 'key', 'signature'):
-        assert checks['tls_%s:valid' % kind]['status'] == 'pass', checks['tls_%s:valid' % kind]
-    assert 89 <= checks['tls_expiry:valid']['value'] <= 90
-    assert checks['tls_protocol:valid']['value'] in ('TLSv1.2', 'TLSv1.3')
-    assert checks['tls_key:valid']['message'].endswith('EC 256-bit key')
+        assert checks['%s:valid' % kind]['status'] == 'pass', checks['%s:valid' % kind]
+    assert 89 <= checks['expiry:valid']['value'] <= 90
+    assert checks['protocol:valid']['value'] in ('TLSv1.2', 'TLSv1.3')
+    assert checks['key:valid']['message'].endswith('EC 256-bit key')
     # expiring in 10 days: warn (warn at 30, fail at 7), chain still fine
-    exp = checks['tls_expiry:expiring']
+    exp = checks['expiry:expiring']
     assert exp['status'] == 'warn' and 9.9 <= exp['value'] <= 10
     assert (exp['warn'], exp['fail']) == (30.0, 7.0)
-    assert checks['tls_chain:expiring']['status'] == 'pass'
+    assert checks['chain:expiring']['status'] == 'pass'
     # expired
-    assert checks['tls_expiry:expired']['status'] == 'fail'
-    assert 'expired on' in checks['tls_expiry:expired']['message']
-    assert '2.0 days ago' in checks['tls_expiry:expired']['message'] or 'days ago' in checks['tls_expiry:expired']['message']
-    assert checks['tls_chain:expired']['status'] == 'fail'
-    assert 'has expired' in checks['tls_chain:expired']['message']
+    assert checks['expiry:expired']['status'] == 'fail'
+    assert 'expired on' in checks['expiry:expired']['message']
+    assert '2.0 days ago' in checks['expiry:expired']['message'] or 'days ago' in checks['expiry:expired']['message']
+    assert checks['chain:expired']['status'] == 'fail'
+    assert 'has expired' in checks['chain:expired']['message']
     # not yet valid
-    assert checks['tls_expiry:notyet']['status'] == 'fail'
-    assert 'not yet valid' in checks['tls_expiry:notyet']['message']
-    assert 'is not valid yet' in checks['tls_chain:notyet']['message']
+    assert checks['expiry:notyet']['status'] == 'fail'
+    assert 'not yet valid' in checks['expiry:notyet']['message']
+    assert 'is not valid yet' in checks['chain:notyet']['message']
     # wrong host name: chain fine, host name fails and says what the certificate is for
-    assert checks['tls_chain:wronghost']['status'] == 'pass'
-    host = checks['tls_hostname:wronghost']
+    assert checks['chain:wronghost']['status'] == 'pass'
+    host = checks['hostname:wronghost']
     assert host['status'] == 'fail'
     assert 'does not match the host name localhost' in host['message']
     assert 'other.example.com' in host['message']
     # self-signed
-    chain = checks['tls_chain:selfsigned']
+    chain = checks['chain:selfsigned']
     assert chain['status'] == 'fail' and 'is self-signed' in chain['message']
     assert chain['remediation']
     assert result['readiness']['status'] == 'fail'
@@ -95,7 +95,7 @@ def test_each_certificate_problem_has_its_precise_message(pki):
 
 def test_without_the_ca_the_private_chain_fails_against_the_system_store(pki):
     result = run_module('tls_check', {'endpoints': [endpoint(pki, 'valid')]})
-    chain = checks_by_name(result)['tls_chain:valid']
+    chain = checks_by_name(result)['chain:valid']
     assert chain['status'] == 'fail'
     assert 'system trust store' in chain['message']
     assert 'unknown CA' in chain['message'] or 'issuer' in chain['message']
@@ -104,7 +104,7 @@ def test_without_the_ca_the_private_chain_fails_against_the_system_store(pki):
 def test_old_protocol_fails(pki):
     result = run_module('tls_check', {'endpoints': [endpoint(pki, 'old_tls')], 'ca_path': pki['ca']})
     checks = checks_by_name(result)
-    proto = checks.get('tls_protocol:old_tls') or checks.get('tls_handshake:old_tls')
+    proto = checks.get('protocol:old_tls') or checks.get('endpoints:old_tls')
     assert proto['status'] == 'fail', proto
     assert 'TLSv1.1' in proto['message'] or 'below' in proto['message'], proto
 
@@ -118,16 +118,16 @@ def test_certificate_files(pki):
         {'path': paths['expiring'][0], 'name': 'expiring_file', 'hostname': '127.0.0.1'},
     ], 'ca_path': pki['ca']})
     checks = checks_by_name(result)
-    assert checks['tls_chain:valid_file']['status'] == 'pass'
-    assert checks['tls_hostname:valid_file']['status'] == 'pass'
-    assert checks['tls_expiry:expiring_file']['status'] == 'warn'
-    assert checks['tls_hostname:expiring_file']['status'] == 'pass'   # the IP SAN
-    assert 'is self-signed' in checks['tls_chain:self_file']['message']
-    assert checks['tls_key:weak_file']['status'] == 'fail'
-    assert 'RSA 1024-bit key, below the minimum 2048' in checks['tls_key:weak_file']['message']
-    assert checks['tls_signature:weak_file']['status'] == 'fail'
-    assert 'sha1' in checks['tls_signature:weak_file']['message'].lower()
-    assert 'tls_protocol:valid_file' not in checks
+    assert checks['chain:valid_file']['status'] == 'pass'
+    assert checks['hostname:valid_file']['status'] == 'pass'
+    assert checks['expiry:expiring_file']['status'] == 'warn'
+    assert checks['hostname:expiring_file']['status'] == 'pass'   # the IP SAN
+    assert 'is self-signed' in checks['chain:self_file']['message']
+    assert checks['key:weak_file']['status'] == 'fail'
+    assert 'RSA 1024-bit key, below the minimum 2048' in checks['key:weak_file']['message']
+    assert checks['signature:weak_file']['status'] == 'fail'
+    assert 'sha1' in checks['signature:weak_file']['message'].lower()
+    assert 'protocol:valid_file' not in checks
 
 
 def test_refused_endpoint_is_a_fail_not_unknown(pki):
@@ -136,7 +136,7 @@ def test_refused_endpoint_is_a_fail_not_unknown(pki):
     port = sock.getsockname()[1]
     sock.close()
     result = run_module('tls_check', {'endpoints': [{'host': '127.0.0.1', 'port': port}]})
-    check = checks_by_name(result)['tls_handshake:127.0.0.1:%d' % port]
+    check = checks_by_name(result)['endpoints:127.0.0.1:%d' % port]
     assert check['status'] == 'fail' and 'refused' in check['message']
 
 
@@ -150,7 +150,9 @@ def test_check_mode_gives_the_same_checks(pki):
 
 @pytest.mark.parametrize('args, option', [
     ({'endpoints': [{'host': '127.0.0.1', 'port': 0}]}, 'endpoints[0].port'),
-    ({'files': [{'path': '/nonexistent/cert.pem'}]}, 'files[0].path'),
+    ({'files': [{'path': '/etc/hostname'}], 'expiry': {'warn': -5}}, 'expiry.warn: -5 must be at least 0'),
+    ({'endpoints': [{'host': 'a', 'expiry': {'fail': 40}}]}, 'endpoints[0].expiry:'),
+    ({'endpoints': [{'host': 'a', 'port': 99999}]}, 'endpoints[0].port: 99999 is out of range 1 to 65535'),
     ({'files': [{'path': '/etc/hostname'}], 'expiry': {'warn': 5, 'fail': 10}}, 'expiry'),
     ({'endpoints': [], 'files': []}, 'endpoints'),
     ({'endpoints': [{'host': 'a'}], 'ca_path': '/nonexistent/ca.pem'}, 'ca_path'),
@@ -161,3 +163,32 @@ def test_bad_input_fails_naming_the_option(args, option):
     assert option in result['msg']
     assert '\n' not in result['msg']
     assert 'readiness' not in result
+
+
+def test_a_missing_certificate_file_is_a_fail_and_the_rest_still_runs(pki):
+    """Host state, not bad input: the task succeeds and every other target is judged."""
+    result = run_module('tls_check', {
+        'endpoints': [endpoint(pki, 'valid')],
+        'files': [{'path': '/nonexistent/site.pem', 'name': 'site'},
+                  {'path': pki['paths']['valid'][0], 'name': 'valid_file'}],
+        'ca_path': pki['ca']})
+    assert result.get('failed') is not True, result.get('msg')
+    checks = checks_by_name(result)
+    missing = checks['files:site']
+    assert missing['status'] == 'fail' and '/nonexistent/site.pem does not exist' in missing['message']
+    assert missing['formerly'] == 'tls_file:site'
+    assert checks['expiry:valid']['status'] == 'pass' and checks['chain:valid_file']['status'] == 'pass'
+    assert checks['expiry:valid']['formerly'] == 'tls_expiry:valid'
+    assert result['readiness']['status'] == 'fail'
+
+
+def test_a_target_overrides_expiry_and_checks_can_be_switched_off(pki):
+    result = run_module('tls_check', {
+        'endpoints': [endpoint(pki, 'expiring', expiry={'warn': 5, 'fail': 2}), endpoint(pki, 'valid')],
+        'ca_path': pki['ca'], 'key': {'enabled': False}, 'instance': 'shop'})
+    assert result['readiness']['instance'] == 'shop'
+    checks = checks_by_name(result)
+    assert checks['expiry:expiring']['status'] == 'pass'          # 10 days, warn at 5 here
+    assert (checks['expiry:expiring']['warn'], checks['expiry:expiring']['fail']) == (5.0, 2.0)
+    assert checks['expiry:valid']['warn'] == 30.0
+    assert checks['key:valid']['status'] == 'skip' and checks['signature:valid']['status'] == 'pass'
