@@ -113,8 +113,11 @@ def target(conn, default='the default socket'):
 
 
 def instance_of(params):
-    """The instance a result is about: ``host:port/database``, the socket directory for the
-    host, or ``local`` (as pg_hba.conf calls it) for libpq's default socket."""
+    """The instance a result is about: ``host:port/database``.
+
+    A socket directory stands for the host; libpq's default socket is ``local``, as
+    pg_hba.conf calls it.
+    """
     return target(params, 'local')
 
 
