@@ -43,9 +43,12 @@ IMPLICIT_GROUPS = ('all', 'ungrouped')
 CHECK_KEYS = ('name', 'status', 'value', 'unit', 'warn', 'fail', 'message', 'remediation',
               'duration_ms')
 MESSAGE_LIMIT = 2000
-# Messages of a failed task that say nothing of the reason; the reason is then in stderr.
+# Messages (their beginnings) of a failed task that say nothing of the reason; the reason is
+# then in stderr.  "Module result deserialization failed" is ansible-core 2.19's message for
+# a module that printed no JSON, a stopped container over the docker connection for one.
 GENERIC_FAILURE_MESSAGES = ('non-zero return code', 'module failure',
-                            'see stdout/stderr for the exact error', 'task failed')
+                            'see stdout/stderr for the exact error',
+                            'module result deserialization failed', 'task failed')
 # stderr lines that are transport noise, not the reason.
 _NOISE_PREFIXES = ('shared connection to ', 'warning: permanently added', 'connection to ')
 _PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
@@ -97,13 +100,13 @@ def failure_message(data):
     """
     msg = plain(data.get('msg'))
     lines = [l.strip() for l in ('' if msg is None else str(msg)).splitlines() if l.strip()]
-    if any(l.rstrip('.').lower() not in GENERIC_FAILURE_MESSAGES for l in lines):
+    if any(not l.lower().startswith(GENERIC_FAILURE_MESSAGES) for l in lines):
         return str(msg).strip()
     msg = lines[0] if lines else ''  # "MODULE FAILURE\nSee stdout/stderr ...": the first says it
     for key in ('stderr', 'module_stderr', 'module_stdout', 'stdout'):
         line = _meaningful_line(plain(data.get(key)))
         if line:
-            return '%s: %s' % (msg, line) if msg else line
+            return '%s: %s' % (msg.rstrip('.'), line) if msg else line
     return msg or 'task failed'
 
 

@@ -199,3 +199,27 @@ def test_dependency_probe_checks_each_library(report_dir, tmp_path, with_venv):
     else:
         assert '"stdout_lines": [""]' in probe, probe
         assert 'skipping: [localhost]' in install, install
+
+
+def test_check_mode_report_is_marked_and_keeps_the_real_one(report_dir):
+    """Issue R15.9: --check writes readiness.check.*, says CHECK MODE, and leaves the baseline."""
+    proc = run_playbook('readiness.yml', report_dir, '-e', calm())
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    real = dict((p.name, p.read_bytes()) for p in report_dir.iterdir())
+    proc = run_playbook('readiness.yml', report_dir, '--check', '-e', calm())
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert 'FLEET READINESS (CHECK MODE): ' in proc.stdout
+    assert 'report: %s' % (report_dir / 'readiness.check.json') in proc.stdout
+    for name, data in real.items():
+        assert (report_dir / name).read_bytes() == data, '%s was replaced by a check-mode run' % name
+    assert sorted(p.name for p in report_dir.iterdir()) == sorted(list(real) + [
+        'readiness.check.html', 'readiness.check.json', 'readiness.check.junit.xml', 'readiness.check.md'])
+    report = json.loads((report_dir / 'readiness.check.json').read_text())
+    jsonschema.validate(report, SCHEMA)
+    assert report['check_mode'] is True
+    assert report['comparison']['previous_generated_at'] == json.loads(real['readiness.json'])['generated_at']
+    assert '<title>Fleet readiness (CHECK MODE): ' in (report_dir / 'readiness.check.html').read_text()
+    # The next real run compares with the last real report, not with the check-mode one.
+    proc = run_playbook('readiness.yml', report_dir, '-e', calm())
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert load_report(report_dir)['check_mode'] is False

@@ -157,6 +157,11 @@ def test_check_mode_is_in_the_report_and_its_title():
     ({'msg': 'non-zero return code', 'stderr': '  \n'}, 'non-zero return code'),
     ({'stderr': 'only stderr\nsecond line'}, 'only stderr'),
     ({}, 'task failed'),
+    ({'msg': 'Module result deserialization failed: No start of json char found', 'module_stdout': '',
+      'module_stderr': 'Error response from daemon: container 9c1e is not running\n'},
+     'Module result deserialization failed: No start of json char found: '
+     'Error response from daemon: container 9c1e is not running'),
+    ({'msg': 'Non-zero return code.', 'stderr': 'boom'}, 'Non-zero return code: boom'),
 ])
 def test_failure_message_carries_the_reason_from_stderr(data, message):
     """Issue R15.8: a generic msg gets the first meaningful line of stderr / module_stderr."""
