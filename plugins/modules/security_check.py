@@ -22,7 +22,7 @@ description:
     Ciphers, MACs and KexAlgorithms. C(skip) when no sshd is installed.
   - C(exposed_services) sockets listening on all interfaces (0.0.0.0, ::) that are not in
     the allow-list (C(warn)).
-  - C(security_updates) pending security updates, counted by simulating an upgrade with the
+  - C(updates) pending security updates, counted by simulating an upgrade with the
     host's package lists (C(apt-get -s dist-upgrade), updates from a security origin) or by
     C(dnf updateinfo list --security) from the cache. The lists are not refreshed.
   - C(auditd) the audit daemon runs (C(fail) when not).
@@ -31,8 +31,8 @@ description:
     time that stays on each path's filesystem and follows no symlink.
   - C(password_aging:max_days), C(password_aging:min_days), C(password_aging:warn_age) the
     password aging policy in /etc/login.defs (C(warn)). Before 0.2.0 these were
-    C(password_max_days), C(password_min_days) and C(password_warn_age); the gate's ignore list
-    still matches those, with a warning.
+    C(password_max_days), C(password_min_days) and C(password_warn_age), and C(updates) was
+    C(security_updates); the gate's ignore list still matches those, with a warning.
   - C(time_sync) the clock is synchronised (C(timedatectl), else the kernel's adjtimex state).
   - A check whose tool is missing or unreadable is C(unknown); the others still run.
   - Every record is named like the option that sets it (C(<option>) or C(<option>:<part>)).
@@ -89,10 +89,14 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       allowed_ports: {description: 'Ports that may listen on all interfaces, each 1 to 65535.', type: list, elements: int, default: [22]}
       allowed_processes: {description: Process names that may listen on all interfaces., type: list, elements: str, default: []}
-  security_updates:
-    description: Pending security updates (count; higher is worse).
+  updates:
+    description:
+      - Pending security updates (count; higher is worse; check C(updates)).
+      - Before 0.2.0 the option and its check were C(security_updates); that name still works
+        until 0.3.0, with a deprecation warning.
     type: dict
     default: {}
+    aliases: [security_updates]
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many pending updates., type: float, default: 1}

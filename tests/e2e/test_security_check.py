@@ -45,7 +45,7 @@ def test_on_this_machine(tmp_path):
     result = run_module('security_check', {
         'world_writable': {'paths': ['/etc', str(risky)]},
         'suid': {'paths': ['/usr/bin', str(risky)]},
-        'security_updates': {'enabled': False},
+        'updates': {'enabled': False},
     }, timeout=180)
     elapsed = time.monotonic() - start
     assert result['changed'] is False
@@ -56,7 +56,7 @@ def test_on_this_machine(tmp_path):
     suid = checks['suid:/usr/bin,%s' % risky]
     assert suid['status'] == 'fail' and suid['details']['found'] == [str(risky / 'helper')]
     assert 'chmod u-s' in suid['remediation']
-    assert checks['security_updates']['status'] == 'skip'
+    assert checks['updates']['status'] == 'skip'
     for name in ('exposed_services', 'auditd', 'password_aging:max_days', 'time_sync'):
         assert checks[name]['status'] in ('pass', 'warn', 'fail', 'unknown')
         assert checks[name]['message']
@@ -70,7 +70,7 @@ def test_on_this_machine(tmp_path):
 
 def test_check_mode_and_bad_input():
     result = run_module('security_check', {'world_writable': {'enabled': False}, 'suid': {'enabled': False},
-                                           'security_updates': {'enabled': False}}, check_mode=True)
+                                           'updates': {'enabled': False}}, check_mode=True)
     assert result['changed'] is False and 'readiness' in result
     bad = run_module('security_check', {'suid': {'paths': ['usr/bin']}})
     assert bad.get('failed') is True and bad['msg'].startswith('suid.paths:') and 'readiness' not in bad
@@ -83,7 +83,7 @@ def test_check_mode_and_bad_input():
 @pytest.mark.parametrize('module_args, message', [
     ({'exposed_services': {'allowed_ports': [22, 70000]}},
      'exposed_services.allowed_ports: 70000 is out of range 1 to 65535'),
-    ({'security_updates': {'warn': -1}}, 'security_updates.warn: -1 must be at least 0'),
+    ({'updates': {'warn': -1}}, 'updates.warn: -1 must be at least 0'),
     ({'password_aging': {'max_days': -5}}, 'password_aging.max_days: -5 must be at least 0'),
     ({'sshd': {'timeout': 0}}, 'sshd.timeout: 0 is out of range (0, 600]'),
     ({'world_writable': {'enabled': False, 'max_files': 0}}, 'world_writable.max_files: 0 is out of range 1 to 5000000'),
@@ -95,12 +95,12 @@ def test_out_of_range_settings_are_bad_input(module_args, message):
 
 def test_password_aging_records_on_this_machine():
     result = run_module('security_check', dict((name, {'enabled': name == 'password_aging'}) for name in (
-        'sshd', 'exposed_services', 'security_updates', 'auditd', 'world_writable', 'suid',
+        'sshd', 'exposed_services', 'updates', 'auditd', 'world_writable', 'suid',
         'password_aging', 'time_sync')))
     names = [c['name'] for c in result['readiness']['checks'] if c['status'] != 'skip']
     assert names == ['password_aging:max_days', 'password_aging:min_days', 'password_aging:warn_age']
     skipped = [c['name'] for c in result['readiness']['checks'] if c['status'] == 'skip']
-    assert skipped == ['sshd', 'exposed_services', 'security_updates', 'auditd', 'world_writable', 'suid',
+    assert skipped == ['sshd', 'exposed_services', 'updates', 'auditd', 'world_writable', 'suid',
                        'time_sync']
 
 
@@ -201,7 +201,8 @@ def test_stock_container_has_findings(stock):
     assert status['password_aging:max_days'] == 'warn' and checks['password_aging:max_days']['value'] == 99999
     assert checks['password_aging:max_days']['formerly'] == 'password_max_days'
     assert status['exposed_services'] == 'unknown' and 'psutil' in checks['exposed_services']['message']
-    assert status['security_updates'] == 'unknown' and 'apt-get update' in checks['security_updates']['remediation']
+    assert status['updates'] == 'unknown' and 'apt-get update' in checks['updates']['remediation']
+    assert checks['updates']['formerly'] == 'security_updates'
     assert result['readiness']['status'] == 'fail'
     for check in result['readiness']['checks']:
         if check['status'] in ('warn', 'fail', 'unknown'):
@@ -216,6 +217,17 @@ def test_hardened_container_passes(hardened):
     not_passing = dict((n, (c['status'], c['message'])) for n, c in checks.items()
                        if c['status'] not in ('pass', 'skip'))
     assert not not_passing, not_passing
-    assert checks['security_updates']['value'] == 0
+    assert checks['updates']['value'] == 0
     assert checks['exposed_services']['status'] == 'pass'
     assert result['readiness']['status'] == 'pass'
+
+
+def test_the_former_option_name_still_works_with_a_deprecation_warning():
+    args = dict((name, {'enabled': False}) for name in ('sshd', 'exposed_services', 'auditd', 'world_writable',
+                                                        'suid', 'password_aging', 'time_sync'))
+    args['security_updates'] = {'warn': 10000}
+    result = run_module('security_check', args, timeout=180)
+    assert not result.get('failed'), result
+    check = checks_by_name(result)['updates']
+    assert check['warn'] == 10000 and check['formerly'] == 'security_updates'
+    assert any('security_updates' in str(d) for d in result.get('deprecations') or ()), result.get('deprecations')

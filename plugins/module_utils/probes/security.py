@@ -8,7 +8,7 @@ a baseline, with a remediation hint per finding, as Lynis gives:
 
 - ``sshd:<keyword>``: the effective sshd configuration (``sshd -T``).
 - ``exposed_services``: sockets listening on every interface (psutil), minus an allow-list.
-- ``security_updates``: pending security updates (apt simulation / dnf updateinfo).
+- ``updates``: pending security updates (apt simulation / dnf updateinfo).
 - ``auditd``: the audit daemon is running.
 - ``world_writable:<path>`` / ``suid:<path>``: a bounded walk (files and time).
 - ``password_aging:max_days`` / ``:min_days`` / ``:warn_age``: /etc/login.defs.
@@ -284,8 +284,8 @@ def apt_lists_age(lists_dir='/var/lib/apt/lists'):
 
 
 def check_security_updates(opts):
-    """``security_updates``: count of pending security updates (apt or dnf)."""
-    name = 'security_updates'
+    """``updates``: count of pending security updates (apt or dnf)."""
+    name = 'updates'
     limits = dict(unit='count', warn=opts['warn'], fail=opts['fail'])
     apt = find_tool('apt-get')
     dnf = find_tool('dnf') or find_tool('yum')
@@ -582,7 +582,7 @@ def tool_timeout(default):
     return Option('float', default, low=0, high=MAX_TOOL_TIMEOUT, low_open=True)
 
 
-# Switches with a baseline each; only security_updates has limits (a count of updates).
+# Switches with a baseline each; only updates has limits (a count of updates).
 # The context of every probe is psutil (or None): only exposed_services needs it.
 CATALOGUE = Catalogue('security', checks=[
     Check('sshd', lambda ps, o: check_sshd(o), limits=False, options=dict(
@@ -597,7 +597,9 @@ CATALOGUE = Catalogue('security', checks=[
     Check('exposed_services', check_exposed, limits=False, options=dict(
         allowed_ports=Option('list', [22], elements='int', low=1, high=65535),
         allowed_processes=Option('list', [], elements='str'))),
-    Check('security_updates', lambda ps, o: check_security_updates(o), unit='count', warn=1,
+    # Named like the role's readiness_security_updates (security/updates in the gate), not security_updates.
+    Check('updates', lambda ps, o: check_security_updates(o), unit='count', warn=1,
+          formerly='security_updates', aliases=('security_updates',),
           options=dict(timeout=tool_timeout(120))),
     Check('auditd', lambda ps, o: check_auditd(o), limits=False),
     Check('world_writable', lambda ps, o: check_walk('world_writable', o), limits=False,

@@ -156,9 +156,9 @@ def test_mode_predicates():
 
 def test_input_errors_name_the_option():
     errors = all_errors(p.CATALOGUE, p.input_errors, suid={'paths': ['relative/path']},
-                        world_writable={'max_files': 0}, security_updates={'warn': 10, 'fail': 1})
+                        world_writable={'max_files': 0}, updates={'warn': 10, 'fail': 1})
     text = ' | '.join(errors)
-    for option in ('suid.paths', 'world_writable.max_files', 'security_updates'):
+    for option in ('suid.paths', 'world_writable.max_files', 'updates:'):
         assert option in text
     assert len(errors) == 3
     assert all_errors(p.CATALOGUE, p.input_errors) == []
@@ -170,8 +170,8 @@ def test_input_errors_name_the_option():
 @pytest.mark.parametrize('overrides, error', [
     (dict(exposed_services={'allowed_ports': [22, 70000]}),
      'exposed_services.allowed_ports: 70000 is out of range 1 to 65535'),
-    (dict(security_updates={'warn': -1}), 'security_updates.warn: -1 must be at least 0'),
-    (dict(security_updates={'fail': float('inf')}), 'security_updates.fail: inf is not a finite number'),
+    (dict(updates={'warn': -1}), 'updates.warn: -1 must be at least 0'),
+    (dict(updates={'fail': float('inf')}), 'updates.fail: inf is not a finite number'),
     (dict(password_aging={'max_days': -5}), 'password_aging.max_days: -5 must be at least 0'),
     (dict(sshd={'max_auth_tries': 0}), 'sshd.max_auth_tries: 0 is out of range 1 to 100'),
     (dict(sshd={'timeout': 0}), 'sshd.timeout: 0 is out of range (0, 600]'),
@@ -202,3 +202,21 @@ def test_switched_off_checks_are_skipped_under_their_option_name():
 def test_weak_algorithm_lists_default_to_the_built_in_ones():
     sshd = opts()
     assert (sshd['weak_ciphers'], sshd['weak_macs'], sshd['weak_kex']) == (p.WEAK_CIPHERS, p.WEAK_MACS, p.WEAK_KEX)
+
+
+def test_the_role_variables_in_use_name_checks_of_the_catalogue():
+    """The role maps readiness_security_<check> to the check <check>: readiness_security_updates
+    (the fleet's group_vars) must name a check, so security_updates became updates."""
+    import glob
+    import yaml
+    used = set()
+    for path in glob.glob('molecule/*/inventory/group_vars/*.yml') + glob.glob('inventories/*/group_vars/*.yml'):
+        with open(path) as stream:
+            for name, value in (yaml.safe_load(stream) or {}).items():
+                if name.startswith('readiness_security_') and isinstance(value, dict):
+                    used.add(name[len('readiness_security_'):])
+    assert 'updates' in used
+    assert used <= set(p.CATALOGUE.by_name), used - set(p.CATALOGUE.by_name)
+    spec = p.CATALOGUE.argument_spec()['updates']
+    assert spec['aliases'] == ['security_updates'] and spec['deprecated_aliases'][0]['version'] == '0.3.0'
+    assert p.CATALOGUE.annotate({'checks': [{'name': 'updates'}]})['checks'][0]['formerly'] == 'security_updates'
