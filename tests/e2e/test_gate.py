@@ -169,6 +169,7 @@ def test_gate_sees_the_results_recorded_before_it_and_its_verdict_reaches_the_re
     - name: Disk limits that fail
       golive.readiness.system_check:
         cpu: {enabled: false}
+        load: {warn: 1000, fail: 2000}
         disk: {paths: [/], warn: 0.001, fail: 0.002}
 - name: Gate, the module default fail_on_nogo
   hosts: early
@@ -197,11 +198,13 @@ def test_gate_sees_the_results_recorded_before_it_and_its_verdict_reaches_the_re
     - name: Limits that pass
       golive.readiness.system_check:
         cpu: {enabled: false}
+        load: {warn: 1000, fail: 2000}
 ''')
     # Checks system_check reports on this machine with cpu disabled, as the gate must count them.
     from conftest import run_module
     judged = sum(1 for c in run_module('system_check', {'cpu': {'enabled': False}})['readiness']['checks']
                  if c['status'] != 'skip')
+    assert judged > 1
     proc = run_playbook(str(playbook), report_dir, '-i', inventory, '-e', 'gate_judged_expected=%d' % judged)
     assert 'FAILED! => {"assertion' not in proc.stdout, proc.stdout
     report = report_of(report_dir)
