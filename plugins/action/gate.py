@@ -14,6 +14,7 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import
     report_settings,
 )
 from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy import (
+    FORMER_NAMES_UNTIL,
     argument_spec,
     decide,
     stats_data,
@@ -66,6 +67,10 @@ class ActionModule(ActionBase):
             ansible_stats=dict(data={args['stats_key']: stats_data(decision)},
                                per_host=False, aggregate=True),
         )
+        if decision['deprecations']:
+            result['deprecations'] = [dict(msg=msg, version=FORMER_NAMES_UNTIL,
+                                           collection_name='golive.readiness')
+                                      for msg in decision['deprecations']]
         if not decision['go'] and args['fail_on_nogo']:
             result['failed'] = True
         return result

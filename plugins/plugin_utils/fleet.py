@@ -171,6 +171,9 @@ class FleetCollector:
             compact['component'] = component
             if instance is not None:
                 compact['instance'] = instance
+            formerly = check.get('formerly')
+            if formerly is not None:  # a renamed check's old name (ignore lists still match it)
+                compact['formerly'] = str(plain(formerly))
             self._keep(host, record, compact, task)
 
     def _keep(self, host, record, compact, task):

@@ -105,14 +105,31 @@ def _check_pattern(pattern):
     return re.sub(r'[][]', lambda m: '[%s]' % m.group(0), pattern)
 
 
-def _ignored(ignores, host, check):
+# Until this version an ignore pattern still matches a renamed check's old name (``formerly``).
+FORMER_NAMES_UNTIL = '0.3.0'
+
+
+def _ignored(ignores, host, check, deprecations=None):
     """The ignore rule matching ``check`` on ``host`` (on ``component/check`` or, for a named
-    instance, ``component[instance]/check`` too), or None."""
+    instance, ``component[instance]/check`` too), or None.
+
+    A pattern matching only the check's old name (``formerly``) still matches, and says so in
+    ``deprecations`` (a set of messages).
+    """
     keys = {'%s/%s' % (check['component'], check['name']), check_label(check)}
     for item in ignores:
+        if not fnmatch.fnmatchcase(host, item.get('hosts') or '*'):
+            continue
         pattern = _check_pattern(item['check'])
-        if (any(fnmatch.fnmatchcase(key, pattern) for key in keys)
-                and fnmatch.fnmatchcase(host, item.get('hosts') or '*')):
+        if any(fnmatch.fnmatchcase(key, pattern) for key in keys):
+            return item
+        former = check.get('formerly')
+        if former and fnmatch.fnmatchcase('%s/%s' % (check['component'], former), pattern):
+            if deprecations is not None:
+                deprecations.add('gate ignore %r matches %s by its old name %s/%s: write the new name '
+                                 '(old names stop matching in %s)' % (
+                                     item['check'], check_label(check), check['component'], former,
+                                     FORMER_NAMES_UNTIL))
             return item
     return None
 
@@ -121,7 +138,7 @@ def _more(items, shown=10):
     return ', '.join(items[:shown]) + (' (+%d more)' % (len(items) - shown) if len(items) > shown else '')
 
 
-def _judge(scope, hosts, rule, ignores, used_ignores):
+def _judge(scope, hosts, rule, ignores, used_ignores, deprecations=None):
     """Blockers for ``hosts`` (name -> report entry) under ``rule``."""
     blockers = []
     fails, warns, unknowns, unmeasured, judged = [], [], [], [], 0
@@ -138,7 +155,7 @@ def _judge(scope, hosts, rule, ignores, used_ignores):
             if status == 'skip':
                 continue
             measured = measured or status != UNKNOWN
-            ignore = _ignored(ignores, host, check)
+            ignore = _ignored(ignores, host, check, deprecations)
             if ignore is not None:
                 used_ignores.setdefault((ignore['check'], ignore['reason']), set()).add(host)
                 continue
@@ -180,7 +197,7 @@ def _judge(scope, hosts, rule, ignores, used_ignores):
 
 
 def decide(report, policy, more_blockers=()):
-    """Apply ``policy`` to ``report``: ``{go, verdict, blockers, ignored, counts, groups}``.
+    """Apply ``policy`` to ``report``: ``{go, verdict, blockers, ignored, counts, groups, deprecations}``.
 
     The fleet-wide rule applies to every host; a group's rule applies, in addition,
     to the hosts of that group.  ``more_blockers``: found by the caller (the report's
@@ -189,9 +206,9 @@ def decide(report, policy, more_blockers=()):
     base = dict(DEFAULT_RULE)
     base.update(dict((k, policy[k]) for k in RULE_KEYS if policy.get(k) is not None))
     ignores = list(policy.get('ignore') or ())
-    used = {}
+    used, deprecations = {}, set()
     hosts = report.get('hosts') or {}
-    blockers, counts = _judge('fleet', hosts, base, ignores, used)
+    blockers, counts = _judge('fleet', hosts, base, ignores, used, deprecations)
     group_results = {}
     for group, overrides in sorted((policy.get('groups') or {}).items()):
         members = dict((h, e) for h, e in hosts.items() if group in e.get('groups', ()))
@@ -217,7 +234,8 @@ def decide(report, policy, more_blockers=()):
     ignored = [dict(check=check, reason=reason, hosts=sorted(h))
                for (check, reason), h in sorted(used.items())]
     return dict(go=go, verdict=verdict, blockers=blockers, ignored=ignored, counts=counts,
-                groups=group_results, status=report.get('status'), score=report.get('score'))
+                groups=group_results, status=report.get('status'), score=report.get('score'),
+                deprecations=sorted(deprecations))
 
 
 # ``source`` of the gate's set_stats data: how the fleet_report callback finds the verdict

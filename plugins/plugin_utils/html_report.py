@@ -67,8 +67,9 @@ def _finite(value):
 # every byte before the page can show anything.  ``unpack_report`` undoes it.
 CHECK_FIELDS = ('component', 'name', 'status', 'value', 'unit', 'warn', 'fail', 'message',
                 'remediation', 'duration_ms')
-# Keys only some records have (a named instance, a repeated check): packed as null where absent.
-OPTIONAL_FIELDS = ('instance', 'occurrence')
+# Keys only some records have (a named instance, a repeated check, a renamed check's old name):
+# packed as null where absent.
+OPTIONAL_FIELDS = ('instance', 'occurrence', 'formerly')
 PACKED_KEY = '_check_fields'
 # The page's own data beside the report's (see page_config); extract_report drops it.
 PAGE_KEY = '_page'

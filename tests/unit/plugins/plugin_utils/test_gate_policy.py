@@ -254,3 +254,20 @@ def test_playbook_passes_every_gate_option_with_default_omit():
     args = gate['golive.readiness.gate']
     for name in set(RULES) | {'groups', 'ignore'}:
         assert args[name] == '{{ readiness_gate_%s | default(omit) }}' % name, name
+
+
+def test_an_ignore_pattern_on_an_old_check_name_still_matches_with_a_deprecation():
+    c = fleet.FleetCollector()
+    comp = r.Component('system')
+    comp.add(r.check_result('disk:/', 'fail', message='m'))
+    result = comp.result()
+    result['checks'][0]['formerly'] = 'disk_usage:/'
+    c.add_readiness('db1', result)
+    rep = c.report()
+    assert rep['hosts']['db1']['checks'][0]['formerly'] == 'disk_usage:/'
+    d = decide(rep, {'ignore': [{'check': 'system/disk_usage:*', 'reason': 'known'}]})
+    assert d['go'] is True
+    assert d['deprecations'] == ["gate ignore 'system/disk_usage:*' matches system/disk:/ by its old name "
+                                 "system/disk_usage:/: write the new name (old names stop matching in 0.3.0)"]
+    d = decide(rep, {'ignore': [{'check': 'system/disk:*', 'reason': 'known'}]})
+    assert d['go'] is True and d['deprecations'] == []
