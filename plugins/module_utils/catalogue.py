@@ -368,8 +368,11 @@ def checks_errors(catalogue, params):
         if not isinstance(given, dict):
             errors.append('%s%s: must be a dict of the check\'s settings, got %r' % (label, name, given))
             continue
-        spec = check.spec()['options']
-        result = ArgumentSpecValidator(spec).validate(given)
+        spec = check.spec()
+        if spec.get('type') != 'dict' or 'options' not in spec:
+            errors.append('%s%s: is set through its own option, not checks' % (label, name))
+            continue
+        result = ArgumentSpecValidator(spec['options']).validate(given)
         if result.error_messages:
             errors.extend('%s: %s' % (name, message) for message in result.error_messages)
             continue

@@ -17,20 +17,19 @@ __metaclass__ = type
 import os
 import time
 
-from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option, measure_server
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     LOWER_IS_WORSE,
     PASS,
     WARN,
-    Component,
     check_result,
     measured,
     percentile,
     skipped,
     unknown,
 )
-from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text, redact
+from ansible_collections.golive.readiness.plugins.module_utils.redact import error_text
 
 CLIENT_NAME = 'golive.readiness'
 
@@ -448,14 +447,7 @@ def input_errors(params, _opts):
 
 def measure(redis, params, opts):
     """Connect, run every switched-on check and return the ``readiness`` result."""
-    report = Component('redis')
     conn = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
-    client, record = connect(redis, conn, opts['connection'])
-    report.add(record)
-    try:
-        CATALOGUE.run(report, Session(client, redis), opts,
-                      unavailable=None if client is not None else 'not measured: no connection to the server')
-    finally:
-        if client is not None:
-            client.connection_pool.disconnect()
-    return redact(report.result(), [params.get('password')])
+    return measure_server(CATALOGUE, params, opts, lambda limits: connect(redis, conn, limits),
+                          lambda client: Session(client, redis),
+                          lambda client: client.connection_pool.disconnect())
