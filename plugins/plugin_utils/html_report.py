@@ -76,10 +76,10 @@ PAGE_KEY = '_page'
 
 
 def _check_records(report):
+    """Every check record of every host of ``report``."""
     for entry in (report.get('hosts') or {}).values():
         if isinstance(entry, dict) and isinstance(entry.get('checks'), list):
-            for check in entry['checks']:
-                yield check
+            yield from entry['checks']
 
 
 def pack_report(report):
