@@ -56,7 +56,8 @@ def main():
     args = parser.parse_args()
     workers = args.workers or os.cpu_count()
     stop_at = time.monotonic() + MAX_LOAD_SECONDS
-    procs = [multiprocessing.Process(target=busy, args=(args.duty, args.period, stop_at), daemon=True) for _ in range(workers)]
+    procs = [multiprocessing.Process(target=busy, args=(args.duty, args.period, stop_at), daemon=True)
+             for _worker in range(workers)]
     for proc in procs:
         proc.start()
     try:
@@ -65,9 +66,9 @@ def main():
               % (workers, args.duty * 100, args.period, args.n))
         for window in [float(w) for w in args.windows.split(',')]:
             results = verdicts(window, args.n)
-            counts = collections.Counter(status for status, _ in results)
+            counts = collections.Counter(status for status, _value in results)
             common, times = counts.most_common(1)[0]
-            values = [v for _, v in results if v is not None]
+            values = [v for _status, v in results if v is not None]
             print('window %.1f s: verdicts %s; most common %s in %d of %d; value median %.1f %%, '
                   'min %.1f, max %.1f' % (window, dict(counts), common, times, args.n,
                                           statistics.median(values), min(values), max(values)))

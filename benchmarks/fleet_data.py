@@ -23,15 +23,15 @@ SITES = ('eu_west', 'eu_central', 'us_east', 'us_west')
 
 # (component, check name, unit, warn, fail, direction, typical value, spread)
 _SYSTEM = [
-    ('disk_usage:/', 'percent', 80, 90, r.HIGHER_IS_WORSE, 55, 20),
-    ('disk_usage:/var', 'percent', 80, 90, r.HIGHER_IS_WORSE, 50, 22),
-    ('disk_usage:/srv', 'percent', 80, 90, r.HIGHER_IS_WORSE, 45, 25),
-    ('inode_usage:/', 'percent', 80, 90, r.HIGHER_IS_WORSE, 20, 15),
-    ('inode_usage:/var', 'percent', 80, 90, r.HIGHER_IS_WORSE, 25, 15),
+    ('disk:/', 'percent', 80, 90, r.HIGHER_IS_WORSE, 55, 20),
+    ('disk:/var', 'percent', 80, 90, r.HIGHER_IS_WORSE, 50, 22),
+    ('disk:/srv', 'percent', 80, 90, r.HIGHER_IS_WORSE, 45, 25),
+    ('inodes:/', 'percent', 80, 90, r.HIGHER_IS_WORSE, 20, 15),
+    ('inodes:/var', 'percent', 80, 90, r.HIGHER_IS_WORSE, 25, 15),
     ('memory_used', 'percent', 80, 90, r.HIGHER_IS_WORSE, 60, 15),
-    ('swap_used', 'percent', 80, 90, r.HIGHER_IS_WORSE, 10, 12),
+    ('swap', 'percent', 80, 90, r.HIGHER_IS_WORSE, 10, 12),
     ('cpu_used', 'percent', 80, 90, r.HIGHER_IS_WORSE, 35, 20),
-    ('load_per_core', 'ratio', 1.0, 2.0, r.HIGHER_IS_WORSE, 0.5, 0.3),
+    ('load', 'ratio', 1.0, 2.0, r.HIGHER_IS_WORSE, 0.5, 0.3),
     ('io_latency:sda', 'ms', 20, 50, r.HIGHER_IS_WORSE, 4, 5),
     ('open_files', 'percent', 80, 90, r.HIGHER_IS_WORSE, 10, 8),
     ('processes', 'count', 2000, 4000, r.HIGHER_IS_WORSE, 300, 120),

@@ -69,8 +69,8 @@ def number_errors(option, value, low=-INF, high=INF, low_open=False):
     errors = []
     if high == INF:
         if (value <= low) if low_open else (value < low):
-            errors.append('%s: %s must be %s' % (option, fmt_number(value),
-                                                _describe_span(low, high, low_open)))
+            span = _describe_span(low, high, low_open)
+            errors.append('%s: %s must be %s' % (option, fmt_number(value), span))
         return errors
     in_range(errors, option, value, low, high, low_open)
     return errors

@@ -42,6 +42,7 @@ requirements:
   - docker (the Docker SDK for Python) >= 5.0 on the managed host
 extends_documentation_fragment:
   - golive.readiness.check_common
+  - golive.readiness.check_common.catalogue
 options:
   instance:
     description: Name of this engine in the report; defaults to the engine's address (O(docker_host)).

@@ -50,6 +50,7 @@ requirements:
     it such an endpoint's check is C(unknown) and the others still run
 extends_documentation_fragment:
   - golive.readiness.check_common
+  - golive.readiness.check_common.catalogue
 options:
   instance:
     description:

@@ -304,7 +304,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     fail_on_input_errors,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.probes.http import METHODS
-from ansible_collections.golive.readiness.plugins.module_utils.load import plan as plan
+from ansible_collections.golive.readiness.plugins.module_utils.load import plan
 
 
 def limits_spec(defaults):

@@ -38,6 +38,7 @@ author:
   - golive.readiness contributors (@golive)
 extends_documentation_fragment:
   - golive.readiness.check_common
+  - golive.readiness.check_common.catalogue
 options:
   targets:
     description: TCP targets to connect to, concurrently.

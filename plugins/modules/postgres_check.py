@@ -42,6 +42,7 @@ requirements:
   - PostgreSQL 10 or later
 extends_documentation_fragment:
   - golive.readiness.check_common
+  - golive.readiness.check_common.catalogue
 options:
   instance:
     description:

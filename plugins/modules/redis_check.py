@@ -39,6 +39,7 @@ requirements:
   - redis (redis-py) >= 3.5 on the managed host
 extends_documentation_fragment:
   - golive.readiness.check_common
+  - golive.readiness.check_common.catalogue
 options:
   instance:
     description: Name of this server in the report; defaults to O(unix_socket) or C(host:port).

@@ -44,6 +44,7 @@ requirements:
   - psutil on the managed host, optional (only C(exposed_services) needs it)
 extends_documentation_fragment:
   - golive.readiness.check_common
+  - golive.readiness.check_common.catalogue
 options:
   sshd:
     description: The sshd baseline.

@@ -31,6 +31,7 @@ requirements:
   - psutil >= 5.6 on the managed host
 extends_documentation_fragment:
   - golive.readiness.check_common
+  - golive.readiness.check_common.catalogue
 options:
   cpu_count:
     description: Number of logical CPUs, a minimum (lower is worse).

@@ -49,6 +49,7 @@ requirements:
   - openssl on the managed host, optional (chain verification of certificate files)
 extends_documentation_fragment:
   - golive.readiness.check_common
+  - golive.readiness.check_common.catalogue
 options:
   instance:
     description:
@@ -233,7 +234,9 @@ readiness:
       type: dict
       sample: {pass: 5, warn: 1, fail: 0, unknown: 0, skip: 0}
     checks:
-      description: C(expiry), C(chain), C(hostname), C(protocol), C(key), C(signature) per label, or C(endpoints) / C(files) for a target that could not be read.
+      description:
+        - C(expiry), C(chain), C(hostname), C(protocol), C(key), C(signature) per label,
+        - or C(endpoints) / C(files) for a target that could not be read.
       type: list
       elements: dict
       sample:

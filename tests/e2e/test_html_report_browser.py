@@ -192,7 +192,7 @@ def test_text_filter_matches_failing_checks(big_report, big_page):
 
 def hostile_page(tmp_path):
     comp = r.Component('system')
-    comp.add(r.check_result('disk_usage:/', 'fail', value=95, unit='percent', warn=80, fail=90,
+    comp.add(r.check_result('disk:/', 'fail', value=95, unit='percent', warn=80, fail=90,
                             message=HOSTILE, remediation=HOSTILE))
     collector = fleet.FleetCollector()
     collector.add_host('web1', groups=['web'])

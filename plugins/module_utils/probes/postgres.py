@@ -47,6 +47,7 @@ DEFAULT_QUERY = 'SELECT 1'
 READ_ONLY_VERBS = ('select', 'with', 'values', 'table', 'show', 'explain')
 SECRET_WORDS = re.compile(r'passw|secret|token|credential', re.IGNORECASE)
 
+
 def version_num(text):
     """``"14"`` / ``"14.5"`` / ``"9.6.24"`` as PostgreSQL's ``server_version_num``; ValueError if malformed."""
     parts = str(text).strip().split('.')

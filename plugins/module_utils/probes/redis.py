@@ -278,7 +278,7 @@ def check_hit_ratio(info, opts):
     total = hits + misses
     if total < opts['min_lookups']:
         return skipped('hit_ratio', '%d key lookups since start, fewer than min_lookups %d: '
-                                             'too few to judge' % (total, opts['min_lookups']))
+                                    'too few to judge' % (total, opts['min_lookups']))
     ratio = round(100.0 * hits / total, 2)
     return measured('hit_ratio', ratio, 'percent', opts['warn'], opts['fail'], LOWER_IS_WORSE,
                     subject='keyspace hit ratio',
@@ -298,7 +298,7 @@ def check_fragmentation(info, opts):
                'used_memory_rss_mib': round((info.get('used_memory_rss') or 0) / MIB, 1)}
     if used < opts['min_used_mib'] * MIB:
         return skipped('fragmentation', 'only %s MiB used, under min_used_mib %s: the ratio '
-                                                  'of a small dataset is dominated by fixed overhead'
+                                        'of a small dataset is dominated by fixed overhead'
                        % (details['used_memory_mib'], opts['min_used_mib']))
     record = measured('fragmentation', ratio, 'ratio', opts['warn'], opts['fail'],
                       subject='memory fragmentation ratio (RSS / used)',
@@ -316,7 +316,7 @@ def check_clients(info, opts, maxclients=None):
     maximum = info.get('maxclients', maxclients)
     if used is None or not maximum:
         return unknown('clients', 'maxclients is unknown (INFO lacks it before Redis 7 and '
-                                            'CONFIG GET is not allowed)', unit='percent',
+                                  'CONFIG GET is not allowed)', unit='percent',
                        warn=opts['warn'], fail=opts['fail'],
                        remediation='Allow the check user CONFIG GET, or use Redis 7.')
     percent = round(100.0 * used / maximum, 3)
@@ -387,8 +387,8 @@ class Session:
 
 def instance_of(params):
     """The instance a result is about: the socket, or host:port."""
-    return params.get('unix_socket') or '%s:%s' % (params.get('host') or '127.0.0.1',
-                                                    params.get('port') or 6379)
+    address = '%s:%s' % (params.get('host') or '127.0.0.1', params.get('port') or 6379)
+    return params.get('unix_socket') or address
 
 
 # Connection time as the guide's response time (1 s / 2 s); resources 80 % / 90 %.

@@ -40,6 +40,7 @@ PSEUDO_FSTYPES = frozenset((
 # of containers this host runs, already counted on the filesystem beneath them.
 UNION_FSTYPES = frozenset(('overlay', 'aufs', 'fuse-overlayfs', 'shiftfs'))
 
+
 def check_cpu_count(psutil, opts):
     """Logical CPUs available to this host (a minimum: lower is worse)."""
     count = psutil.cpu_count(logical=True)

@@ -127,8 +127,8 @@ def test_a_list_of_targets_is_one_option_with_ranged_entries():
     spec = cat.argument_spec()
     assert spec['targets']['type'] == 'list' and spec['targets']['elements'] == 'dict'
     assert spec['targets']['options']['timeout'] == {'type': 'float', 'default': 3.0}
-    assert spec['targets']['options']['latency']['options'] == {'warn': {'type': 'float'},
-                                                               'fail': {'type': 'float'}}
+    latency = spec['targets']['options']['latency']['options']
+    assert latency == {'warn': {'type': 'float'}, 'fail': {'type': 'float'}}
     assert spec['listening'] == {'type': 'list', 'elements': 'raw', 'default': []}
     params = {'latency': {}, 'listening': None,
               'targets': [{'host': 'a', 'timeout': 0, 'latency': {'warn': -5}}, {'host': 'b'}]}

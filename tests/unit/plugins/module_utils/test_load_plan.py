@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from ansible_collections.golive.readiness.plugins.module_utils.load import plan as plan
+from ansible_collections.golive.readiness.plugins.module_utils.load import plan
 from ansible_collections.golive.readiness.plugins.module_utils.load.engine import run_processes
 from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
 

@@ -4,7 +4,6 @@ import socket
 
 import pytest
 import redis
-import yaml
 
 from ansible_collections.golive.readiness.plugins.module_utils.probes import redis as p
 from catalogue_params import all_errors, check_opts, module_params

@@ -155,8 +155,8 @@ def test_the_module_runs_on_when_a_file_is_missing(tmp_path):
     ps = module_params(p.CATALOGUE, files=[{'path': str(tmp_path / 'gone.pem'), 'name': 'gone'},
                                            {'path': str(empty), 'name': 'empty'}])
     result = p.run(ps, p.CATALOGUE.merged(ps))
-    assert [(c['name'], c['status']) for c in result['checks']] == [('files:gone', 'fail'),
-                                                                   ('files:empty', 'fail')]
+    statuses = [(c['name'], c['status']) for c in result['checks']]
+    assert statuses == [('files:gone', 'fail'), ('files:empty', 'fail')]
 
 
 def test_renamed_records_carry_their_former_names():

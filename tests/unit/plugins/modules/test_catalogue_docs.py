@@ -106,7 +106,7 @@ def test_renamed_checks_are_in_the_docs_and_the_changelog(module_name, probes_na
 
 @pytest.mark.parametrize('module_name, probes_name', CATALOGUED)
 def test_every_secret_option_is_no_log(module_name, probes_name):
-    _, catalogue = load(module_name, probes_name)
+    catalogue = load(module_name, probes_name)[1]
     for name, option in catalogue.argument_spec().items():
         # A check's option holds its settings (password_aging: a policy), not a secret.
         if re.search('passw|secret|token', name) and name not in catalogue.by_name:
