@@ -133,7 +133,7 @@ class FleetCollector:
     def _host(self, host):
         if host not in self.hosts:
             self.hosts[host] = dict(checks={}, components={}, errors=[], unreachable=None,
-                                    groups=[], first_task={})
+                                    groups=[])
         return self.hosts[host]
 
     def add_readiness(self, host, readiness, task=None):
@@ -152,7 +152,12 @@ class FleetCollector:
         instance = plain(readiness.get('instance'))
         instance = None if instance is None or instance == '' else str(instance)
         record = self._host(host)
-        record['components'][_component_label(component, instance)] = dict(task=plain(task))
+        label = _component_label(component, instance)
+        # The task that reported this component before, named if a check is repeated.
+        earlier = record['components'].get(label)
+        earlier_task = earlier['task'] if earlier else plain(task)
+        record['components'][label] = dict(task=plain(task))
+        checks = record['checks']
         for check in readiness.get('checks') or ():
             if not isinstance(check, dict) or 'name' not in check:
                 continue
@@ -174,23 +179,22 @@ class FleetCollector:
             formerly = check.get('formerly')
             if formerly is not None:  # a renamed check's old name (ignore lists still match it)
                 compact['formerly'] = str(plain(formerly))
-            self._keep(host, record, compact, task)
+            key = (component, instance, compact['name'], 1)
+            if key in checks:
+                self._repeated(host, checks, key, compact, task, earlier_task)
+            else:
+                checks[key] = compact
 
-    def _keep(self, host, record, compact, task):
-        base = (compact['component'], compact.get('instance'), compact['name'])
-        first_task = record['first_task']
-        if base not in first_task:
-            first_task[base] = plain(task)
-            record['checks'][base + (1,)] = compact
-            return
+    def _repeated(self, host, checks, key, compact, task, earlier_task):
+        """Keep a check reported again under ``key`` as one more record, with a warning."""
         occurrence = 2
-        while base + (occurrence,) in record['checks']:
+        while key[:3] + (occurrence,) in checks:
             occurrence += 1
         compact['occurrence'] = occurrence
-        record['checks'][base + (occurrence,)] = compact
+        checks[key[:3] + (occurrence,)] = compact
         self.warnings.append('%s: %s reported again by task %r (first by %r); both results are kept: '
                              'give each call its own instance name'
-                             % (host, check_label(compact), plain(task), first_task[base]))
+                             % (host, check_label(compact), plain(task), earlier_task))
 
     def add_unreachable(self, host, message):
         """Mark ``host`` unreachable; a later successful result does not undo it."""
@@ -352,7 +356,7 @@ def failing_checks(hosts):
                                            status=check['status'], hosts=[], by_status={})
                 if check.get('instance') is not None:
                     item['instance'] = check['instance']
-            if host not in item['hosts']:  # a check reported twice on a host: the host once
+            if not item['hosts'] or item['hosts'][-1] != host:  # a repeated check: the host once
                 item['hosts'].append(host)
             item['by_status'].setdefault(check['status'], []).append(host)
             if status_rank(check['status']) > status_rank(item['status']):

@@ -75,13 +75,6 @@ PACKED_KEY = '_check_fields'
 PAGE_KEY = '_page'
 
 
-def _check_records(report):
-    """Every check record of every host of ``report``."""
-    for entry in (report.get('hosts') or {}).values():
-        if isinstance(entry, dict) and isinstance(entry.get('checks'), list):
-            yield from entry['checks']
-
-
 def pack_report(report):
     """A shallow copy of ``report`` whose check records are value arrays (see CHECK_FIELDS).
 
@@ -91,27 +84,31 @@ def pack_report(report):
     hosts = report.get('hosts')
     if not isinstance(hosts, dict):
         return report
-    optional = [f for f in OPTIONAL_FIELDS
-                if any(isinstance(c, dict) and f in c for c in _check_records(report))]
-    fields = CHECK_FIELDS + tuple(optional)
-    required, allowed = frozenset(CHECK_FIELDS), frozenset(fields)
-    if optional:
-        def values(check):
-            return [check.get(f) for f in fields]
-
-        def packs(check):
-            return required <= check.keys() <= allowed
-    else:
-        values = operator.itemgetter(*CHECK_FIELDS)
-
-        def packs(check):
-            return check.keys() == required
+    required = frozenset(CHECK_FIELDS)
+    size = len(CHECK_FIELDS)
+    extra = set()  # keys beyond CHECK_FIELDS: one cheap length test per record finds them
+    for entry in hosts.values():
+        checks = entry.get('checks') if isinstance(entry, dict) else None
+        if isinstance(checks, list):
+            for check in checks:
+                if isinstance(check, dict) and len(check) != size:
+                    extra.update(check.keys() - required)
+    optional = tuple(f for f in OPTIONAL_FIELDS if f in extra)
+    fields = CHECK_FIELDS + optional
+    allowed = frozenset(fields)
+    values = operator.itemgetter(*CHECK_FIELDS)
     packed = {}
     for name, entry in hosts.items():
         checks = entry.get('checks') if isinstance(entry, dict) else None
         if isinstance(checks, list) and checks:
             entry = dict(entry)
-            entry['checks'] = [values(c) if isinstance(c, dict) and packs(c) else c for c in checks]
+            if optional:
+                entry['checks'] = [[c.get(f) for f in fields]
+                                   if isinstance(c, dict) and required <= c.keys() <= allowed else c
+                                   for c in checks]
+            else:
+                entry['checks'] = [values(c) if isinstance(c, dict) and c.keys() == required else c
+                                   for c in checks]
         packed[name] = entry
     out = dict(report)
     out['hosts'] = packed

@@ -330,12 +330,17 @@ def to_prometheus(report, timestamp=None):
                                                           ('instance', 'readiness_instance'))
                 if any(key in c for e in report['hosts'].values() for c in e['checks'])]
 
-    def check_labels(check, host_label):
-        text = 'check="%s",component="%s",host="%s"' % (
-            label[str(check['name'])], label[str(check['component'])], host_label)
-        for key, label_name in optional:
-            text += ',%s="%s"' % (label_name, label[str(check.get(key, 1 if key == 'occurrence' else ''))])
-        return text
+    if optional:
+        def check_labels(check, host_label):
+            text = 'check="%s",component="%s",host="%s"' % (
+                label[str(check['name'])], label[str(check['component'])], host_label)
+            for key, label_name in optional:
+                text += ',%s="%s"' % (label_name, label[str(check.get(key, 1 if key == 'occurrence' else ''))])
+            return text
+    else:
+        def check_labels(check, host_label):
+            return 'check="%s",component="%s",host="%s"' % (
+                label[str(check['name'])], label[str(check['component'])], host_label)
 
     family('golive_readiness_check_status', 'gauge',
            'Readiness check status: 0 pass, 1 warn, 2 fail, 3 unknown (skipped checks are not exported).')
