@@ -248,3 +248,26 @@ def test_every_section_renders_from_a_full_report(tmp_path):
         assert checklist['name'] in lists
     with open(os.path.join(ARTIFACTS, 'report-full.html'), 'w', encoding='utf-8') as handle:
         handle.write(path.read_text(encoding='utf-8'))
+
+
+def test_instances_and_repeated_checks_are_named_in_the_browser(tmp_path):
+    """A check of a named instance shows as component[instance]/check, a repeated one with (#2)."""
+    collector = fleet.FleetCollector()
+    for port, status in ((6379, 'pass'), (6380, 'fail')):
+        comp = r.Component('redis')
+        comp.add(r.check_result('ping', status, value=0.4, unit='ms', message='ping %s' % status))
+        result = comp.result()
+        result['instance'] = '127.0.0.1:%d' % port
+        collector.add_readiness('cache1', result)
+    comp = r.Component('system')
+    comp.add(r.check_result('load', 'warn', value=3, unit='ratio', message='busy'))
+    collector.add_readiness('cache1', comp.result(), task='first')
+    collector.add_readiness('cache1', comp.result(), task='second')
+    path = tmp_path / 'instances.html'
+    path.write_text(html_report.render_html(collector.report()), encoding='utf-8')
+    dom = dump_dom(str(path), '#open=cache1')
+    assert body_attrs(dom).get('data-rendered') == '1'
+    assert 'data-check="redis[127.0.0.1:6380]/ping"' in dom, 'failing checks and the detail name the instance'
+    detail = dom[dom.index('data-detail="cache1"'):]
+    assert '>redis[127.0.0.1:6379]/ping<' in detail and '>redis[127.0.0.1:6380]/ping<' in detail
+    assert '>system/load<' in detail and '>system/load (#2)<' in detail
