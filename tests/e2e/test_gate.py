@@ -275,8 +275,8 @@ def test_two_instances_and_a_repeated_check_are_all_kept(report_dir, tmp_path):
 - name: Gate
   ansible.builtin.import_playbook: %s
 ''' % os.path.join(REPO, 'playbooks', 'readiness.yml'))
-    proc = run_playbook(str(playbook), report_dir, '-e', extra(readiness_system_enabled=False,
-                                                                readiness_tls_enabled=False))
+    no_area = extra(readiness_system_enabled=False, readiness_tls_enabled=False)
+    proc = run_playbook(str(playbook), report_dir, '-e', no_area)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     report = report_of(report_dir)
     checks = [(c['component'], c.get('instance'), c['name'], c['status'], c.get('occurrence'))
