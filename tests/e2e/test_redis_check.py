@@ -305,3 +305,41 @@ def test_check_mode_measures_the_same(rs):
     result = run_module('redis_check', main_args(rs), check_mode=True)
     assert result['changed'] is False and not result.get('failed')
     assert result['readiness']['status'] == 'pass'
+
+
+def test_two_real_servers_on_one_host_are_two_instances_and_a_down_one_blocks(rs, tmp_path):
+    """R15.2: a loop over two Redis servers keeps both results; the one that is down is NO-GO."""
+    from conftest import run_playbook
+
+    down = free_port()
+    report_dir = tmp_path / 'reports'
+    report_dir.mkdir()
+    playbook = tmp_path / 'two.yml'
+    playbook.write_text('''
+- name: Two Redis servers on one host
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Each server
+      golive.readiness.redis_check:
+        host: 127.0.0.1
+        port: "{{ item }}"
+        username: "{{ user }}"
+        password: "{{ password }}"
+        checks: {evicted_keys: {enabled: false}, hit_ratio: {enabled: false}}
+      loop: [%d, %d]
+      register: servers
+      failed_when: servers.readiness is not defined
+- name: Gate
+  ansible.builtin.import_playbook: %s
+''' % (down, rs['port'], os.path.join(REPO, 'playbooks', 'readiness.yml')))
+    extra = json.dumps(dict(user=rs['username'], password=rs['user_password'],
+                            readiness_system_enabled=False, readiness_tls_enabled=False))
+    proc = run_playbook(str(playbook), report_dir, '-e', extra)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    report = json.loads((report_dir / 'readiness.json').read_text())
+    connections = dict((c.get('instance'), c['status']) for c in report['hosts']['localhost']['checks']
+                       if c['name'] == 'connection')
+    assert connections == {'127.0.0.1:%d' % down: 'fail', '127.0.0.1:%d' % rs['port']: 'pass'}
+    assert 'redis[127.0.0.1:%d]/connection' % down in report['gate']['blockers'][0]
+    assert rs['user_password'] not in proc.stdout + (report_dir / 'readiness.json').read_text()
