@@ -223,3 +223,23 @@ def test_check_mode_report_is_marked_and_keeps_the_real_one(report_dir):
     proc = run_playbook('readiness.yml', report_dir, '-e', calm())
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert load_report(report_dir)['check_mode'] is False
+
+
+def test_a_plain_host_is_inspected_not_changed_by_default(report_dir, tmp_path):
+    """R15.11: with the role's defaults (no inventory switch), --check changes nothing and a
+    missing library is an unknown check whose remediation names the package and the switch."""
+    venv = tmp_path / 'venv'
+    assert os.system('python3 -m venv --without-pip %s' % venv) == 0
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text('all:\n  hosts:\n    plain:\n      ansible_connection: local\n'
+                         '      ansible_python_interpreter: %s\n' % (venv / 'bin' / 'python'))
+    proc = run_playbook('readiness.yml', report_dir, '-i', str(inventory), '--check', '-e', calm(),
+                        '-e', 'readiness_postgres_enabled=true readiness_redis_enabled=true')
+    assert 'plain' in proc.stdout, proc.stdout + proc.stderr
+    recap = [line for line in proc.stdout.splitlines() if line.startswith('plain ')]
+    assert recap and 'changed=0' in recap[-1], recap
+    assert 'Install the missing libraries' not in proc.stdout
+    report = json.loads((report_dir / 'readiness.check.json').read_text())
+    checks = dict((c['name'], c) for c in report['hosts']['plain']['checks'])
+    remediation = checks['python_library:psutil']['remediation']
+    assert 'python3-psutil' in remediation and 'readiness_install_dependencies' in remediation
