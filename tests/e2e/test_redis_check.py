@@ -343,3 +343,14 @@ def test_two_real_servers_on_one_host_are_two_instances_and_a_down_one_blocks(rs
     assert connections == {'127.0.0.1:%d' % down: 'fail', '127.0.0.1:%d' % rs['port']: 'pass'}
     assert 'redis[127.0.0.1:%d]/connection' % down in report['gate']['blockers'][0]
     assert rs['user_password'] not in proc.stdout + (report_dir / 'readiness.json').read_text()
+
+
+def test_a_server_that_wants_a_password_says_authentication_required(throwaway):
+    """R15.10: no password for a server with requirepass reads as what to do, not as HELLO."""
+    server = throwaway()
+    args = server.args()
+    del args['password']
+    check = checks_by_name(run_module('redis_check', args))['connection']
+    assert check['status'] == 'fail'
+    assert 'authentication required' in check['message'], check['message']
+    assert server.password not in json.dumps(check)
