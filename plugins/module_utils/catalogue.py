@@ -19,7 +19,6 @@ import math
 
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     HIGHER_IS_WORSE,
-    LOWER_IS_WORSE,
     Component,
     fail_missing_library,
     fail_on_input_errors,
@@ -76,16 +75,22 @@ def number_errors(option, value, low=-INF, high=INF, low_open=False):
     return errors
 
 
+def pair_order_error(path, warn, fail, domain, direction):
+    """``path``'s limits out of order, or None; limits outside ``domain`` are reported where
+    they are given, so they are not judged for order here."""
+    if any(number_errors(path, limit, *domain) for limit in (warn, fail)):
+        return None
+    return validate_limits(path, warn, fail, direction)
+
+
 class Option:
     """One setting of a check or module: its argument spec and, for a number, its range."""
 
-    def __init__(self, type='str', default=None, low=None, high=None, low_open=False,
-                 description='', **spec):
+    def __init__(self, type='str', default=None, low=None, high=None, low_open=False, **spec):
         self.type = type
         self.default = default
         self.range = None if low is None and high is None else (
             -INF if low is None else low, INF if high is None else high, low_open)
-        self.description = description
         self.extra = spec
 
     def spec(self):
@@ -117,7 +122,7 @@ class Check:
 
     def __init__(self, name, probe=None, unit=None, direction=HIGHER_IS_WORSE, warn=None,
                  fail=None, limits=True, domain=None, options=None, switch=True,
-                 description='', formerly=None, aliases=()):
+                 formerly=None, aliases=()):
         self.name = name
         self.probe = probe
         self.unit = unit
@@ -128,7 +133,6 @@ class Check:
         self.domain = domain or UNIT_DOMAINS.get(unit, ANY_NUMBER)
         self.options = dict(options or {})
         self.switch = switch
-        self.description = description
         self.formerly = formerly
         self.aliases = tuple(aliases)
 
@@ -174,11 +178,8 @@ class Check:
         errors = []
         for key in ('warn', 'fail'):
             errors.extend(number_errors('%s.%s' % (path, key), opts.get(key), *self.domain))
-        if not errors:
-            error = validate_limits(path, opts.get('warn'), opts.get('fail'), self.direction)
-            if error:
-                errors.append(error)
-        return errors
+        order = pair_order_error(path, opts.get('warn'), opts.get('fail'), self.domain, self.direction)
+        return errors + [order] if order else errors
 
     def errors(self, opts, path=None):
         """Every problem with the check's settings; a switched-off check's settings still count."""
@@ -303,8 +304,8 @@ class Entries(Option):
     validated and merged as one :class:`Settings`.
     """
 
-    def __init__(self, entry, limits=None, description='', **spec):
-        Option.__init__(self, 'list', [], description=description, elements='dict', **spec)
+    def __init__(self, entry, limits=None, **spec):
+        Option.__init__(self, 'list', [], elements='dict', **spec)
         self.item = Settings(entry, limits)
         self.entry = self.item.options
         self.limits = self.item.limits
@@ -336,6 +337,112 @@ class Entries(Option):
 def _bind(probe, context, opts):
     """``probe`` with its arguments, for :meth:`Component.run`."""
     return lambda: probe(context, opts)
+
+
+class PairedCheck(Check):
+    """A check that judges several values, each against its own pair of limits.
+
+    ``warn`` / ``fail`` judge the main value; ``pairs`` maps a prefix to the default limits of
+    another value, set as ``<prefix>_warn`` / ``<prefix>_fail`` (postgres ``query_latency``:
+    the p95 with ``warn`` / ``fail``, the p50 with ``p50_warn`` / ``p50_fail``).  Every pair
+    has the check's unit, domain and direction.
+    """
+
+    def __init__(self, name, probe=None, pairs=None, **kwargs):
+        Check.__init__(self, name, probe, **kwargs)
+        self.pairs = dict(pairs or {})
+        low, high, low_open = self.domain
+        for prefix, limits in self.pairs.items():
+            for key, default in zip(('warn', 'fail'), limits):
+                self.options['%s_%s' % (prefix, key)] = Option(
+                    'float', default, None if low == -INF else low, None if high == INF else high, low_open)
+
+    def limit_errors(self, opts, path=None):
+        """The main pair's problems, then each further pair's order (its domain is its options')."""
+        path = path or self.name
+        errors = Check.limit_errors(self, opts, path)
+        for prefix in self.pairs:
+            error = pair_order_error('%s.%s_warn/%s_fail' % (path, prefix, prefix), opts.get(prefix + '_warn'),
+                                     opts.get(prefix + '_fail'), self.domain, self.direction)
+            if error:
+                errors.append(error)
+        return errors
+
+
+class Settings(Option):
+    """A dict option inside an entry (an endpoint's ``sample``): Options, and limits that override
+    a module-wide check's pair, as :class:`Entries` has for a whole entry.
+
+    ``limits`` maps a key to the Check whose warn / fail pair it overrides.  An Entries list
+    holding it validates it like any option (ranges, the given limits' domains); the module
+    merges it per entry with :meth:`merged` and checks the order with :meth:`order_errors`.
+    """
+
+    def __init__(self, options, limits=None, **spec):
+        Option.__init__(self, 'dict', **spec)
+        self.options = dict(options)
+        self.limits = dict(limits or {})
+
+    def spec(self):
+        out = Option.spec(self)
+        out['options'] = dict((key, option.spec()) for key, option in self.options.items())
+        for key in self.limits:
+            out['options'][key] = dict(type='dict', options=dict(warn=dict(type='float'),
+                                                                 fail=dict(type='float')))
+        return out
+
+    def errors(self, path, value):
+        """Problems with the settings as given: each number's range, each limit's domain."""
+        value = value or {}
+        errors = []
+        for key, option in self.options.items():
+            errors.extend(option.errors('%s.%s' % (path, key), value.get(key)))
+        for key, check in self.limits.items():
+            given = value.get(key) or {}
+            for bound in ('warn', 'fail'):
+                errors.extend(number_errors('%s.%s.%s' % (path, key, bound), given.get(bound), *check.domain))
+        return errors
+
+    def merged(self, given, opts):
+        """The settings over their defaults, each limit pair over the module-wide one in ``opts``."""
+        given = given or {}
+        out = merge_options(given, dict((key, option.default) for key, option in self.options.items()))
+        for key, check in self.limits.items():
+            wide = opts[check.name]
+            out[key] = merge_options(given.get(key), dict(warn=wide.get('warn'), fail=wide.get('fail')))
+        return out
+
+    def order_errors(self, path, given, opts):
+        """Limit pairs out of order once merged; only pairs given here, with limits in their domain."""
+        errors = []
+        merged = self.merged(given, opts)
+        for key, check in self.limits.items():
+            if not (given or {}).get(key):
+                continue
+            error = pair_order_error('%s.%s' % (path, key), merged[key].get('warn'), merged[key].get('fail'),
+                                     check.domain, check.direction)
+            if error:
+                errors.append(error)
+        return errors
+
+
+def measure_server(catalogue, params, opts, connect, context, close):
+    """The result of a component measured over one connection to a server.
+
+    ``connect(limits)`` returns ``(handle or None, connection record)`` for the ``connection``
+    check's limits; every other check runs on ``context(handle)`` (skipped without a handle)
+    and ``close(handle)`` runs whatever happens.  ``params['password']`` is masked.
+    """
+    report = Component(catalogue.component)
+    handle, record = connect(opts['connection'])
+    report.add(record)
+    try:
+        catalogue.run(report, context(handle), opts,
+                      unavailable=None if handle is not None else 'not measured: no connection to the server')
+    finally:
+        if handle is not None:
+            close(handle)
+    return redact(report.result(), [params.get('password')])
 
 
 # Options every catalogued module takes: the role passes a component's checks as one dict
@@ -415,124 +522,3 @@ def run_module(catalogue, measure, extra_errors=None, libraries=(), argument_spe
     if instance:
         result['instance'] = instance
     module.exit_json(changed=False, readiness=result)
-
-
-class PairedCheck(Check):
-    """A check that judges several values, each against its own pair of limits.
-
-    ``warn`` / ``fail`` judge the main value; ``pairs`` maps a prefix to the default limits of
-    another value, set as ``<prefix>_warn`` / ``<prefix>_fail`` (postgres ``query_latency``:
-    the p95 with ``warn`` / ``fail``, the p50 with ``p50_warn`` / ``p50_fail``).  Every pair
-    has the check's unit, domain and direction.
-    """
-
-    def __init__(self, name, probe=None, pairs=None, **kwargs):
-        Check.__init__(self, name, probe, **kwargs)
-        self.pairs = dict(pairs or {})
-        low, high, low_open = self.domain
-        for prefix, limits in self.pairs.items():
-            for key, default in zip(('warn', 'fail'), limits):
-                self.options['%s_%s' % (prefix, key)] = Option(
-                    'float', default, None if low == -INF else low, None if high == INF else high, low_open)
-
-    def limit_errors(self, opts, path=None):
-        """The main pair's problems, then each further pair's order (its domain is its options')."""
-        path = path or self.name
-        errors = Check.limit_errors(self, opts, path)
-        for prefix in self.pairs:
-            warn, fail = opts.get(prefix + '_warn'), opts.get(prefix + '_fail')
-            if number_errors('', warn, *self.domain) or number_errors('', fail, *self.domain):
-                continue
-            error = validate_limits('%s.%s_warn/%s_fail' % (path, prefix, prefix), warn, fail,
-                                    self.direction)
-            if error:
-                errors.append(error)
-        return errors
-
-
-__all__ = ['Catalogue', 'Check', 'Option', 'PairedCheck', 'run_module', 'number_errors', 'UNIT_DOMAINS',
-           'HIGHER_IS_WORSE', 'LOWER_IS_WORSE', 'INF']
-
-
-class Settings(Option):
-    """A dict option inside an entry (an endpoint's ``sample``): Options, and limits that override
-    a module-wide check's pair, as :class:`Entries` has for a whole entry.
-
-    ``limits`` maps a key to the Check whose warn / fail pair it overrides.  An Entries list
-    holding it validates it like any option (ranges, the given limits' domains); the module
-    merges it per entry with :meth:`merged` and checks the order with :meth:`order_errors`.
-    """
-
-    def __init__(self, options, limits=None, description='', **spec):
-        Option.__init__(self, 'dict', description=description, **spec)
-        self.options = dict(options)
-        self.limits = dict(limits or {})
-
-    def spec(self):
-        out = Option.spec(self)
-        out['options'] = dict((key, option.spec()) for key, option in self.options.items())
-        for key in self.limits:
-            out['options'][key] = dict(type='dict', options=dict(warn=dict(type='float'),
-                                                                 fail=dict(type='float')))
-        return out
-
-    def errors(self, path, value):
-        """Problems with the settings as given: each number's range, each limit's domain."""
-        value = value or {}
-        errors = []
-        for key, option in self.options.items():
-            errors.extend(option.errors('%s.%s' % (path, key), value.get(key)))
-        for key, check in self.limits.items():
-            given = value.get(key) or {}
-            for bound in ('warn', 'fail'):
-                errors.extend(number_errors('%s.%s.%s' % (path, key, bound), given.get(bound), *check.domain))
-        return errors
-
-    def merged(self, given, opts):
-        """The settings over their defaults, each limit pair over the module-wide one in ``opts``."""
-        given = given or {}
-        out = merge_options(given, dict((key, option.default) for key, option in self.options.items()))
-        for key, check in self.limits.items():
-            wide = opts[check.name]
-            out[key] = merge_options(given.get(key), dict(warn=wide.get('warn'), fail=wide.get('fail')))
-        return out
-
-    def order_errors(self, path, given, opts):
-        """Limit pairs out of order once merged; only pairs given here, with limits in their domain."""
-        errors = []
-        merged = self.merged(given, opts)
-        for key, check in self.limits.items():
-            where = '%s.%s' % (path, key)
-            pair = merged[key]
-            if not (given or {}).get(key) or any(number_errors(where, pair.get(bound), *check.domain)
-                                                 for bound in ('warn', 'fail')):
-                continue
-            error = validate_limits(where, pair.get('warn'), pair.get('fail'), check.direction)
-            if error:
-                errors.append(error)
-        return errors
-
-
-__all__ += ['Settings']
-
-
-def measure_server(catalogue, params, opts, connect, context, close):
-    """The result of a component measured over one connection to a server.
-
-    ``connect(limits)`` returns ``(handle or None, connection record)`` for the ``connection``
-    check's limits; every other check runs on ``context(handle)`` (skipped without a handle)
-    and ``close(handle)`` runs whatever happens.  ``params['password']`` is masked.
-    """
-    report = Component(catalogue.component)
-    handle, record = connect(opts['connection'])
-    report.add(record)
-    try:
-        catalogue.run(report, context(handle), opts,
-                      unavailable=None if handle is not None else 'not measured: no connection to the server')
-    finally:
-        if handle is not None:
-            close(handle)
-    return redact(report.result(), [params.get('password')])
-
-
-__all__ += ['measure_server']

@@ -31,12 +31,6 @@ STATUSES = tuple(sorted(STATUS_RANK, key=STATUS_RANK.get))
 HIGHER_IS_WORSE = 'higher'
 LOWER_IS_WORSE = 'lower'
 
-# The argument spec every ``warn`` / ``fail`` pair shares.
-LIMIT_OPTIONS = dict(
-    warn=dict(type='float'),
-    fail=dict(type='float'),
-)
-
 
 def merge_options(given, defaults):
     """Overlay the options ``given`` on their ``defaults``; a None value keeps the default."""
@@ -254,21 +248,6 @@ def in_range(errors, option, value, low, high, low_open=False):
         errors.append('%s: %s is out of range %s' % (option, fmt_number(value), span))
 
 
-def limit_errors(params, specs):
-    """Validate every ``(option, direction)`` in ``specs`` against ``params``.
-
-    Each option's value is a dict with ``warn`` / ``fail`` (possibly None).
-    Returns the list of error messages.
-    """
-    errors = []
-    for option, direction in specs:
-        value = params.get(option) or {}
-        error = validate_limits(option, value.get('warn'), value.get('fail'), direction)
-        if error:
-            errors.append(error)
-    return errors
-
-
 def fail_missing_library(module, component, library, import_error):
     """Fail the task the standard way for a missing Python library.
 
@@ -287,20 +266,6 @@ def fail_on_input_errors(module, errors):
     """Fail the task with every input problem on one line, each naming its option."""
     if errors:
         module.fail_json(msg='; '.join(errors))
-
-
-def measure_and_exit(module, component, measure, input_errors, libraries=()):
-    """The usual end of a check module's ``main``.
-
-    ``libraries`` lists ``(name, imported_module_or_None, import_traceback)``; a missing
-    one fails the standard way, then bad input fails with one line, then ``measure``
-    runs and the module exits with its ``readiness`` result.
-    """
-    for name, imported, import_error in libraries:
-        if imported is None:
-            fail_missing_library(module, component, name, import_error)
-    fail_on_input_errors(module, input_errors(module.params))
-    module.exit_json(changed=False, readiness=measure(module.params))
 
 
 def missing_library_result(component, library):

@@ -165,49 +165,50 @@ def filesystems(psutil, paths=None, exclude_fstypes=None):
     return sorted(found)
 
 
-def check_disk(psutil, opts, mounts):
-    """Disk space use per filesystem."""
+def per_mount(check, opts, mounts, judge):
+    """One record per filesystem: ``judge(name, mountpoint, fstype)`` measures it (None leaves
+    it out); a filesystem that cannot be read is ``unknown`` for that mount only."""
     records = []
     for mountpoint, fstype in mounts:
-        name = 'disk:%s' % mountpoint
+        name = '%s:%s' % (check, mountpoint)
         try:
-            usage = psutil.disk_usage(mountpoint)
+            record = judge(name, mountpoint, fstype)
         except OSError as exc:
-            records.append(unknown(name, 'cannot read %s: %s' % (mountpoint, exc.strerror or exc),
-                                   unit='percent', warn=opts['warn'], fail=opts['fail']))
-            continue
+            record = unknown(name, 'cannot read %s: %s' % (mountpoint, exc.strerror or exc),
+                             unit='percent', warn=opts['warn'], fail=opts['fail'])
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def check_disk(psutil, opts, mounts):
+    """Disk space use per filesystem."""
+    def judge(name, mountpoint, fstype):
+        usage = psutil.disk_usage(mountpoint)
         if not usage.total:
-            continue
-        records.append(measured(
+            return None
+        return measured(
             name, round(usage.percent, 1), 'percent', opts['warn'], opts['fail'],
             subject='%s use' % mountpoint,
             remediation='Free space or grow the filesystem before the release.',
             details={'free_mib': usage.free // 1048576, 'total_mib': usage.total // 1048576,
-                     'fstype': fstype}))
-    return records
+                     'fstype': fstype})
+    return per_mount('disk', opts, mounts, judge)
 
 
 def check_inodes(opts, mounts):
     """Inode use per filesystem; filesystems without fixed inodes are left out."""
-    records = []
-    for mountpoint, _fstype in mounts:
-        name = 'inodes:%s' % mountpoint
-        try:
-            st = os.statvfs(mountpoint)
-        except OSError as exc:
-            records.append(unknown(name, 'cannot read %s: %s' % (mountpoint, exc.strerror or exc),
-                                   unit='percent', warn=opts['warn'], fail=opts['fail']))
-            continue
+    def judge(name, mountpoint, _fstype):
+        st = os.statvfs(mountpoint)
         if not st.f_files:
-            continue  # btrfs, zfs: inodes are allocated on demand
+            return None  # btrfs, zfs: inodes are allocated on demand
         used = st.f_files - st.f_ffree
-        percent = round(100.0 * used / st.f_files, 1)
-        records.append(measured(
-            name, percent, 'percent', opts['warn'], opts['fail'],
+        return measured(
+            name, round(100.0 * used / st.f_files, 1), 'percent', opts['warn'], opts['fail'],
             subject='%s inode use' % mountpoint,
             remediation='Delete small files (caches, sessions, mail queues) or rebuild with more inodes.',
-            details={'inodes_used': used, 'inodes_total': st.f_files}))
-    return records
+            details={'inodes_used': used, 'inodes_total': st.f_files})
+    return per_mount('inodes', opts, mounts, judge)
 
 
 def fsync_probe(directory, samples, budget_ms, clock=time.monotonic):

@@ -8,16 +8,16 @@ from hypothesis import strategies as st
 
 from ansible_collections.golive.readiness.plugins.module_utils import catalogue as c
 from ansible_collections.golive.readiness.plugins.module_utils.probes import system
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import Component, measured
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import LOWER_IS_WORSE, Component, measured
 
 
 def uptime_probe(_context, opts):
-    return measured('uptime', 42.0, 'days', opts['warn'], opts['fail'], direction=c.LOWER_IS_WORSE)
+    return measured('uptime', 42.0, 'days', opts['warn'], opts['fail'], direction=LOWER_IS_WORSE)
 
 
 def extended():
     """The system catalogue plus one new check, declared once."""
-    new = c.Check('uptime', uptime_probe, unit='days', direction=c.LOWER_IS_WORSE, warn=1, fail=0,
+    new = c.Check('uptime', uptime_probe, unit='days', direction=LOWER_IS_WORSE, warn=1, fail=0,
                   options=dict(boot_grace=c.Option('int', 5, low=0, high=60)))
     return c.Catalogue('system', list(system.CATALOGUE.checks) + [new])
 

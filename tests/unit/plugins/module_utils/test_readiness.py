@@ -84,13 +84,6 @@ def test_validate_limits_message_names_option():
     assert r.validate_limits('disk', None, 10) is None
 
 
-def test_limit_errors_collects_every_option():
-    params = {'disk': {'warn': 95, 'fail': 90}, 'memory': {'warn': 5, 'fail': 10}, 'cpu': None}
-    errors = r.limit_errors(params, [('disk', r.HIGHER_IS_WORSE), ('memory', r.LOWER_IS_WORSE),
-                                     ('cpu', r.HIGHER_IS_WORSE)])
-    assert [e.split(':')[0] for e in errors] == ['disk', 'memory']
-
-
 def test_measured_builds_a_full_record():
     rec = r.measured('disk_usage:/', 83.2, 'percent', 80, 90, subject='/ use',
                      remediation='Free space.')

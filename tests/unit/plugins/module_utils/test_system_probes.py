@@ -203,3 +203,14 @@ def test_cpu_sample_overlaps_other_work_and_measures_the_real_host():
     assert 0.0 <= record['value'] <= 100.0 and record['status'] in ('pass', 'warn', 'fail')
     # The window is the sample's length, not the sample plus the work before it.
     assert 0.19 <= elapsed < 0.35
+
+
+@pytest.mark.parametrize('check', ['disk', 'inodes'])
+def test_a_mount_that_cannot_be_read_is_unknown_and_the_others_still_measure(check, tmp_path):
+    mounts = [('/does/not/exist', None), (str(tmp_path), None)]
+    opts = check_opts(p.CATALOGUE, check)
+    records = (p.check_disk(psutil, opts, mounts) if check == 'disk' else p.check_inodes(opts, mounts))
+    gone, here = records
+    assert gone['name'] == '%s:/does/not/exist' % check and gone['status'] == 'unknown'
+    assert 'cannot read /does/not/exist' in gone['message']
+    assert here['name'] == '%s:%s' % (check, tmp_path) and here['status'] in ('pass', 'warn', 'fail')
