@@ -9,6 +9,8 @@
 set -Eeuo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
+# One run of this scenario per machine: its containers have fixed names.
+[[ -n ${GOLIVE_LOCKED_HARDENING:-} ]] || GOLIVE_LOCKED_HARDENING=1 exec "${REPO}/scripts/lib/with-lock.sh" hardening-scenario "$0" "$@"
 cd "${REPO}"
 
 "${HERE}/docker-up.sh"

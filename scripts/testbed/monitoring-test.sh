@@ -10,6 +10,8 @@
 set -Eeuo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
+# One run of this scenario per machine: its containers have fixed names.
+[[ -n ${GOLIVE_LOCKED_MONITORING:-} ]] || GOLIVE_LOCKED_MONITORING=1 exec "${REPO}/scripts/lib/with-lock.sh" monitoring-scenario "$0" "$@"
 CACHE="${GOLIVE_TESTBED_CACHE:-${REPO}/.cache/testbed}"
 cd "${REPO}"
 export ANSIBLE_CONFIG="${REPO}/ansible.cfg" PYTHONDONTWRITEBYTECODE=1
