@@ -247,11 +247,16 @@ def test_playbook_runs_the_guide_scenarios_into_the_fleet_report(shop, tmp_path,
         '  hosts:\n    localhost:\n      ansible_connection: local\n'
         '      ansible_python_interpreter: "{{ ansible_playbook_python }}"\n' % shop['port'])
     secrets_file = tmp_path / 'login.json'
-    secrets_file.write_text(json.dumps({'load_test_login_body': {
-        'username': 'probe', 'password': shop['password']}}))
+    # The playbook ends with the gate: throughput depends on this shared machine, so it is
+    # ignored (with its reason) and everything else must pass for the run to exit 0.
+    secrets_file.write_text(json.dumps({
+        'load_test_login_body': {'username': 'probe', 'password': shop['password']},
+        'readiness_gate_ignore': [{'check': 'load/load_throughput:*',
+                                   'reason': 'the test shop is one Python process'}]}))
     proc = run_playbook('load_test.yml', report_dir, '-i', str(inventory),
                         '-e', '@%s' % secrets_file, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert 'gate: GO' in proc.stdout, proc.stdout
     assert shop['password'] not in proc.stdout + proc.stderr
     report = json.loads((report_dir / 'readiness.json').read_text())
     text = json.dumps(report)

@@ -247,8 +247,8 @@ def test_module_documentation_is_held_to_the_one_definition():
 
 
 def test_playbook_passes_every_gate_option_with_default_omit():
-    """The policy's defaults live in gate_policy only: the playbook omits what is not set."""
-    with open(os.path.join(REPO, 'playbooks', 'readiness.yml')) as handle:
+    """The policy's defaults live in gate_policy only: the gate play omits what is not set."""
+    with open(os.path.join(REPO, 'playbooks', 'gate.yml')) as handle:
         plays = yaml.safe_load(handle)
     [gate] = [t for p in plays for t in p.get('tasks', ()) if 'golive.readiness.gate' in t]
     args = gate['golive.readiness.gate']
