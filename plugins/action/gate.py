@@ -12,11 +12,14 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import
     active_collector,
     report_preflight,
     report_settings,
+    section_report,
 )
 from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy import (
     FORMER_NAMES_UNTIL,
     argument_spec,
     decide,
+    regression_blockers,
+    regressions,
     stats_data,
     validate_policy,
 )
@@ -52,7 +55,21 @@ class ActionModule(ActionBase):
             return result
         # report_required: a report set that cannot be written blocks now, not after the verdict.
         preflight = report_preflight() if (report_settings() or {}).get('required') else []
-        decision = decide(collector.report(), args, preflight)
+        report = collector.report()
+        found = []
+        if args['baseline']:
+            baseline = section_report(args['baseline'])
+            if baseline is None:
+                result.update(failed=True, msg=(
+                    'baseline: no section %r was closed earlier in this run (a gate with section=%s '
+                    'must run first)' % (args['baseline'], args['baseline'])))
+                return result
+            found = regressions(baseline, report, args['ignore'])
+            preflight = regression_blockers(found, args['max_regressions']) + preflight
+        decision = decide(report, args, preflight)
+        data = stats_data(decision)
+        if args['section']:
+            data.update(section=args['section'], baseline=args['baseline'], regressions=found[:20])
         result.update(
             go=decision['go'],
             verdict=decision['verdict'],
@@ -60,11 +77,14 @@ class ActionModule(ActionBase):
             ignored=decision['ignored'],
             counts=decision['counts'],
             groups=decision['groups'],
+            section=args['section'],
+            baseline=args['baseline'],
+            regressions=found,
             msg=decision['verdict'],
             # The verdict reaches AWX and the fleet_report callback (stats.custom) this way.
             # Ansible applies it only from a task that succeeds: on no-go with fail_on_nogo
             # the callback reads it from this failed result instead (see fleet_report).
-            ansible_stats=dict(data={args['stats_key']: stats_data(decision)},
+            ansible_stats=dict(data={args['stats_key']: data},
                                per_host=False, aggregate=True),
         )
         if decision['deprecations']:

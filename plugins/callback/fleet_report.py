@@ -33,7 +33,15 @@ description:
   - A check-mode run (C(--check)) writes its report as C(<report_name>.check.*) without the
     Prometheus file, marked C(check_mode=true) and "CHECK MODE" in its title; it never
     replaces the last real report nor becomes the comparison baseline.
-  - It keeps compact records only and does no I/O until the end of the run.
+  - Sections, a gate given C(section) (a release's C(before), each batch, C(after)) closes
+    one, the results collected since the previous section are written as a report set of
+    their own, C(<report_name>-<section>.*), with that gate's verdict, and the next gate judges
+    only what comes after. A section's report is compared with the section named by its
+    gate's C(baseline) when given (else with the previous report of the same name).
+  - Release metadata, C(set_stats) data marked C(source=golive.readiness.release) (the
+    C(golive.readiness.release) role sets it, DEPLOY_ENV, build number, version, artifact
+    checksum), is recorded as C(release) in every report of the run, sections included.
+  - It keeps compact records only and does no I/O until the end of the run or of a section.
   - An aggregate callback, it runs beside any stdout callback (AWX owns stdout).
     Enable it by its FQCN in C(callbacks_enabled).
 requirements:
@@ -144,7 +152,11 @@ from ansible import context
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.callback import CallbackBase
 from ansible_collections.golive.readiness.plugins.plugin_utils import checklists
-from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import set_active_collector
+from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import (
+    record_section,
+    report_settings,
+    set_active_collector,
+)
 from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare
 from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     FleetCollector,
@@ -153,6 +165,7 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     summary_lines,
 )
 from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy import (
+    STATS_SOURCE,
     verdict_from_stats,
 )
 from ansible_collections.golive.readiness.plugins.plugin_utils.report_formats import (
@@ -167,6 +180,8 @@ GATE_ACTIONS = ('golive.readiness.gate', 'gate')
 GATE_STOP_VAR = 'golive_readiness_gate_stop'
 # A check-mode run's report files: <report_name>.check.<ext>, never the real set's names.
 CHECK_MODE_SUFFIX = '.check'
+# set_stats data carrying release metadata (DEPLOY_ENV, build, version, checksum) has this source.
+RELEASE_SOURCE = 'golive.readiness.release'
 
 
 class CallbackModule(CallbackBase):
@@ -188,6 +203,8 @@ class CallbackModule(CallbackBase):
         self.playbook = None
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.report_path = None
+        self.release = None
+        self.sections = []
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
         super(CallbackModule, self).set_options(task_keys=task_keys, var_options=var_options,
@@ -275,11 +292,25 @@ class CallbackModule(CallbackBase):
             self.collector.add_readiness(host, readiness, task=task)
         return host, task
 
+    def _release_metadata(self, data):
+        """Keep release metadata from a set_stats result (marked RELEASE_SOURCE)."""
+        stats = data.get('ansible_stats')
+        values = stats.get('data') if isinstance(stats, dict) else None
+        for value in (values or {}).values() if isinstance(values, dict) else ():
+            if isinstance(value, dict) and value.get('source') == RELEASE_SOURCE:
+                self.release = dict((k, v) for k, v in plain(value).items() if k != 'source')
+
     def v2_runner_on_ok(self, result):
         if self._is_gate(result._task):
             # The gate's play counts its hosts: a run whose tags select no area still reports
             # every host it targeted, not evaluated, instead of none or one.
             self.play_measures = True
+            data = self._data(result)
+            if data.get('section'):
+                self._close_section(data)
+            return
+        if result._task.action in ('set_stats', 'ansible.builtin.set_stats'):
+            self._release_metadata(self._data(result))
             return
         self._record(result)
 
@@ -296,6 +327,8 @@ class CallbackModule(CallbackBase):
             if verdict is not None:
                 # No-go with fail_on_nogo: Ansible drops set_stats data of a failed task.
                 self.failed_gate = plain(verdict)
+                if data.get('section'):
+                    self._close_section(data)
                 return
         host, task_name = self._record(result, failed=True)
         if data.get('_ansible_no_log') or task.no_log:
@@ -313,6 +346,54 @@ class CallbackModule(CallbackBase):
         self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
         self.collector.add_unreachable(host, plain(self._data(result).get('msg')) or 'host unreachable')
 
+    # -- sections ---------------------------------------------------------
+
+    def _close_section(self, data):
+        """Write the results since the previous section as the report of ``data['section']``.
+
+        Runs in the main process when the gate's result arrives; the next task's workers are
+        forked after it, so the next gate sees only the fresh collector.
+        """
+        name = str(plain(data['section']))
+        stats = data.get('ansible_stats')
+        values = (stats or {}).get('data') if isinstance(stats, dict) else None
+        gate = None
+        for value in (values or {}).values():
+            if isinstance(value, dict) and value.get('source') == STATS_SOURCE:
+                gate = dict((k, v) for k, v in plain(value).items() if k != 'source')
+        self._flush_play_hosts()
+        finished = datetime.datetime.now(datetime.timezone.utc)
+        started = self.sections[-1]['finished'] if self.sections else self.started
+        report = self.collector.report(playbook=self.playbook, started=started, finished=finished,
+                                       extra=self._extra(gate, section=name))
+        if self.get_option('checklists'):
+            report['checklists'] = checklists.evaluate(report)
+        baseline = plain(data.get('baseline'))
+        previous = next((s['report'] for s in self.sections if s['name'] == baseline), None)
+        path, problem = self._write(report, finished, stem='%s-%s' % (self.get_option('report_name'), name),
+                                    previous=previous)
+        record_section(name, report)
+        self.sections.append(dict(name=name, finished=finished, report=report))
+        if self.get_option('show_summary'):
+            self._display.display('section %s: %s  (%d hosts, %d checks)%s' % (
+                name, (gate or {}).get('verdict') or report['status'].upper(), report['summary']['hosts'],
+                report['summary']['checks'], ('  report: %s' % path) if path else ''))
+        if problem:
+            self._display.warning('golive.readiness.fleet_report: section %s: %s' % (name, problem))
+        # A fresh collector: what comes next is the next section's.
+        self.collector = FleetCollector()
+        set_active_collector(self.collector, report=report_settings())
+        self.play_hosts, self.play_measures = [], False
+
+    def _extra(self, gate, section=None):
+        """The report's run-wide fields: the gate's verdict, the section, the release metadata."""
+        extra = dict(gate=gate)
+        if section is not None:
+            extra['section'] = section
+        if self.release:
+            extra['release'] = self.release
+        return extra
+
     # -- reporting --------------------------------------------------------
 
     def v2_playbook_on_stats(self, stats):
@@ -328,8 +409,9 @@ class CallbackModule(CallbackBase):
         if self.gate:
             self.gate = dict((k, v) for k, v in self.gate.items() if k != 'source')
         finished = datetime.datetime.now(datetime.timezone.utc)
-        report = self.collector.report(playbook=self.playbook, started=self.started,
-                                       finished=finished, extra=dict(gate=self.gate))
+        started = self.sections[-1]['finished'] if self.sections else self.started
+        report = self.collector.report(playbook=self.playbook, started=started,
+                                       finished=finished, extra=self._extra(self.gate))
         if self.get_option('checklists'):
             report['checklists'] = checklists.evaluate(report)
         self.report_path, problem = self._write(report, finished)
@@ -380,10 +462,14 @@ class CallbackModule(CallbackBase):
             with open(json_path) as handle:
                 write_text_atomic(history_path, handle.read())
 
-    def _write(self, report, finished):
-        """Write the report set; return (JSON path, None) or (None, the problem)."""
+    def _write(self, report, finished, stem=None, previous=None):
+        """Write the report set; return (JSON path, None) or (None, the problem).
+
+        ``stem``: the files' base name (default the report_name option); ``previous``: the
+        report to compare with instead of the previous one of the same name.
+        """
         directory = self.get_option('report_dir')
-        stem = self.get_option('report_name')
+        stem = stem or self.get_option('report_name')
         formats = ['json'] + [f for f in self.get_option('formats') or () if f != 'json']
         unknown = [f for f in formats if f not in FORMATS]
         if not stem or os.path.basename(stem) != stem or unknown:
@@ -398,7 +484,7 @@ class CallbackModule(CallbackBase):
         json_path = os.path.join(directory, stem + '.json')
         try:
             if self.get_option('compare'):
-                previous = self._previous(baseline)
+                previous = previous or self._previous(baseline)
                 report['comparison'] = compare(previous, report) if previous else None
                 del previous  # not held while every format renders
             if not os.path.isdir(directory):

@@ -115,6 +115,29 @@ options:
     description: Name of the C(set_stats) key.
     type: str
     default: golive_readiness
+  section:
+    description:
+      - Judge only the results collected since the previous section of the run was closed (or
+        since the start), and close this section, the
+        P(golive.readiness.fleet_report#callback) callback writes those results, with this
+        verdict, as the report set C(<report_name>-<section>.*) and starts a new section.
+      - For runs that judge in steps, a release's C(before), each batch, C(after) (see
+        C(playbooks/release.yml)). Letters, digits, C(_), C(.) and C(-), at most 64.
+    type: str
+    version_added: 0.3.0
+  baseline:
+    description:
+      - A section closed earlier in this run; a check that passed there and warns or fails
+        now (same host, component and check) is a regression, and more than
+        O(max_regressions) of them block. The section's report is compared with it.
+      - Needs O(section)'s results to be comparable, a full run compared with a full run.
+    type: str
+    version_added: 0.3.0
+  max_regressions:
+    description: Regressions against O(baseline) allowed.
+    type: int
+    default: 0
+    version_added: 0.3.0
 attributes:
   check_mode:
     support: full
@@ -191,4 +214,13 @@ groups:
   description: Per group named in O(groups), go and the counts.
   returned: success
   type: dict
+section:
+  description: O(section), when given.
+  returned: success
+  type: str
+regressions:
+  description: Checks that passed in O(baseline) and warn or fail now (host, component, name, status, previous_status, value).
+  returned: success
+  type: list
+  elements: dict
 '''

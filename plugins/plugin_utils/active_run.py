@@ -26,6 +26,10 @@ tested in tests/unit/plugins/plugin_utils/test_active_run.py and tests/e2e/test_
 
 Nothing flows back from the gate to the callback through this module: the verdict goes
 through ``ansible_stats`` (``set_stats`` data, ``stats.custom`` in ``v2_playbook_on_stats``).
+
+Sections: a gate with ``section`` closes one; the callback, in the main process, writes that
+section's report, keeps it here (:func:`record_section`) and registers a fresh collector, so
+the next gate judges only what came after, and a later gate's ``baseline`` finds it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -34,7 +38,7 @@ __metaclass__ = type
 
 import os
 
-_ACTIVE = {'collector': None, 'report': None}
+_ACTIVE = {'collector': None, 'report': None, 'sections': {}}
 
 # Bytes a report takes per check record, across every format (JSON ~250, HTML ~200,
 # JUnit ~250, Markdown and Prometheus ~150, measured on benchmarks/fleet_data.py's fleet),
@@ -56,6 +60,16 @@ def set_active_collector(collector, report=None):
     """
     _ACTIVE['collector'] = collector
     _ACTIVE['report'] = dict(report) if report else None
+
+
+def record_section(name, report):
+    """Keep the report of the run's closed section ``name`` (a later gate's ``baseline``)."""
+    _ACTIVE['sections'][name] = report
+
+
+def section_report(name):
+    """The report of the closed section ``name`` of this run, or None."""
+    return _ACTIVE['sections'].get(name)
 
 
 def report_settings():

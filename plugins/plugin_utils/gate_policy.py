@@ -14,7 +14,8 @@ __metaclass__ = type
 import fnmatch
 import re
 
-from ansible_collections.golive.readiness.plugins.module_utils.readiness import UNKNOWN
+from ansible_collections.golive.readiness.plugins.module_utils.readiness import PASS, UNKNOWN
+from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare
 from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import NOT_EVALUATED, check_label
 
 UNKNOWN_POLICIES = ('fail', 'warn', 'ignore')
@@ -42,7 +43,13 @@ OPTIONS = dict(
     )),
     fail_on_nogo=dict(type='bool', default=True),
     stats_key=dict(type='str', default='golive_readiness'),
+    # Sections of one run (a release: before, each batch, after), see section_errors().
+    section=dict(type='str'),
+    baseline=dict(type='str'),
+    max_regressions=dict(type='int', default=0),
 )
+# A section's name is part of its report's file names.
+SECTION_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 _SPEC_ONLY = ('minimum', 'maximum')  # checked by validate_policy, unknown to Ansible's spec
 
 
@@ -92,12 +99,46 @@ def validate_policy(policy):
             errors.append('groups.%s: must be a dict of rules' % group)
             continue
         check_rule('groups.%s.' % group, rule)
+    errors.extend(section_errors(policy))
     for index, item in enumerate(policy.get('ignore') or ()):
         if not isinstance(item, dict) or not item.get('check'):
             errors.append('ignore[%d]: needs a check pattern (component/check)' % index)
         elif not str(item.get('reason') or '').strip():
             errors.append('ignore[%d]: %s needs a reason' % (index, item['check']))
     return errors
+
+
+def section_errors(policy):
+    """Problems with the section options ``section``, ``baseline`` and ``max_regressions``."""
+    errors = []
+    for key in ('section', 'baseline'):
+        value = policy.get(key)
+        if value is not None and not SECTION_NAME.match(str(value)):
+            errors.append('%s: %r is not a section name (letters, digits, _ . -; at most 64)' % (key, value))
+    if policy.get('baseline') is not None and policy.get('baseline') == policy.get('section'):
+        errors.append('baseline: a section cannot be its own baseline (%s)' % policy['baseline'])
+    low = policy.get('max_regressions')
+    if low is not None and (isinstance(low, bool) or not isinstance(low, int) or low < 0):
+        errors.append('max_regressions: must be a whole number >= 0, got %r' % (low,))
+    return errors
+
+
+def regressions(baseline, report, ignores=()):
+    """Checks that passed in ``baseline`` and warn or fail in ``report`` (same host and check).
+
+    A check the gate's ``ignore`` list matches is no regression either.
+    """
+    return [item for item in compare(baseline, report)['newly_failing']
+            if item.get('previous_status') == PASS and _ignored(ignores, item['host'], item) is None]
+
+
+def regression_blockers(found, allowed):
+    """One blocker when more than ``allowed`` regressions were ``found``, naming them."""
+    if len(found) <= allowed:
+        return []
+    labels = ['%s %s pass -> %s' % (item['host'], check_label(item), item['status']) for item in found]
+    return ['regression: %d check(s) passed before and now warn or fail (at most %d allowed): %s'
+            % (len(found), allowed, _more(labels))]
 
 
 def _check_pattern(pattern):

@@ -306,3 +306,42 @@ def test_documented_formats_are_the_registry():
     options = yaml.safe_load(fleet_report.DOCUMENTATION)['options']
     assert options['formats']['choices'] == list(REPORT_FORMATS)
     assert options['formats']['default'] == list(REPORT_FORMATS)
+
+
+def test_a_gate_section_writes_its_own_report_and_starts_a_fresh_collector(tmp_path):
+    """Sections (a release's before / batch / after): each gate with section closes one."""
+    from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import (
+        active_collector,
+        section_report,
+    )
+    callback = make_callback(tmp_path)
+    callback._display = Display()
+    release = dict(source='golive.readiness.release', environment='staging', build_number='42',
+                   version='2', artifact_sha256='a' * 64)
+    callback.v2_runner_on_ok(callback_result(
+        dict(changed=False, ansible_stats=dict(data={'golive_release': release}, per_host=False, aggregate=False)),
+        host='localhost', task=new_task('Record the release', action='ansible.builtin.set_stats')))
+    callback.v2_runner_on_ok(callback_result(dict(changed=False, readiness=readiness())))
+    gate_task = new_task('gate', action='golive.readiness.gate')
+    before = gate_stats(go=True, verdict='GO: before')
+    callback.v2_runner_on_ok(callback_result(dict(
+        changed=False, go=True, section='before',
+        ansible_stats=dict(data={'golive_readiness': before}, per_host=False, aggregate=True)), task=gate_task))
+    assert active_collector() is callback.collector and not callback.collector.hosts, 'a fresh collector'
+    first = written(tmp_path, 'readiness-before.json')
+    assert first['section'] == 'before' and first['gate']['verdict'] == 'GO: before'
+    assert first['release'] == dict((k, v) for k, v in release.items() if k != 'source')
+    assert section_report('before')['hosts']['web1']['checks'][0]['status'] == 'warn'
+    # The next section holds only what came after, compared with its baseline.
+    callback.v2_runner_on_ok(callback_result(dict(changed=False, readiness=readiness()), host='web2'))
+    callback.v2_runner_on_failed(callback_result(dict(
+        failed=True, go=False, section='after', baseline='before',
+        ansible_stats=dict(data={'golive_readiness': gate_stats()}, per_host=False, aggregate=True)),
+        task=gate_task))
+    after = written(tmp_path, 'readiness-after.json')
+    assert list(after['hosts']) == ['web2'] and after['gate']['go'] is False
+    assert after['comparison']['previous_generated_at'] == first['generated_at']
+    assert after['release']['version'] == '2'
+    # Nothing left after the last section: no whole-run report replaces them.
+    run_stats(callback)
+    assert not (tmp_path / 'readiness.json').exists()

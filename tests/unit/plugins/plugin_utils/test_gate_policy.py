@@ -271,3 +271,32 @@ def test_an_ignore_pattern_on_an_old_check_name_still_matches_with_a_deprecation
                                  "system/disk_usage:/: write the new name (old names stop matching in 0.3.0)"]
     d = decide(rep, {'ignore': [{'check': 'system/disk:*', 'reason': 'known'}]})
     assert d['go'] is True and d['deprecations'] == []
+
+
+def test_section_options_are_validated_in_one_line_each():
+    from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy import section_errors
+    assert section_errors({'section': 'batch1', 'baseline': 'before', 'max_regressions': 0}) == []
+    assert section_errors({'section': '../x'}) == [
+        "section: '../x' is not a section name (letters, digits, _ . -; at most 64)"]
+    assert section_errors({'section': 'after', 'baseline': 'after'}) == [
+        'baseline: a section cannot be its own baseline (after)']
+    assert section_errors({'max_regressions': -1}) == ['max_regressions: must be a whole number >= 0, got -1']
+
+
+def test_a_check_that_passed_in_the_baseline_and_warns_now_is_a_regression():
+    from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy import (
+        regression_blockers,
+        regressions,
+    )
+
+    def rep(status, value):
+        return {'hosts': {'web1': {'checks': [
+            {'component': 'http', 'name': 'response_time:products', 'status': status, 'value': value}]}}}
+    found = regressions(rep('pass', 20), rep('warn', 1500))
+    assert [(f['host'], f['name'], f['status']) for f in found] == [('web1', 'response_time:products', 'warn')]
+    assert regression_blockers(found, 0) == [
+        'regression: 1 check(s) passed before and now warn or fail (at most 0 allowed): '
+        'web1 http/response_time:products pass -> warn']
+    assert regression_blockers(found, 1) == []
+    # Already warning before: not a regression (the before gate judged it).
+    assert regressions(rep('warn', 1200), rep('warn', 1500)) == []
