@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, from a fresh machine: set-up, unit tests, lint, sanity, real-service tests, the fleet.
 #   scripts/test.sh              all stages
-#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet monitoring hardening)
+#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet monitoring hardening release)
 # Every stage runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG=$REPO/ansible.cfg PYTHONDONTWRITEBYTECODE=1
 "$REPO/scripts/setup.sh" --test || { echo "set-up failed: no tests run" >&2; exit 1; }
 
 stages=("$@")
-((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening)
+((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening release)
 failed=()
 # Each stage's output is also kept, so the end of the run can repeat what failed: CI shows
 # only the tail of a long log.
@@ -44,7 +44,8 @@ for stage in "${stages[@]}"; do
     fleet)  run_stage fleet scripts/testbed/fleet-test.sh ;;
     monitoring) run_stage monitoring scripts/testbed/monitoring-test.sh ;;
     hardening) run_stage hardening scripts/testbed/hardening-test.sh ;;
-    *) echo "unknown stage: $stage (unit lint sanity e2e fleet monitoring hardening)" >&2; exit 2 ;;
+    release) run_stage release scripts/testbed/release-test.sh ;;
+    *) echo "unknown stage: $stage (unit lint sanity e2e fleet monitoring hardening release)" >&2; exit 2 ;;
   esac
 done
 echo
