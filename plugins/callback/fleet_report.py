@@ -37,7 +37,8 @@ description:
     one, the results collected since the previous section are written as a report set of
     their own, C(<report_name>-<section>.*), with that gate's verdict, and the next gate judges
     only what comes after. A section's report is compared with the section named by its
-    gate's C(baseline) when given (else with the previous report of the same name).
+    gate's C(baseline) when given (else with the previous report of the same name). Sections
+    write no Prometheus file (node_exporter would read their series as duplicates).
   - Release metadata, C(set_stats) data marked C(source=golive.readiness.release) (the
     C(golive.readiness.release) role sets it, DEPLOY_ENV, build number, version, artifact
     checksum), is recorded as C(release) in every report of the run, sections included.
@@ -480,6 +481,9 @@ class CallbackModule(CallbackBase):
         if report.get('check_mode'):
             # Beside the real set, never over it; node_exporter would read a second .prom.
             stem += CHECK_MODE_SUFFIX
+            formats = [f for f in formats if f != 'prometheus']
+        elif report.get('section'):
+            # node_exporter's textfile collector would read each section's series as duplicates.
             formats = [f for f in formats if f != 'prometheus']
         json_path = os.path.join(directory, stem + '.json')
         try:

@@ -4,7 +4,7 @@
 Runs the real playbook through the real fleet_report callback, with a bounded client polling
 the load balancer during each release, and asserts on the hosts, the client's record and the
 reports.  Also runs by hand on a prepared scenario:
-    python3 tests/release/verify_release.py
+    python3 tests/release/verify_release.py [step ...]     (bad_input kill staging production v3 v4)
 Order (each step starts from the state the previous one left):
   1. bad input, one line each, nothing changed: missing artifact, checksum mismatch, batch
      size 0, staging verdict required but missing;
@@ -111,7 +111,7 @@ class Run:
     def argv(self, version, extra):
         args = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), PLAYBOOK, '-i', INVENTORY,
                 '-e', 'release_artifact=%s/shopapp-%s.tar.gz' % (self.ctx['artifacts'], version),
-                '-e', 'release_version=%s' % version]
+                '-e', 'release_version=%s' % version, '-e', 'release_confirm=production']
         for key, value in (extra or {}).items():
             args += ['-e', json.dumps({key: value})]
         return args
@@ -158,6 +158,7 @@ def step_bad_input(run, ctx):
          'release_artifact: '),
         ('checksum mismatch', dict(release_artifact_sha256='0' * 64), 'release_artifact_sha256: '),
         ('batch size 0', dict(release_batch_size=0), 'release_batch_size must be a whole number >= 1'),
+        ('no confirmation', dict(release_confirm=''), 'release_confirm: a release to production'),
         ('staging verdict missing', dict(release_require_staging_verdict=True),
          'release_require_staging_verdict: no staging verdict'),
     ]
@@ -277,14 +278,20 @@ def main():
         subprocess.run([sys.executable, builder, '--version', version, '--out', ctx['artifacts']] + extra,
                        check=True, capture_output=True)
     run = Run(ctx)
+    steps = dict(
+        bad_input=lambda: step_bad_input(run, ctx),
+        kill=lambda: step_kill(run, ctx),
+        staging=lambda: step_good_staging(run, ctx),
+        production=lambda: step_production_requires_verdict(run, ctx),
+        v3=lambda: step_bad_version(run, ctx, '3', 'products'),
+        v4=lambda: step_bad_version(run, ctx, '4', 'load_p95'))
+    # By hand, some steps only (each needs the state the previous ones leave: v3 / v4 need
+    # every host on 2, production a staging verdict): verify_release.py v3 v4
+    chosen = sys.argv[1:] or list(steps)
     try:
         whole(state())
-        step_bad_input(run, ctx)
-        step_kill(run, ctx)
-        step_good_staging(run, ctx)
-        step_production_requires_verdict(run, ctx)
-        step_bad_version(run, ctx, '3', 'products')
-        step_bad_version(run, ctx, '4', 'load_p95')
+        for name in chosen:
+            steps[name]()
     except (AssertionError, subprocess.TimeoutExpired) as exc:
         print('FAILED: %s' % exc)
         return 1

@@ -331,6 +331,7 @@ def test_a_gate_section_writes_its_own_report_and_starts_a_fresh_collector(tmp_p
     first = written(tmp_path, 'readiness-before.json')
     assert first['section'] == 'before' and first['gate']['verdict'] == 'GO: before'
     assert first['release'] == dict((k, v) for k, v in release.items() if k != 'source')
+    assert (tmp_path / 'readiness-before.html').exists() and not (tmp_path / 'readiness-before.prom').exists()
     assert section_report('before')['hosts']['web1']['checks'][0]['status'] == 'warn'
     # The next section holds only what came after, compared with its baseline.
     callback.v2_runner_on_ok(callback_result(dict(changed=False, readiness=readiness()), host='web2'))
