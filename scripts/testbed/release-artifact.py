@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 """Build a version of the release scenario's shop app as a tarball with its sha256.
 
-  scripts/testbed/release-artifact.py --version 2 --out DIR
-  scripts/testbed/release-artifact.py --version 3 --error-path /api/products --out DIR
-  scripts/testbed/release-artifact.py --version 4 --delay-ms 400 --out DIR
+  python3 scripts/testbed/release-artifact.py --version 2 --out DIR
+  python3 scripts/testbed/release-artifact.py --version 3 --error-path /api/products --out DIR
+  python3 scripts/testbed/release-artifact.py --version 4 --delay-ms 400 --out DIR
 
 Writes DIR/shopapp-<version>.tar.gz (shopapp-<version>/app.py + release.json) and
 DIR/shopapp-<version>.tar.gz.sha256 (sha256sum format). The same input gives the same bytes

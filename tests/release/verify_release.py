@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """verify of molecule/release: playbooks/release.yml against the real scenario (rl-lb, rl-web1, rl-web2).
 
 Runs the real playbook through the real fleet_report callback, with a bounded client polling
