@@ -43,6 +43,7 @@ UNIT_DOMAINS = {
     'percent': (0, 100, False),
     'ms': (0, INF, True),
     's': (0, INF, True),
+    'h': (0, INF, True),
     'days': (0, INF, False),
     'count': (0, INF, False),
     'ratio': (0, INF, False),

@@ -125,7 +125,7 @@ def describe_limits(warn, fail, unit='', direction=HIGHER_IS_WORSE):
     return ', '.join(parts)
 
 
-UNIT_SYMBOLS = {'percent': '%', 'ms': 'ms', 's': 's', 'days': 'days', 'count': '',
+UNIT_SYMBOLS = {'percent': '%', 'ms': 'ms', 's': 's', 'h': 'h', 'days': 'days', 'count': '',
                 'ratio': '', 'MiB': 'MiB', 'req/s': 'req/s'}
 
 

@@ -25,6 +25,7 @@ CATALOGUED = [
     ('docker_check', 'docker'),
     ('http_check', 'http'),
     ('tls_check', 'tls'),
+    ('backup_check', 'backup'),
 ]
 
 
