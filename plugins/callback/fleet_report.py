@@ -259,8 +259,11 @@ class CallbackModule(CallbackBase):
         """The readiness dicts of a result, including those of a loop's items."""
         data = self._data(result)
         found = []
-        if isinstance(data.get('readiness'), dict):
-            found.append(data['readiness'])
+        readiness = data.get('readiness')
+        if isinstance(readiness, dict):
+            found.append(readiness)
+        elif isinstance(readiness, list):  # golive.readiness.measure: one per component
+            found.extend(r for r in readiness if isinstance(r, dict))
         for item in data.get('results') or ():
             if isinstance(item, dict) and isinstance(item.get('readiness'), dict):
                 found.append(item['readiness'])
@@ -335,6 +338,14 @@ class CallbackModule(CallbackBase):
         if data.get('_ansible_no_log') or task.no_log:
             message = 'the output has been hidden because no_log was set for this task'
         else:
+            failures = [f for f in data.get('failures') or () if isinstance(f, dict) and f.get('component')]
+            if failures:
+                # golive.readiness.measure: each failure belongs to its component, not to the
+                # task that measured several.
+                for failure in failures:
+                    self.collector.add_error(host, '%s [%s]' % (task_name, plain(failure['component'])),
+                                             plain(failure.get('message')) or 'failed', ignored=ignore_errors)
+                return
             message = failure_message(data)
         self.collector.add_error(host, task_name, message, ignored=ignore_errors)
 

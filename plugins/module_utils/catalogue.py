@@ -491,35 +491,81 @@ def checks_errors(catalogue, params):
     return errors
 
 
-def run_module(catalogue, measure, extra_errors=None, libraries=(), argument_spec=None):
-    """The whole ``main()`` of a check module.
+class Runner(object):
+    """How a component is measured: its catalogue, ``measure(params, opts)`` returning the
+    ``readiness`` result, ``extra_errors(params, opts)`` listing input problems the catalogue
+    cannot see, and the Python ``libraries`` it needs as ``(name, module_or_None, traceback)``.
 
-    ``measure(params, opts)`` returns the ``readiness`` result; ``extra_errors(params, opts)``
-    lists input problems the catalogue cannot see (files that must exist, options that
-    exclude each other); ``libraries`` lists ``(name, module_or_None, import_traceback)``.
+    Each probes module builds its own in ``runner()``; the component's module and
+    golive.readiness.measure (several components side by side) both run it.
     """
+
+    def __init__(self, catalogue, measure, extra_errors=None, libraries=()):
+        self.catalogue = catalogue
+        self.measure = measure
+        self.extra_errors = extra_errors
+        self.libraries = list(libraries)
+
+    def argument_spec(self):
+        """The module's options: the catalogue's plus ``checks`` and ``variable_prefix``."""
+        spec = dict(self.catalogue.argument_spec())
+        spec.update(COMMON_OPTIONS)
+        return spec
+
+    def missing_library(self):
+        """``(name, import traceback)`` of the first library that did not import, or None."""
+        for name, imported, import_error in self.libraries:
+            if imported is None:
+                return name, import_error
+        return None
+
+    def input(self, params):
+        """``(opts, errors)``: ``checks`` merged into ``params``, every input problem named.
+
+        With ``variable_prefix`` each problem names the role's variable
+        (readiness_system_disk sets disk).
+        """
+        catalogue = self.catalogue
+        errors = checks_errors(catalogue, params)
+        opts = catalogue.merged(params)
+        if not errors:
+            errors = catalogue.input_errors(params)
+            if self.extra_errors is not None:
+                errors.extend(self.extra_errors(params, opts))
+        prefix = params.get('variable_prefix')
+        if prefix:
+            errors = [prefix + error for error in errors]
+        return opts, errors
+
+    def result(self, params, opts):
+        """Measure: the ``readiness`` result, renamed checks and the instance annotated."""
+        result = self.catalogue.annotate(self.measure(params, opts))
+        instance = self.catalogue.instance_name(params)
+        if instance:
+            result['instance'] = instance
+        return result
+
+
+def import_library(name):
+    """``(module, None)``, or ``(None, traceback)`` when ``name`` does not import on this host."""
+    import importlib
+    import traceback
+
+    try:
+        return importlib.import_module(name), None
+    except ImportError:
+        return None, traceback.format_exc()
+
+
+def run_module(runner):
+    """The whole ``main()`` of a check module: ``run_module(probes.runner())``."""
     from ansible.module_utils.basic import AnsibleModule
 
-    spec = dict(argument_spec or catalogue.argument_spec())
-    spec.update(COMMON_OPTIONS)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    for name, imported, import_error in libraries:
-        if imported is None:
-            fail_missing_library(module, catalogue.component, name, import_error)
+    module = AnsibleModule(argument_spec=runner.argument_spec(), supports_check_mode=True)
+    missing = runner.missing_library()
+    if missing:
+        fail_missing_library(module, runner.catalogue.component, *missing)
     params = module.params
-    errors = checks_errors(catalogue, params)
-    opts = catalogue.merged(params)
-    if not errors:
-        errors = catalogue.input_errors(params)
-        if extra_errors is not None:
-            errors.extend(extra_errors(params, opts))
-    prefix = params.get('variable_prefix')
-    if prefix:
-        # The role's variables are named after the options: readiness_system_disk sets disk.
-        errors = [prefix + error for error in errors]
+    opts, errors = runner.input(params)
     fail_on_input_errors(module, errors)
-    result = catalogue.annotate(measure(params, opts))
-    instance = catalogue.instance_name(params)
-    if instance:
-        result['instance'] = instance
-    module.exit_json(changed=False, readiness=result)
+    module.exit_json(changed=False, readiness=runner.result(params, opts))

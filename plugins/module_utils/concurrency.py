@@ -25,12 +25,18 @@ class TimedOut(Exception):
     """Stored as the outcome of a task that did not finish within the budget."""
 
 
-def run_bounded(tasks, workers, budget_s):
+class StoppedEarly(Exception):
+    """Stored as the outcome of a task not waited for: ``stop`` said the answers so far suffice."""
+
+
+def run_bounded(tasks, workers, budget_s, stop=None):
     """Run every ``(key, callable)`` of ``tasks`` on at most ``workers`` threads.
 
     Returns ``{key: (ok, value)}`` for every key: ``(True, result)``,
     ``(False, exception)`` when the callable raised, or ``(False, TimedOut())``
     when it had not finished (or not started) after ``budget_s`` seconds.
+    ``stop(outcomes so far)`` returning true ends the wait at once: the tasks not
+    finished then are ``(False, StoppedEarly())`` and those not started never start.
     """
     tasks = list(tasks)
     results = {}
@@ -58,6 +64,9 @@ def run_bounded(tasks, workers, budget_s):
                 results[key] = outcome
                 if len(results) == total:
                     all_done.set()
+                elif stop is not None and stop(results):
+                    stopped.set()
+                    all_done.set()
 
     for index in range(max(1, min(int(workers), total))):
         thread = threading.Thread(target=worker, name='golive-probe-%d' % index)
@@ -68,7 +77,9 @@ def run_bounded(tasks, workers, budget_s):
     with lock:
         # Take a snapshot: a late finisher must not change the report after the fact.
         final = dict(results)
+        early = stop is not None and len(final) < total and stop(final)
     for key, _func in tasks:
         if key not in final:
-            final[key] = (False, TimedOut('not finished within the budget of %gs' % budget_s))
+            final[key] = (False, StoppedEarly() if early
+                          else TimedOut('not finished within the budget of %gs' % budget_s))
     return final

@@ -183,8 +183,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.probes import bac
 
 
 def main():
-    """Entry point: the catalogue in probes/backup.py defines the options and checks."""
-    run_module(probes.CATALOGUE, probes.measure, probes.input_errors)
+    """Entry point: the catalogue and runner in probes/backup.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

@@ -25,8 +25,9 @@ description:
     option that sets it: C(health:<name>) (running containers with a healthcheck; healthy is
     C(pass), starting C(warn), unhealthy C(fail)); C(restarts:<name>) (the engine's restart
     count); C(exit_codes:<name>) (stopped containers; a non-zero code is C(fail));
-    C(cpu:<name>) and C(memory:<name>) (running containers, from one stats
-    sample each, taken concurrently); C(all_running:<name>) with O(all_running)."
+    C(cpu:<name>) and C(memory:<name>) (running containers, from one-shot stats
+    samples taken concurrently: memory from the first, CPU between the first and a second);
+    C(all_running:<name>) with O(all_running)."
   - "Before 0.2.0 the checks were named C(docker_engine), C(docker_version),
     C(docker_container:<name>), C(docker_health:<name>), C(docker_restarts:<name>),
     C(docker_exit_code:<name>), C(docker_cpu:<name>), C(docker_memory:<name>) and
@@ -127,9 +128,14 @@ options:
       warn: {description: Warn at this percentage., type: float, default: 80}
       fail: {description: Fail above this percentage., type: float, default: 90}
   stats_workers:
-    description: Stats samples taken at a time, 1 to 32; each takes about a second.
+    description:
+      - Stats samples taken at a time, 1 to 32; each takes up to a second (the engine's
+        collection interval), so at least as many as there are running containers is fastest.
+      - Each sample is a one-shot answer; CPU use is the difference of two rounds of samples. When
+        the first answers (three, or all if fewer) carry no figures, the engine has none to give
+        and the other containers are not asked.
     type: int
-    default: 8
+    default: 16
   stats_budget:
     description: Seconds all stats samples together may take, 1 to 300; containers without a sample by then are C(unknown).
     type: float
@@ -188,24 +194,13 @@ readiness:
           details: {failing_streak: 3}
 '''
 
-import traceback
-
 from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import docker as probes
 
-try:
-    import docker
-except ImportError:
-    docker = None
-    DOCKER_IMPORT_ERROR = traceback.format_exc()
-else:
-    DOCKER_IMPORT_ERROR = None
-
 
 def main():
-    """Entry point: the catalogue in probes/docker.py defines the options and checks."""
-    run_module(probes.CATALOGUE, lambda params, opts: probes.measure(docker, params, opts),
-               probes.input_errors, [('docker', docker, DOCKER_IMPORT_ERROR)])
+    """Entry point: the catalogue and runner in probes/docker.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

@@ -291,30 +291,13 @@ readiness:
           details: {url: "https://api.example.com/health", method: GET, status_code: 200, attempts: 1, bytes: 15}
 '''
 
-import traceback
-
 from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import http as probes
 
-try:
-    import requests
-except ImportError:
-    requests = None
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-else:
-    REQUESTS_IMPORT_ERROR = None
-
-try:
-    import jmespath
-except ImportError:  # only endpoints with a json_query need it: theirs are unknown
-    jmespath = None
-
 
 def main():
-    """Entry point: the catalogue in probes/http.py defines the options and checks."""
-    run_module(probes.CATALOGUE, lambda params, opts: probes.run(requests, jmespath, params, opts),
-               lambda params, opts: probes.input_errors(params, opts, jmespath),
-               [('requests', requests, REQUESTS_IMPORT_ERROR)])
+    """Entry point: the catalogue and runner in probes/http.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

@@ -228,8 +228,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.probes import net
 
 
 def main():
-    """Entry point: the catalogue in probes/network.py defines the options and checks."""
-    run_module(probes.CATALOGUE, probes.measure, probes.input_errors)
+    """Entry point: the catalogue and runner in probes/network.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

@@ -116,24 +116,13 @@ readiness:
           details: {addresses: [0.0.0.0], processes: [redis-server]}
 '''
 
-import traceback
-
 from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import port as probes
 
-try:
-    import psutil
-except ImportError:
-    psutil = None
-    PSUTIL_IMPORT_ERROR = traceback.format_exc()
-else:
-    PSUTIL_IMPORT_ERROR = None
-
 
 def main():
-    """Entry point: the catalogue in probes/port.py defines the options and checks."""
-    run_module(probes.CATALOGUE, lambda params, opts: probes.result(psutil, params),
-               probes.input_errors, [('psutil', psutil, PSUTIL_IMPORT_ERROR)])
+    """Entry point: the catalogue and runner in probes/port.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

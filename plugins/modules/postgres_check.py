@@ -289,25 +289,13 @@ readiness:
           details: {runs: 20, min_ms: 0.1, max_ms: 0.41, query: SELECT 1}
 '''
 
-import traceback
-
 from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import postgres as probes
 
-try:
-    import psycopg2
-    import psycopg2.extensions
-except ImportError:
-    psycopg2 = None
-    PSYCOPG2_IMPORT_ERROR = traceback.format_exc()
-else:
-    PSYCOPG2_IMPORT_ERROR = None
-
 
 def main():
-    """Entry point: the catalogue in probes/postgres.py defines the options and checks."""
-    run_module(probes.CATALOGUE, lambda params, opts: probes.measure(psycopg2, params, opts),
-               probes.input_errors, [('psycopg2', psycopg2, PSYCOPG2_IMPORT_ERROR)])
+    """Entry point: the catalogue and runner in probes/postgres.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

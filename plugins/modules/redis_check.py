@@ -256,24 +256,13 @@ readiness:
           duration_ms: 0.3
 '''
 
-import traceback
-
 from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import redis as probes
 
-try:
-    import redis
-except ImportError:
-    redis = None
-    REDIS_IMPORT_ERROR = traceback.format_exc()
-else:
-    REDIS_IMPORT_ERROR = None
-
 
 def main():
-    """Entry point: the catalogue in probes/redis.py defines the options and checks."""
-    run_module(probes.CATALOGUE, lambda params, opts: probes.measure(redis, params, opts),
-               probes.input_errors, [('redis', redis, REDIS_IMPORT_ERROR)])
+    """Entry point: the catalogue and runner in probes/redis.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

@@ -210,15 +210,10 @@ readiness:
 from ansible_collections.golive.readiness.plugins.module_utils.catalogue import run_module
 from ansible_collections.golive.readiness.plugins.module_utils.probes import security as probes
 
-try:
-    import psutil
-except ImportError:  # only exposed_services needs it; that check is then unknown
-    psutil = None
-
 
 def main():
-    """Entry point: the catalogue in probes/security.py defines the options and checks."""
-    run_module(probes.CATALOGUE, lambda params, opts: probes.measure(psutil, opts), probes.input_errors)
+    """Entry point: the catalogue and runner in probes/security.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

@@ -259,8 +259,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.probes import tls
 
 
 def main():
-    """Entry point: the catalogue in probes/tls.py defines the options and checks."""
-    run_module(probes.CATALOGUE, probes.run, probes.input_errors)
+    """Entry point: the catalogue and runner in probes/tls.py define the options, checks and libraries."""
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

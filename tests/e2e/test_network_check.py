@@ -323,8 +323,8 @@ ROLE_PLAY = '''
   tasks:
     - ansible.builtin.include_role:
         name: golive.readiness.readiness
-        tasks_from: network
       vars:
+        readiness_system_enabled: false
         readiness_network_enabled: true
         readiness_network_targets: [{host: 127.0.0.1, port: %d, name: open}]
         readiness_network_firewall: %s
@@ -332,7 +332,7 @@ ROLE_PLAY = '''
 
 
 def role_network_checks(tmp_path, port, firewall):
-    """The network_check result of the readiness role's network tasks, run for real."""
+    """The network component of the readiness role's run, for real."""
     play = tmp_path / 'network.yml'
     play.write_text(ROLE_PLAY % (port, json.dumps(firewall)))
     cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(play),
@@ -341,8 +341,9 @@ def role_network_checks(tmp_path, port, firewall):
                           env=ansible_env(ANSIBLE_STDOUT_CALLBACK='json',
                                           ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
     tasks = json.loads(proc.stdout)['plays'][0]['tasks']
-    task = next(t for t in tasks if t['task']['name'].endswith('Check TCP reachability, DNS and the firewall'))
-    return checks_by_name(task['hosts']['localhost'])
+    task = next(t for t in tasks if t['task']['name'].endswith('Measure the enabled components side by side'))
+    (network,) = [r for r in task['hosts']['localhost']['readiness'] if r['component'] == 'network']
+    return checks_by_name({'readiness': network})
 
 
 def test_the_role_reads_the_firewall_only_when_its_variable_asks(tmp_path, listeners):

@@ -13,7 +13,7 @@ PROBES = 'ansible_collections.golive.readiness.plugins.module_utils.probes.'
 # The role's variable prefix of each component, and the catalogue behind it.
 COMPONENTS = {'system': 'system', 'postgres': 'postgres', 'redis': 'redis', 'http': 'http',
               'ports': 'port', 'docker': 'docker', 'network': 'network', 'tls': 'tls',
-              'security': 'security'}
+              'security': 'security', 'backup': 'backup'}
 
 
 def load(path):
@@ -25,11 +25,8 @@ def catalogue(component):
     return importlib.import_module(PROBES + COMPONENTS[component]).CATALOGUE
 
 
-def role_tasks():
-    tasks = []
-    for path in glob.glob(os.path.join(ROLE, 'tasks', '*.yml')):
-        tasks.extend(task for task in load(path) if isinstance(task, dict))
-    return tasks
+def role_vars():
+    return load(os.path.join(ROLE, 'vars', 'main.yml'))
 
 
 def test_argument_specs_and_defaults_agree():
@@ -52,20 +49,28 @@ def test_no_check_is_declared_again_in_the_role():
                 assert spec[variable]['type'] != 'dict', '%s repeats a catalogue check' % variable
 
 
+def test_every_component_is_measured_by_the_one_task():
+    """One task measures every component; each has an area, a switch and a runner."""
+    from ansible_collections.golive.readiness.plugins.module_utils.components import RUNNERS
+
+    tasks = [t for t in load(os.path.join(ROLE, 'tasks', 'main.yml')) if 'golive.readiness.measure' in t]
+    assert len(tasks) == 1
+    assert tasks[0]['golive.readiness.measure']['components'] == '{{ readiness_measure_components }}'
+    areas = role_vars()['readiness_component_areas']
+    assert set(areas) == set(COMPONENTS) == set(RUNNERS)
+    spec = load(os.path.join(ROLE, 'meta', 'argument_specs.yml'))['argument_specs']['main']['options']
+    for component in areas:
+        assert spec['readiness_%s_enabled' % component]['type'] == 'bool'
+
+
 @pytest.mark.parametrize('prefix', sorted(COMPONENTS))
-def test_every_area_task_passes_its_checks_and_names_its_variables(prefix):
-    module = 'golive.readiness.%s_check' % COMPONENTS[prefix]
-    tasks = [t for t in role_tasks() if module in t]
-    assert len(tasks) == 1, module
-    args = tasks[0][module]
-    assert args['variable_prefix'] == 'readiness_%s_' % prefix
-    settable = [c for c in catalogue(prefix).checks if c.spec().get('options') is not None]
-    if settable:
-        assert args['checks'] == '{{ readiness_component_checks }}'
-        assert tasks[0]['vars']['readiness_component'] == prefix
-    # Whatever else the task passes is a real option of the module.
-    options = set(catalogue(prefix).argument_spec()) | {'checks', 'variable_prefix'}
-    assert set(args) <= options, set(args) - options
+def test_every_component_passes_real_options_only(prefix):
+    """Whatever the role passes a component is a real option of its module."""
+    options = role_vars().get('readiness_options_%s' % prefix) or {}
+    known = set(catalogue(prefix).argument_spec()) | {'checks', 'variable_prefix'}
+    assert set(options) <= known, set(options) - known
+    # checks and variable_prefix come from readiness_measure_components, for every component alike.
+    assert not {'checks', 'variable_prefix'} & set(options)
 
 
 INVENTORY_FILES = sorted(glob.glob(os.path.join(REPO, 'inventories', '**', '*.yml'), recursive=True)

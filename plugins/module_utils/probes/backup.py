@@ -18,7 +18,7 @@ import json
 import os
 import time
 
-from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option, Runner
 from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
@@ -355,3 +355,11 @@ def input_errors(params, opts):
 def measure(params, opts, clock=time.time):
     """Run every switched-on check and return the ``readiness`` result."""
     return CATALOGUE.run(Component('backup'), Session(params, clock), opts).result()
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs the standard library and pgBackRest's command line only.
+    """
+    return Runner(CATALOGUE, measure, input_errors)

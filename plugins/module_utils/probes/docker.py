@@ -24,6 +24,7 @@ except ImportError:  # Python 2 on an old managed host
     from urlparse import urlsplit
 
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
+    StoppedEarly,
     TimedOut,
     run_bounded,
 )
@@ -33,6 +34,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Entries,
     Option,
     OptionCheck,
+    Runner,
+    import_library,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
@@ -127,10 +130,14 @@ def classify_engine_error(exc):
     return FAIL, '%s: %s' % (type(cause).__name__, text.splitlines()[0][:200])
 
 
-def connect(docker, base_url, timeout):
-    """Return ``(client, version_dict, error_record)``; the record is set when it failed."""
+def connect(docker, base_url, timeout, pool=10):
+    """Return ``(client, version_dict, error_record)``; the record is set when it failed.
+
+    ``pool`` connections are kept open at once: one per concurrent stats request.
+    """
     try:
-        client = docker.DockerClient(base_url=base_url, timeout=timeout, version='auto')
+        client = docker.DockerClient(base_url=base_url, timeout=timeout, version='auto',
+                                     max_pool_size=max(10, pool))
         version = client.version()
     except Exception as exc:  # pylint: disable=broad-except  # DockerException and socket errors
         status, reason = classify_engine_error(exc)
@@ -352,45 +359,101 @@ def memory_percent(stats):
                                                 limit_mib=round(limit / 1048576.0, 1))
 
 
+def one_shot_stats(client, container_id):
+    """One stats sample of a container, without the engine's wait for a second one.
+
+    ``stream=False`` alone makes the engine wait for two samples (about 2 s, for the CPU
+    figure); ``one-shot`` (API 1.41+) answers with the first.  The SDK passes it from 6.0 on;
+    an older SDK gets the same query through its own request helpers.
+    """
+    api = client.api
+    try:
+        return api.stats(container_id, stream=False, one_shot=True)
+    except TypeError:  # docker SDK < 6.0 (Debian 12's python3-docker is 5.0)
+        url = api._url('/containers/{0}/stats', container_id)
+        return api._result(api._get(url, params={'stream': False, 'one-shot': True}), True)
+
+
+def stats_available(stats):
+    """False for the engine's empty answer (no cgroup figures: no memory use, no system CPU time)."""
+    memory = stats.get('memory_stats') or {}
+    cpu = stats.get('cpu_stats') or {}
+    return bool(memory.get('usage')) or bool(cpu.get('system_cpu_usage'))
+
+
+def no_figures_yet(outcomes, wanted=3):
+    """True once ``wanted`` answers are in (all of them, if fewer) and none has figures."""
+    answers = [value for ok, value in outcomes.values() if ok]
+    return len(answers) >= wanted and not any(stats_available(value) for value in answers)
+
+
+def sample_problem(cname, outcome, budget_s, first_empty):
+    """Why a container's stats cannot be judged, or None when the sample has figures."""
+    ok, value = outcome
+    if ok:
+        return None if stats_available(value) else (
+            'the engine gave no stats for %s (no cgroup figures: a rootless engine or '
+            'cgroup controllers it cannot read)' % cname)
+    if isinstance(value, StoppedEarly):
+        return ('not asked: the engine gave no stats for the first containers asked (%s)'
+                % ', '.join(first_empty))
+    if isinstance(value, TimedOut):
+        return 'no stats within %gs' % budget_s
+    return '%s: %s' % (type(value).__name__, str(value)[:200])
+
+
 def stats_records(client, containers, cpu_opts, mem_opts, workers, budget_s):
-    """``cpu:<name>`` and ``memory:<name>`` of running containers, concurrently."""
-    running = [c for c in containers if state_of(c)[0] == 'running']
+    """``cpu:<name>`` and ``memory:<name>`` of running containers.
+
+    One one-shot sample of every container, concurrently (memory, and whether the engine has
+    figures at all: after the first three empty answers it is not asked again); for CPU a
+    second one-shot round, the use between the two samples.  The whole takes at most
+    ``budget_s``.
+    """
+    running = dict((c['Id'], c) for c in containers if state_of(c)[0] == 'running')
     if not running or not (cpu_opts['enabled'] or mem_opts['enabled']):
         return []
-
-    def one(info):
-        return lambda: client.api.stats(info['Id'], stream=False)
-
     started = time.monotonic()
-    outcomes = run_bounded([(c['Id'], one(c)) for c in running], workers, budget_s)
+    deadline = started + budget_s
+    wanted = min(3, len(running))
+    first = run_bounded([(cid, lambda cid=cid: one_shot_stats(client, cid)) for cid in running], workers,
+                        budget_s, stop=lambda outcomes: no_figures_yet(outcomes, wanted))
+    first_empty = sorted(container_name(running[cid]) for cid, (ok, value) in first.items()
+                         if ok and not stats_available(value))
+    second = {}
+    if cpu_opts['enabled']:
+        with_figures = [cid for cid, (ok, value) in first.items() if ok and stats_available(value)]
+        second = run_bounded([(cid, lambda cid=cid: one_shot_stats(client, cid)) for cid in with_figures],
+                             workers, max(0.0, deadline - time.monotonic()))
     elapsed = (time.monotonic() - started) * 1000.0
     records = []
-    for info in running:
+    for cid, info in sorted(running.items(), key=lambda item: container_name(item[1])):
         cname = container_name(info)
-        ok, value = outcomes[info['Id']]
+        problem = sample_problem(cname, first[cid], budget_s, first_empty)
         for option, opts in (('cpu', cpu_opts), ('memory', mem_opts)):
             if not opts['enabled']:
                 continue
             name = '%s:%s' % (option, cname)
-            if not ok:
-                why = ('no stats within %gs' % budget_s if isinstance(value, TimedOut)
-                       else '%s: %s' % (type(value).__name__, str(value)[:200]))
+            why = problem
+            if why is None and option == 'cpu':
+                why = sample_problem(cname, second[cid], budget_s, first_empty)
+            if why is not None:
                 records.append(unknown(name, 'cannot read the stats of %s: %s' % (cname, why),
                                        unit='percent', warn=opts['warn'], fail=opts['fail'],
                                        duration_ms=elapsed))
                 continue
             if option == 'cpu':
-                percent, details = cpu_percent(value, info)
+                # The two one-shot samples, as the engine's own two-sample answer would give them.
+                pair = dict(cpu_stats=second[cid][1].get('cpu_stats'), precpu_stats=first[cid][1].get('cpu_stats'))
+                percent, details = cpu_percent(pair, info)
                 subject = '%s CPU use (of %s CPUs allowed)' % (
                     cname, details['cpus_allowed'] if details else '?')
                 remediation = 'Give the container more CPU or find what keeps it busy.'
             else:
-                percent, details = memory_percent(value)
+                percent, details = memory_percent(first[cid][1])
                 subject = '%s memory use (of its limit)' % cname
                 remediation = 'Raise the memory limit or find the leak before it is OOM-killed.'
             if percent is None:
-                if not state_of(info)[0] == 'running':
-                    continue
                 records.append(unknown(name, 'the engine gave no %s sample for %s' % (option, cname),
                                        unit='percent', warn=opts['warn'], fail=opts['fail'],
                                        duration_ms=elapsed))
@@ -413,7 +476,7 @@ CATALOGUE = Catalogue('docker', instance=engine_url, options=dict(
     timeout=Option('float', 10.0, low=0, high=300, low_open=True),
     scope=Option('str', 'all', choices=['all', 'expected']),
     ignore=Option('list', [], elements='str'),
-    stats_workers=Option('int', 8, low=1, high=32),
+    stats_workers=Option('int', 16, low=1, high=32),
     stats_budget=Option('float', 30.0, low=1, high=300),
 ), checks=[
     OptionCheck('docker_host', Option('str'), formerly='docker_engine'),
@@ -466,7 +529,7 @@ def measure(docker, params, opts):
     """Connect to the engine, run every switched-on check and return the ``readiness`` result."""
     report = Component('docker')
     base_url = engine_url(params)
-    client, version, error = connect(docker, base_url, params['timeout'])
+    client, version, error = connect(docker, base_url, params['timeout'], params['stats_workers'])
     if error:
         report.add(error)
         return report.result()
@@ -487,3 +550,13 @@ def measure(docker, params, opts):
     finally:
         client.close()
     return report.result()
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs the Docker SDK.
+    """
+    docker, error = import_library('docker')
+    return Runner(CATALOGUE, lambda params, opts: measure(docker, params, opts), input_errors,
+                  [('docker', docker, error)])

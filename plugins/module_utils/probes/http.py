@@ -31,7 +31,9 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Check,
     Entries,
     Option,
+    Runner,
     Settings,
+    import_library,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,
@@ -543,3 +545,15 @@ def run(requests, jmespath, params, opts):
                           params['total_timeout'], params['workers']):
         report.add(record)
     return report.result()
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs requests, and jmespath for json_query.
+    """
+    requests, error = import_library('requests')
+    jmespath = import_library('jmespath')[0]
+    return Runner(CATALOGUE, lambda params, opts: run(requests, jmespath, params, opts),
+                  lambda params, opts: input_errors(params, opts, jmespath),
+                  [('requests', requests, error)])

@@ -40,6 +40,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Entries,
     Option,
     OptionCheck,
+    Runner,
+    import_library,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
@@ -712,3 +714,11 @@ def measure(params, opts):
                             params['total_timeout'], params['workers']):
         report.add(record)
     return report.result()
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs the standard library only.
+    """
+    return Runner(CATALOGUE, measure, input_errors)

@@ -20,6 +20,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Catalogue,
     Option,
     OptionCheck,
+    Runner,
+    import_library,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
@@ -212,3 +214,13 @@ def result(psutil, params, clock=time.monotonic):
         record['duration_ms'] = round(elapsed / max(len(records), 1), 3)
         report.add(record)
     return report.result()
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs psutil on the host.
+    """
+    psutil, error = import_library('psutil')
+    return Runner(CATALOGUE, lambda params, opts: result(psutil, params), input_errors,
+                  [('psutil', psutil, error)])

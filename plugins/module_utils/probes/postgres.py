@@ -23,6 +23,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Check,
     Option,
     PairedCheck,
+    Runner,
+    import_library,
     measure_server,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
@@ -501,3 +503,15 @@ def measure(driver, params, opts):
     conn = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
     return measure_server(CATALOGUE, params, opts, lambda limits: connect(driver, conn, limits),
                           lambda connection: Server(driver, connection), lambda connection: connection.close())
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs psycopg2.
+    """
+    psycopg2, error = import_library('psycopg2.extensions')
+    if psycopg2 is not None:
+        psycopg2 = import_library('psycopg2')[0]
+    return Runner(CATALOGUE, lambda params, opts: measure(psycopg2, params, opts), input_errors,
+                  [('psycopg2', psycopg2, error)])

@@ -17,7 +17,14 @@ __metaclass__ = type
 import os
 import time
 
-from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option, measure_server
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Check,
+    Option,
+    Runner,
+    import_library,
+    measure_server,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     LOWER_IS_WORSE,
@@ -451,3 +458,13 @@ def measure(redis, params, opts):
     return measure_server(CATALOGUE, params, opts, lambda limits: connect(redis, conn, limits),
                           lambda client: Session(client, redis),
                           lambda client: client.connection_pool.disconnect())
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs redis-py.
+    """
+    redis, error = import_library('redis')
+    return Runner(CATALOGUE, lambda params, opts: measure(redis, params, opts), input_errors,
+                  [('redis', redis, error)])

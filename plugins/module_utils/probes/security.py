@@ -30,7 +30,13 @@ import re
 import stat
 import time
 
-from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Check,
+    Option,
+    Runner,
+    import_library,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
@@ -626,3 +632,12 @@ def input_errors(_params, opts):
 def measure(psutil, opts):
     """Run every switched-on check and return the ``readiness`` result."""
     return CATALOGUE.run(Component('security'), psutil, opts).result()
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs psutil if installed (only exposed_services needs it).
+    """
+    psutil = import_library('psutil')[0]
+    return Runner(CATALOGUE, lambda params, opts: measure(psutil, opts), input_errors)

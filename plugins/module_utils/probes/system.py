@@ -18,7 +18,13 @@ import statistics
 import tempfile
 import time
 
-from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
+    Catalogue,
+    Check,
+    Option,
+    Runner,
+    import_library,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     LOWER_IS_WORSE,
     Component,
@@ -344,3 +350,13 @@ def input_errors(params, opts):
 def measure(psutil, opts):
     """Run every switched-on check and return the ``readiness`` result."""
     return CATALOGUE.run(Component('system'), Host(psutil, opts), opts).result()
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs psutil on the host.
+    """
+    psutil, error = import_library('psutil')
+    return Runner(CATALOGUE, lambda params, opts: measure(psutil, opts), input_errors,
+                  [('psutil', psutil, error)])

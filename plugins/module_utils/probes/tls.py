@@ -36,6 +36,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Entries,
     Option,
     OptionCheck,
+    Runner,
+    import_library,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,
@@ -635,3 +637,11 @@ def run(params, opts):
                           settings, params['total_timeout'], params['workers']):
         report.add(record)
     return report.result()
+
+
+def runner():
+    """How the component is measured, by its module or golive.readiness.measure.
+
+    Needs the standard library only.
+    """
+    return Runner(CATALOGUE, run, input_errors)

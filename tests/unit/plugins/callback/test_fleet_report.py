@@ -206,6 +206,25 @@ def test_a_failed_task_carries_the_reason_from_stderr():
     assert error['message'] == 'non-zero return code: Error response from daemon: Container 3f2a is not running'
 
 
+def test_several_components_of_one_task_each_count_and_fail_on_their_own():
+    """golive.readiness.measure: a list of results, and each failure named after its component."""
+    callback = CallbackModule()
+    network = r.Component('network')
+    network.add(r.check_result('targets:db', 'fail', message='timed out after 3s'))
+    task = new_task('golive.readiness.readiness : Measure the enabled components side by side')
+    callback.v2_runner_on_failed(callback_result(dict(
+        failed=True, msg='system: readiness_system_disk.warn: -5 is out of range 0 to 100',
+        readiness=[readiness(), network.result()],
+        failures=[dict(component='security', message='RuntimeError: probe exploded')]),
+        host='db1', task=task))
+    host = callback.collector.report()['hosts']['db1']
+    assert sorted(host['components']) == ['network', 'system']
+    assert sorted(c['name'] for c in host['checks']) == ['disk_usage:/', 'targets:db']
+    assert host['errors'] == [dict(task='golive.readiness.readiness : Measure the enabled components side by '
+                                        'side [security]', message='RuntimeError: probe exploded', ignored=False)]
+    assert host['status'] == 'fail'
+
+
 class FakeGroup:
     def __init__(self, name):
         self.name = name

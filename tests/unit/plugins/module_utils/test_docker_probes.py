@@ -160,3 +160,72 @@ def test_renamed_records_keep_their_former_names():
     assert formerly == ['docker_engine', 'docker_version', 'docker_containers', 'docker_container:web',
                         'docker_running:web', 'docker_health:web', 'docker_restarts', 'docker_exit_codes',
                         'docker_exit_code:job', 'docker_cpu:web', 'docker_memory']
+
+
+class StatsAPI:
+    """The engine's stats endpoint: one-shot samples, counted; figures or the empty answer."""
+
+    def __init__(self, figures=True, old_sdk=False):
+        self.figures, self.old_sdk, self.asked = figures, old_sdk, []
+
+    def sample(self, cid):
+        self.asked.append(cid)
+        if not self.figures:
+            return {'read': '0001-01-01T00:00:00Z', 'memory_stats': {}, 'cpu_stats': {'cpu_usage': {'total_usage': 0}}}
+        round_ = self.asked.count(cid)
+        return {'memory_stats': {'usage': 300, 'limit': 1000, 'stats': {}},
+                'cpu_stats': {'cpu_usage': {'total_usage': 1000 * round_}, 'system_cpu_usage': 10000 * round_,
+                              'online_cpus': 2}}
+
+    def stats(self, cid, stream=True, one_shot=None):
+        if self.old_sdk and one_shot is not None:
+            raise TypeError("stats() got an unexpected keyword argument 'one_shot'")
+        assert stream is False and one_shot is True
+        return self.sample(cid)
+
+    # The request helpers an SDK before 6.0 is asked through.
+    def _url(self, path, cid):
+        return path.format(cid)
+
+    def _get(self, url, params):
+        assert params == {'stream': False, 'one-shot': True}
+        return url.split('/')[2]
+
+    def _result(self, cid, _json):
+        return self.sample(cid)
+
+
+def stats_client(api):
+    return type('Client', (), {'api': api})()
+
+
+ON = {'enabled': True, 'warn': 80, 'fail': 90}
+
+
+@pytest.mark.parametrize('old_sdk', [False, True])
+def test_cpu_is_the_use_between_two_one_shot_rounds_and_memory_the_first(old_sdk):
+    api = StatsAPI(old_sdk=old_sdk)
+    running = [container('a'), container('b'), container('c', status='exited')]
+    records = dict((r['name'], r) for r in dp.stats_records(stats_client(api), running, ON, ON, 8, 30))
+    assert sorted(records) == ['cpu:a', 'cpu:b', 'memory:a', 'memory:b']
+    # (2000 - 1000) / (20000 - 10000) * 2 CPUs used of 2 allowed: 10 %.
+    assert records['cpu:a']['value'] == 10.0 and records['cpu:a']['status'] == 'pass'
+    assert records['memory:b']['value'] == 30.0
+    assert sorted(api.asked) == ['aaaa', 'aaaa', 'bbbb', 'bbbb']
+
+
+def test_memory_alone_takes_one_round():
+    api = StatsAPI()
+    records = dp.stats_records(stats_client(api), [container('a')], dict(ON, enabled=False), ON, 8, 30)
+    assert [r['name'] for r in records] == ['memory:a'] and api.asked == ['aaaa']
+
+
+def test_an_engine_without_figures_is_not_asked_after_the_first_three_answers():
+    api = StatsAPI(figures=False)
+    running = [container(name) for name in 'abcdefgh']
+    records = dp.stats_records(stats_client(api), running, ON, ON, 1, 30)
+    assert len(api.asked) == 3  # one worker: the fourth is never asked
+    assert len(records) == 16 and all(r['status'] == 'unknown' for r in records)
+    by_name = dict((r['name'], r) for r in records)
+    assert 'the engine gave no stats for a (no cgroup figures' in by_name['cpu:a']['message']
+    assert 'not asked: the engine gave no stats for the first containers asked (a, b, c)' in by_name['memory:h']['message']
