@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import math
 
+from ansible_collections.golive.readiness.plugins.module_utils.concurrency import run_bounded
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     HIGHER_IS_WORSE,
     Component,
@@ -31,6 +32,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
 from ansible_collections.golive.readiness.plugins.module_utils.redact import redact
 
 INF = float('inf')
+# The wait for probes run side by side; each bounds its own time well within it.
+MAX_PROBE_SECONDS = 3600
 
 # The version in which deprecated option names stop working.
 DEPRECATION_VERSION = '0.3.0'
@@ -198,8 +201,11 @@ class Check:
 class Catalogue:
     """A component's checks, in the order they run, and the module-wide options."""
 
-    def __init__(self, component, checks, options=None, instance=None):
+    def __init__(self, component, checks, options=None, instance=None, concurrent=False):
         self.component = component
+        # Probes that wait on the host (a tool, a file walk) and know nothing of each other run
+        # side by side; the records keep the catalogue's order.
+        self.concurrent = concurrent
         self.checks = tuple(checks)
         self.by_name = dict((check.name, check) for check in self.checks)
         if len(self.by_name) != len(self.checks):
@@ -256,18 +262,37 @@ class Catalogue:
         return result
 
     def run(self, report, context, opts, unavailable=None):
-        """Run every switched-on check into ``report``; ``unavailable`` skips them all with its reason."""
+        """Run every switched-on check into ``report``; ``unavailable`` skips them all with its reason.
+
+        A ``concurrent`` catalogue runs its probes on threads of their own (each probe bounds
+        its own time) and adds their records in the catalogue's order.
+        """
+        steps = []
         for check in self.checks:
             if check.probe is None:
                 continue
             own = opts[check.name]
             if check.switch and not own.get('enabled', True):
-                report.add(skipped(check.name, '%s is switched off' % check.name))
+                steps.append(skipped(check.name, '%s is switched off' % check.name))
             elif unavailable:
-                report.add(skipped(check.name, unavailable))
+                steps.append(skipped(check.name, unavailable))
             else:
-                report.run(check.name, _bind(check.probe, context, own), unit=check.unit,
-                           warn=own.get('warn'), fail=own.get('fail'))
+                part = Component(self.component)
+                steps.append((part, lambda part=part, check=check, own=own: part.run(
+                    check.name, _bind(check.probe, context, own), unit=check.unit,
+                    warn=own.get('warn'), fail=own.get('fail'))))
+        probes = [step for step in steps if isinstance(step, tuple)]
+        if self.concurrent and len(probes) > 1:
+            run_bounded(list(enumerate(func for _part, func in probes)), len(probes), MAX_PROBE_SECONDS)
+        else:
+            for _part, func in probes:
+                func()
+        for step in steps:
+            if isinstance(step, tuple):
+                for record in step[0].checks:
+                    report.add(record)
+            else:
+                report.add(step)
         return report
 
 

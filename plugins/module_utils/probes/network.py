@@ -41,7 +41,6 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Option,
     OptionCheck,
     Runner,
-    import_library,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (

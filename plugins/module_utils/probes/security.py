@@ -589,8 +589,9 @@ def tool_timeout(default):
 
 
 # Switches with a baseline each; only updates has limits (a count of updates).
-# The context of every probe is psutil (or None): only exposed_services needs it.
-CATALOGUE = Catalogue('security', checks=[
+# The context of every probe is psutil (or None): only exposed_services needs it. The probes
+# wait on tools (sshd -T, apt) and file walks independently: they run side by side.
+CATALOGUE = Catalogue('security', concurrent=True, checks=[
     Check('sshd', lambda ps, o: check_sshd(o), limits=False, options=dict(
         permit_root_login=Option('list', ['no'], elements='str', choices=PERMIT_ROOT_LOGIN),
         password_authentication=Option('bool', False, no_log=False),

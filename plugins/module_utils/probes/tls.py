@@ -37,7 +37,6 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Option,
     OptionCheck,
     Runner,
-    import_library,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,

@@ -38,7 +38,7 @@ def test_components_run_side_by_side_in_the_order_given(runners):
     runners['network'] = fake('network', sleeper('network', 0.6))
     runners['security'] = fake('security', sleeper('security', 0.6))
     started = time.monotonic()
-    results, failures, _ = components.measure_all({'security': {}, 'system': {}, 'network': {}}, 30)
+    results, failures, _secrets = components.measure_all({'security': {}, 'system': {}, 'network': {}}, 30)
     elapsed = time.monotonic() - started
     assert failures == []
     assert [r['component'] for r in results] == ['security', 'system', 'network']
@@ -49,7 +49,7 @@ def test_components_run_side_by_side_in_the_order_given(runners):
 def test_a_component_that_hangs_is_unknown_and_the_others_report_on_time(runners):
     runners['security'] = fake('security', sleeper('security', 30))
     started = time.monotonic()
-    results, failures, _ = components.measure_all(
+    results, failures, _secrets = components.measure_all(
         {'security': {}, 'network': {'targets': [], 'firewall': {'enabled': False}}}, 0.5)
     assert time.monotonic() - started < 3
     assert failures == []
@@ -64,7 +64,7 @@ def test_bad_input_and_a_probe_that_raises_belong_to_their_component(runners):
     def boom():
         raise RuntimeError('probe exploded')
     runners['security'] = fake('security', boom)
-    results, failures, _ = components.measure_all({
+    results, failures, _secrets = components.measure_all({
         'system': {'checks': {'disk': {'warn': -5}}, 'variable_prefix': 'readiness_system_'},
         'security': {},
         'nope': {},
@@ -81,7 +81,7 @@ def test_bad_input_and_a_probe_that_raises_belong_to_their_component(runners):
 
 
 def test_options_are_checked_with_the_components_own_spec():
-    results, failures, _ = components.measure_all({'network': {'total_timeout': 'soon', 'bogus': 1}}, 30)
+    results, failures, _secrets = components.measure_all({'network': {'total_timeout': 'soon', 'bogus': 1}}, 30)
     assert results == []
     (failure,) = failures
     assert failure['component'] == 'network'
@@ -101,7 +101,7 @@ def test_a_missing_library_is_a_result_not_a_failure(runners):
     real = system.runner()
     runners['system'] = lambda: Runner(real.catalogue, real.measure, real.extra_errors,
                                        [('psutil', None, 'ImportError: psutil')])
-    results, failures, _ = components.measure_all({'system': {}}, 30)
+    results, failures, _secrets = components.measure_all({'system': {}}, 30)
     assert failures == []
     (result,) = results
     assert result['status'] == 'unknown' and result['checks'][0]['name'] == 'python_library:psutil'
