@@ -7,7 +7,8 @@ Each component is validated and measured exactly as its own module does it (its 
 module's ``runner()``), on a thread of its own: the call takes as long as the slowest
 component, not the sum.  A component with bad input or a probe that raised is a failure of
 that component alone; one that does not finish within the time bound is reported ``unknown``
-while the others still report.  Adding a component is one entry in ``RUNNERS``.
+while the others still report.  Adding a component is a two-line function and one entry
+in ``RUNNERS``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,40 +18,79 @@ __metaclass__ = type
 import traceback
 
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import TimedOut, run_bounded
-from ansible_collections.golive.readiness.plugins.module_utils.probes import (
-    docker,
-    http,
-    network,
-    port,
-    postgres,
-    redis,
-    security,
-    system,
-    tls,
-)
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     Component,
     missing_library_result,
     unknown,
 )
 
+# Each component's probes are imported only when it is asked for (tls alone pulls in
+# cryptography and certifi: a quarter of a second here). Ansible ships every module_utils
+# imported anywhere in this file, inside functions too.
+
+
+def _system():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import system
+    return system.runner()
+
+
+def _postgres():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import postgres
+    return postgres.runner()
+
+
+def _redis():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import redis
+    return redis.runner()
+
+
+def _http():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import http
+    return http.runner()
+
+
+def _ports():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import port
+    return port.runner()
+
+
+def _docker():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import docker
+    return docker.runner()
+
+
+def _network():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import network
+    return network.runner()
+
+
+def _tls():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import tls
+    return tls.runner()
+
+
+def _security():
+    from ansible_collections.golive.readiness.plugins.module_utils.probes import security
+    return security.runner()
+
+
 def _backup():
     from ansible_collections.golive.readiness.plugins.module_utils.probes import backup
     return backup.runner()
 
 
-# Component name (as the role and the report name it) -> its runner.  Probes import their
-# third-party libraries in runner(), so a component that is not asked for costs nothing.
+# Component name (as the role and the report name it) -> its runner.
 RUNNERS = {
-    'system': system.runner,
-    'postgres': postgres.runner,
-    'redis': redis.runner,
-    'http': http.runner,
-    'ports': port.runner,
-    'docker': docker.runner,
-    'network': network.runner,
-    'tls': tls.runner,
-    'security': security.runner,
+    'system': _system,
+    'postgres': _postgres,
+    'redis': _redis,
+    'http': _http,
+    'ports': _ports,
+    'docker': _docker,
+    'network': _network,
+    'tls': _tls,
+    'security': _security,
+    'backup': _backup,
 }
 
 
