@@ -201,11 +201,13 @@ class Check:
 class Catalogue:
     """A component's checks, in the order they run, and the module-wide options."""
 
-    def __init__(self, component, checks, options=None, instance=None, concurrent=False):
+    def __init__(self, component, checks, options=None, instance=None, concurrent=()):
         self.component = component
-        # Probes that wait on the host (a tool, a file walk) and know nothing of each other run
-        # side by side; the records keep the catalogue's order.
-        self.concurrent = concurrent
+        # The checks whose probes mostly wait on the host (a tool such as sshd -T or apt) and
+        # know nothing of the others: each runs on a thread of its own while the rest run one
+        # after the other, as before (CPU-bound probes side by side would only share the CPU
+        # and each overrun its own budget). The records keep the catalogue's order.
+        self.concurrent = frozenset(concurrent)
         self.checks = tuple(checks)
         self.by_name = dict((check.name, check) for check in self.checks)
         if len(self.by_name) != len(self.checks):
@@ -264,8 +266,8 @@ class Catalogue:
     def run(self, report, context, opts, unavailable=None):
         """Run every switched-on check into ``report``; ``unavailable`` skips them all with its reason.
 
-        A ``concurrent`` catalogue runs its probes on threads of their own (each probe bounds
-        its own time) and adds their records in the catalogue's order.
+        The probes of the ``concurrent`` checks run on threads of their own (each bounds its
+        own time) beside the others; the records are added in the catalogue's order.
         """
         steps = []
         for check in self.checks:
@@ -278,15 +280,19 @@ class Catalogue:
                 steps.append(skipped(check.name, unavailable))
             else:
                 part = Component(self.component)
-                steps.append((part, lambda part=part, check=check, own=own: part.run(
+                steps.append((part, check.name in self.concurrent, lambda part=part, check=check, own=own: part.run(
                     check.name, _bind(check.probe, context, own), unit=check.unit,
                     warn=own.get('warn'), fail=own.get('fail'))))
         probes = [step for step in steps if isinstance(step, tuple)]
-        if self.concurrent and len(probes) > 1:
-            run_bounded(list(enumerate(func for _part, func in probes)), len(probes), MAX_PROBE_SECONDS)
+        lanes = [func for _part, alone, func in probes if alone]
+        in_turn = [func for _part, alone, func in probes if not alone]
+        if in_turn:
+            lanes.append(lambda: [func() for func in in_turn])
+        if len(lanes) > 1:
+            run_bounded(list(enumerate(lanes)), len(lanes), MAX_PROBE_SECONDS)
         else:
-            for _part, func in probes:
-                func()
+            for lane in lanes:
+                lane()
         for step in steps:
             if isinstance(step, tuple):
                 for record in step[0].checks:

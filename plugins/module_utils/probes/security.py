@@ -590,8 +590,8 @@ def tool_timeout(default):
 
 # Switches with a baseline each; only updates has limits (a count of updates).
 # The context of every probe is psutil (or None): only exposed_services needs it. The probes
-# wait on tools (sshd -T, apt) and file walks independently: they run side by side.
-CATALOGUE = Catalogue('security', concurrent=True, checks=[
+# that wait on a tool (sshd -T, apt's simulation, timedatectl) run beside the file walks.
+CATALOGUE = Catalogue('security', concurrent=('sshd', 'updates', 'time_sync'), checks=[
     Check('sshd', lambda ps, o: check_sshd(o), limits=False, options=dict(
         permit_root_login=Option('list', ['no'], elements='str', choices=PERMIT_ROOT_LOGIN),
         password_authentication=Option('bool', False, no_log=False),
