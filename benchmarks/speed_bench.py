@@ -140,10 +140,11 @@ def compare_variants(variants, inventory, work, runs, extra):
     return samples
 
 
-def startup(inventory, work):
+def startup(inventory, work, extra=()):
     with open(os.path.join(work, 'noop.yml'), 'w') as handle:
         handle.write(NOOP_PLAY)
-    return median([run(REPO, inventory, work, playbook=os.path.join(work, 'noop.yml'))[0] for _ in range(3)])
+    return median([run(REPO, inventory, work, playbook=os.path.join(work, 'noop.yml'), args=extra)[0]
+                   for _run in range(3)])
 
 
 def whole_run(args, inventory, work):
@@ -152,9 +153,9 @@ def whole_run(args, inventory, work):
         variants['before'] = (checkout(args.before, tempfile.mkdtemp(prefix='before-', dir=work)), [])
     variants['linear'] = (REPO, ['-e', 'readiness_strategy=linear'])
     variants['free'] = (REPO, [])
-    extra = ['--tags', args.tags] if args.tags else []
+    extra = (['--tags', args.tags] if args.tags else []) + (['--limit', args.limit] if args.limit else [])
     samples = compare_variants(variants, inventory, work, args.runs, extra)
-    start_up = startup(inventory, work)
+    start_up = startup(inventory, work, extra)
     print()
     walls = dict((name, median([s[0] for s in runs])) for name, runs in samples.items())
     for name, wall in walls.items():
@@ -169,6 +170,12 @@ def whole_run(args, inventory, work):
     if 'before' in walls:
         print('speed_bench: before %.2fs -> free %.2fs (%.1fx faster)'
               % (walls['before'], walls['free'], walls['before'] / walls['free']))
+    keep = os.path.join(REPO, '.cache', 'bench', 'reports')
+    os.makedirs(keep, exist_ok=True)
+    for name, runs in samples.items():
+        with open(os.path.join(keep, '%s.json' % name), 'w') as handle:
+            json.dump(runs[-1][1], handle, indent=1)
+    print('speed_bench: the last report of each variant: %s/<variant>.json' % keep)
     problems = report_differences(samples['linear'][-1][1], samples['free'][-1][1])
     print('speed_bench: free report vs linear report: %s'
           % ('the same check for check (%d checks)' % len(checks_of(samples['free'][-1][1]))
@@ -192,11 +199,15 @@ def system_vs_floor(args, inventory, work):
     results = {}
     for size in sizes:
         limit = ['--limit', ','.join(names[:size])]
-        role = lambda: run(REPO, inventory, work, args=['--tags', 'system'] + limit)[0]  # noqa: E731
-        floor = lambda: run(REPO, inventory, work, playbook=floor_play, args=limit)[0]  # noqa: E731
+        def role(limit=limit):
+            return run(REPO, inventory, work, args=['--tags', 'system'] + limit)[0]
+
+        def floor(limit=limit):
+            return run(REPO, inventory, work, playbook=floor_play, args=limit)[0]
+
         role(), floor()
         walls = {'role': [], 'floor': []}
-        for _ in range(args.runs):
+        for _round in range(args.runs):
             walls['role'].append(role())
             walls['floor'].append(floor())
         results[size] = dict((k, median(v)) for k, v in walls.items())
@@ -216,6 +227,7 @@ def main():
     parser.add_argument('--before', help='a commit to compare with (its own playbook and role)')
     parser.add_argument('-n', '--runs', type=int, default=3)
     parser.add_argument('--tags', help='playbook tags (default: every area)')
+    parser.add_argument('--limit', help='the hosts of the whole-run comparison (ansible-playbook --limit)')
     parser.add_argument('--system', action='store_true', help='the system area against the one-module floor')
     parser.add_argument('--scale', type=int, help='with --system: also on the first N hosts only')
     args = parser.parse_args()

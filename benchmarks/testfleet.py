@@ -111,19 +111,21 @@ class Fleet:
                   '--gateway', '%s.1' % self.subnet, '--label', self.label, self.network])
         flags, command = docker_run_flags()
         running = set(_run(['docker', 'ps', '--format', '{{.Names}}']).stdout.split())
+        new = []
         for name, _group, address in self.hosts:
             if self.container(name) in running:
                 continue
+            new.append(name)
             _run(['docker', 'rm', '-f', self.container(name)], check=False)
             _run(['docker', 'run', '-d', '--name', self.container(name), '--hostname', name,
                   '--label', self.label, '--network', self.network, '--ip', address]
                  + flags + [image, command])
         self.write_inventories()
         env = self.env()
-        for playbook, inventory in (('fleet-key.yml', self.setup_inventory),
-                                    ('services.yml', self.setup_inventory)):
-            _run([self.ansible_playbook(), os.path.join(SCENARIO, playbook), '-i', inventory],
-                 env=env, timeout=1200)
+        # Only the hosts started now: the others were set up by an earlier call.
+        for playbook in ('fleet-key.yml', 'services.yml') if new else ():
+            _run([self.ansible_playbook(), os.path.join(SCENARIO, playbook), '-i', self.setup_inventory,
+                  '--limit', ','.join(new + ['localhost'])], env=env, timeout=1800)
         if self.blackhole:
             self.drop_port(self.hosts[-1][0], BLACKHOLE_PORT)
         print('testfleet: %d hosts up in %.0fs (inventory: %s)'
