@@ -269,36 +269,30 @@ class Catalogue:
         The probes of the ``concurrent`` checks run on threads of their own (each bounds its
         own time) beside the others; the records are added in the catalogue's order.
         """
-        steps = []
+        records, alone, in_turn = [], [], []
         for check in self.checks:
             if check.probe is None:
                 continue
             own = opts[check.name]
             if check.switch and not own.get('enabled', True):
-                steps.append(skipped(check.name, '%s is switched off' % check.name))
+                records.append([skipped(check.name, '%s is switched off' % check.name)])
             elif unavailable:
-                steps.append(skipped(check.name, unavailable))
+                records.append([skipped(check.name, unavailable)])
             else:
                 part = Component(self.component)
-                steps.append((part, check.name in self.concurrent, lambda part=part, check=check, own=own: part.run(
-                    check.name, _bind(check.probe, context, own), unit=check.unit,
-                    warn=own.get('warn'), fail=own.get('fail'))))
-        probes = [step for step in steps if isinstance(step, tuple)]
-        lanes = [func for _part, alone, func in probes if alone]
-        in_turn = [func for _part, alone, func in probes if not alone]
-        if in_turn:
-            lanes.append(lambda: [func() for func in in_turn])
+                records.append(part.checks)  # filled in when the probe runs
+                (alone if check.name in self.concurrent else in_turn).append(
+                    lambda part=part, check=check, own=own: part.run(
+                        check.name, _bind(check.probe, context, own), unit=check.unit,
+                        warn=own.get('warn'), fail=own.get('fail')))
+        lanes = alone + ([lambda: [probe() for probe in in_turn]] if in_turn else [])
         if len(lanes) > 1:
             run_bounded(list(enumerate(lanes)), len(lanes), MAX_PROBE_SECONDS)
-        else:
-            for lane in lanes:
-                lane()
-        for step in steps:
-            if isinstance(step, tuple):
-                for record in step[0].checks:
-                    report.add(record)
-            else:
-                report.add(step)
+        elif lanes:
+            lanes[0]()
+        for part in records:
+            for record in part:
+                report.add(record)
         return report
 
 
