@@ -188,6 +188,7 @@ def whole_run(args, inventory, work):
 
 
 def system_vs_floor(args, inventory, work):
+    """``--tags system`` through the role (and at ``--before``) against one module call per host."""
     floor_play = os.path.join(work, 'floor.yml')
     with open(floor_play, 'w') as handle:
         handle.write(FLOOR_PLAY)
@@ -195,30 +196,28 @@ def system_vs_floor(args, inventory, work):
         [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', inventory, '--list'],
         capture_output=True, text=True, check=True).stdout)['_meta']['hostvars']
     names = sorted(h for h in hosts if h != 'controller')
-    sizes = [len(names)] if not args.scale else [args.scale, len(names)]
+    variants = {'floor': (REPO, floor_play, []), 'role': (REPO, None, ['--tags', 'system'])}
+    if args.before:
+        variants['before'] = (checkout(args.before, tempfile.mkdtemp(prefix='before-', dir=work)), None,
+                              ['--tags', 'system'])
     results = {}
-    for size in sizes:
+    for size in [args.scale, len(names)] if args.scale else [len(names)]:
         limit = ['--limit', ','.join(names[:size])]
-        def role(limit=limit):
-            return run(REPO, inventory, work, args=['--tags', 'system'] + limit)[0]
-
-        def floor(limit=limit):
-            return run(REPO, inventory, work, playbook=floor_play, args=limit)[0]
-
-        role(), floor()
-        walls = {'role': [], 'floor': []}
-        for _round in range(args.runs):
-            walls['role'].append(role())
-            walls['floor'].append(floor())
-        results[size] = dict((k, median(v)) for k, v in walls.items())
-        print('speed_bench: %d hosts: system area through the role %.2fs, one module call per host %.2fs '
-              '(%.2fx; target 1.15x)' % (size, results[size]['role'], results[size]['floor'],
-                                         results[size]['role'] / results[size]['floor']), flush=True)
-    if len(sizes) == 2:
-        small, big = sizes
-        for kind in ('role', 'floor'):
-            per_host = (results[big][kind] - results[small][kind]) / (big - small)
-            print('speed_bench: %s: %.3fs per extra host (%d -> %d hosts)' % (kind, per_host, small, big))
+        walls = dict((name, []) for name in variants)
+        for index in range(args.runs + 1):   # the first round warms up
+            for name, (tree, playbook, extra) in variants.items():
+                wall = run(tree, inventory, work, playbook=playbook, args=extra + limit)[0]
+                if index:
+                    walls[name].append(wall)
+        results[size] = dict((name, median(values)) for name, values in walls.items())
+        print('speed_bench: %d hosts, system area: %s' % (size, ', '.join(
+            '%s %.2fs (%.2fx the floor)' % (name, wall, wall / results[size]['floor'])
+            for name, wall in results[size].items())), flush=True)
+    if args.scale:
+        small, big = sorted(results)
+        for name in variants:
+            print('speed_bench: %s: %.3fs per extra host (%d -> %d hosts)'
+                  % (name, (results[big][name] - results[small][name]) / (big - small), small, big))
 
 
 def main():
