@@ -160,8 +160,7 @@ class Dashboard:
 
 def system_dashboard():
     inst = 'instance=~"$instance"'
-    return Dashboard('golive-system', 'golive / System', 'Host resources from node_exporter (the system area).',
-                     [variable('instance', 'label_values(node_uname_info, instance)')], [
+    panels = [
         Panel('CPU use', [('node', '100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle",%s}[%s])))'
                            % (inst, RATE), '{{instance}}')], 'percent', 'system/cpu'),
         Panel('Memory available', [('node', '100 * node_memory_MemAvailable_bytes{%s} / node_memory_MemTotal_bytes{%s}'
@@ -182,7 +181,9 @@ def system_dashboard():
                              % (inst, inst), '{{instance}}')], 'percent', 'system/swap'),
         Panel('Open files', [('node', '100 * node_filefd_allocated{%s} / node_filefd_maximum{%s}' % (inst, inst),
                               '{{instance}}')], 'percent', 'system/open_files'),
-    ])
+    ]
+    return Dashboard('golive-system', 'golive / System', 'Host resources from node_exporter (the system area).',
+                     [variable('instance', 'label_values(node_uname_info, instance)')], panels)
 
 
 def application_dashboard():
@@ -227,14 +228,14 @@ def database_dashboard():
             Panel('PostgreSQL connections (of max_connections)', [
                 ('postgres', '100 * sum by (instance) (pg_stat_activity_count{%s}) / max by (instance) '
                              '(pg_settings_max_connections{%s})' % (pg, pg), '{{instance}}')],
-                  'percent', 'postgres/connections'),
+                'percent', 'postgres/connections'),
             Panel('PostgreSQL connections by state', [
                 ('postgres', 'sum by (instance, state) (pg_stat_activity_count{%s})' % pg, '{{instance}} {{state}}')],
-                  'short', 'postgres/connections', limits=False),
+                'short', 'postgres/connections', limits=False),
             Panel('PostgreSQL transactions per second', [
                 ('postgres', 'sum by (instance) (rate(pg_stat_database_xact_commit{%s}[%s]) + '
                              'rate(pg_stat_database_xact_rollback{%s}[%s]))' % (pg, RATE, pg, RATE), '{{instance}}')],
-                  'ops', 'postgres/query_latency', limits=False),
+                'ops', 'postgres/query_latency', limits=False),
             Panel('PostgreSQL rows fetched per second', [
                 ('postgres', 'sum by (instance) (rate(pg_stat_database_tup_fetched{%s}[%s]))' % (pg, RATE),
                  '{{instance}}')], 'rowsps', 'postgres/query_latency', limits=False),
@@ -244,22 +245,22 @@ def database_dashboard():
                  % (pg, pg, pg), '{{instance}}')], 'percent', 'postgres/cache_hit_ratio'),
             Panel('PostgreSQL longest transaction', [
                 ('postgres', 'max by (instance) (pg_stat_activity_max_tx_duration{%s})' % pg, '{{instance}}')],
-                  's', 'postgres/long_transactions'),
+                's', 'postgres/long_transactions'),
             Panel('PostgreSQL shared buffers', [
                 ('postgres', 'max by (instance) (pg_settings_shared_buffers_bytes{%s})' % pg, '{{instance}}')],
-                  'bytes', 'postgres', limits=False),
+                'bytes', 'postgres', limits=False),
             Panel('Redis memory used', [('redis', 'redis_memory_used_bytes{%s}' % rd, '{{instance}}')],
                   'bytes', 'redis/memory', limits=False),
             Panel('Redis memory (of maxmemory)', [
                 ('redis_maxmemory', '100 * redis_memory_used_bytes{%s} / (redis_memory_max_bytes{%s} > 0)' % (rd, rd),
                  '{{instance}}')], 'percent', 'redis/memory',
-                  description='No series when maxmemory is 0 (no limit).'),
+                description='No series when maxmemory is 0 (no limit).'),
             Panel('Redis clients (of maxclients)', [
                 ('redis', '100 * redis_connected_clients{%s} / redis_config_maxclients{%s}' % (rd, rd),
                  '{{instance}}')], 'percent', 'redis/clients'),
             Panel('Redis commands per second', [
                 ('redis', 'rate(redis_commands_processed_total{%s}[%s])' % (rd, RATE), '{{instance}}')],
-                  'ops', 'redis/ping_latency', limits=False),
+                'ops', 'redis/ping_latency', limits=False),
             Panel('Redis memory fragmentation', [
                 ('redis', 'redis_mem_fragmentation_ratio{%s}' % rd, '{{instance}}')], 'none', 'redis/fragmentation'),
         ])
@@ -272,10 +273,10 @@ def containers_dashboard():
         [variable('instance', 'label_values(machine_cpu_cores, instance)')], [
             Panel('Running containers', [
                 ('cadvisor', 'count by (instance) (time() - container_last_seen{%s} < 60)' % sel, '{{instance}}')],
-                  'short', 'docker/all_running', limits=False, kind='stat'),
+                'short', 'docker/all_running', limits=False, kind='stat'),
             Panel('Container uptime', [
                 ('cadvisor', 'time() - container_start_time_seconds{%s}' % sel, '{{instance}} {{name}}')],
-                  's', 'docker/restarts', limits=False),
+                's', 'docker/restarts', limits=False),
             Panel('Container CPU (of the host\'s CPUs)', [
                 ('cadvisor', '100 * sum by (instance, name) (rate(container_cpu_usage_seconds_total{%s}[%s])) '
                              '/ on (instance) group_left () max by (instance) (machine_cpu_cores)' % (sel, RATE),
@@ -283,10 +284,10 @@ def containers_dashboard():
             Panel('Container memory (of its limit)', [
                 ('cadvisor_limit', '100 * container_memory_working_set_bytes{%s} / (container_spec_memory_limit_bytes{%s} > 0)'
                  % (sel, sel), '{{instance}} {{name}}')], 'percent', 'docker/memory',
-                  description='Only containers with a memory limit.'),
+                description='Only containers with a memory limit.'),
             Panel('Container memory used', [
                 ('cadvisor', 'container_memory_working_set_bytes{%s}' % sel, '{{instance}} {{name}}')],
-                  'bytes', 'docker/memory', limits=False),
+                'bytes', 'docker/memory', limits=False),
             Panel('Container network traffic', [
                 ('cadvisor', 'sum by (instance, name) (rate(container_network_receive_bytes_total{%s}[%s]))' % (sel, RATE),
                  '{{instance}} {{name}} received'),
@@ -318,7 +319,7 @@ def readiness_dashboard():
             Panel('Failing checks over time', [
                 ('readiness', 'count by (component) (golive_readiness_check_status{%s} == 2)' % sel, '{{component}} fail'),
                 ('readiness', 'count by (component) (golive_readiness_check_status{%s} == 1)' % sel, '{{component}} warn')],
-                  'short', 'fleet'),
+                'short', 'fleet'),
             Panel('Gate verdict history', [('readiness_gate', 'golive_readiness_gate_go', 'go')], 'none', 'gate',
                   kind='state-timeline', mappings=GATE_MAPPINGS),
             Panel('Hosts ready', [('readiness', 'golive_readiness_host_ready{host=~"$host"}', '{{host}}')], 'none',
@@ -327,10 +328,10 @@ def readiness_dashboard():
                       '0': {'text': 'not ready', 'color': 'red', 'index': 1}}}]),
             Panel('Checks not passing', [
                 ('readiness', 'golive_readiness_check_status{%s} > 0' % sel, '{{host}} {{component}}/{{check}}')],
-                  'none', 'fleet', kind='table', mappings=STATUS_MAPPINGS, width=24),
+                'none', 'fleet', kind='table', mappings=STATUS_MAPPINGS, width=24),
             Panel('Measured values', [
                 ('readiness', 'golive_readiness_check_value{%s}' % sel, '{{host}} {{component}}/{{check}} {{unit}}')],
-                  'none', 'fleet', kind='table', width=24),
+                'none', 'fleet', kind='table', width=24),
         ])
 
 
