@@ -6,6 +6,8 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 "$REPO/scripts/setup.sh"
+# shellcheck source=lib/venv.sh
+source "$REPO/scripts/lib/venv.sh" && golive_venv_activate
 cd "$REPO"
 export ANSIBLE_CONFIG=$REPO/ansible.cfg
 exec ansible-playbook playbooks/readiness.yml "$@"

@@ -5,7 +5,10 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${GOLIVE_SANITY_DIR:-/tmp/golive-sanity}
 DEST=$WORK/ansible_collections/golive/readiness
-PY=${PYTHON:-python3}
+# The project's venv (scripts/setup.sh --test), whose Python has ansible-test.
+# shellcheck source=lib/venv.sh
+source "$REPO/scripts/lib/venv.sh" && golive_venv_activate
+PY=python3
 PYVER=$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 # ansible-test fetches get-pip.py for its pinned pip; put the offline stand-in where it looks.

@@ -1,26 +1,19 @@
 #!/usr/bin/env bash
-# Install what the collection needs on this machine.
-#   scripts/setup.sh          the controller: Ansible and the check modules' Python libraries (pip)
-#   scripts/setup.sh --test   also the Debian packages the tests need (requirements/apt.txt)
+# Install what the collection needs on this machine, into the project's venv (.venv; PEP 668 safe).
+#   scripts/setup.sh          the runtime: ansible-core and the check modules' libraries (requirements/runtime.txt)
+#   scripts/setup.sh --test   also the test tooling (requirements/test.txt) and the Debian packages
+#                             the tests need (requirements/apt.txt)
+# PYTHON=python3.11 picks the interpreter the venv is made from; GOLIVE_VENV=/path another venv.
+# Callers source scripts/lib/venv.sh and call golive_venv_activate to use it.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-PY=${PYTHON:-python3}
+# shellcheck source=lib/venv.sh
+source "$REPO/scripts/lib/venv.sh"
 
 step() { echo "== setup: $*"; }
 fail() { echo "setup failed: $*" >&2; exit 1; }
 
-"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
-  || fail "Python 3.10 or newer is needed for ansible-core 2.17+ (found $("$PY" -V 2>&1))"
-
-stamp=$REPO/.cache/setup.$(sha256sum "$REPO/requirements/controller.txt" | cut -c1-16)
-if [[ -f $stamp ]] && "$PY" -c 'import ansible, psutil' 2>/dev/null; then
-  step "Python requirements already installed ($(basename "$stamp"))"
-else
-  step "installing Python requirements (requirements/controller.txt)"
-  "$PY" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-    -r "$REPO/requirements/controller.txt" || fail "pip install -r requirements/controller.txt"
-  mkdir -p "$REPO/.cache" && touch "$stamp"
-fi
+golive_venv_ensure "$([[ ${1:-} == --test ]] && echo test || echo runtime)" || exit 1
 
 if [[ ${1:-} == --test ]]; then
   mapfile -t packages < <(grep -v '^\s*#' "$REPO/requirements/apt.txt" | awk 'NF {print $1}' | sort -u)

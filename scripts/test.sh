@@ -9,6 +9,9 @@ cd "$REPO"
 export ANSIBLE_CONFIG=$REPO/ansible.cfg PYTHONDONTWRITEBYTECODE=1
 
 "$REPO/scripts/setup.sh" --test || { echo "set-up failed: no tests run" >&2; exit 1; }
+# Every stage runs with the project's venv first on PATH (python3, ansible-*, molecule, pytest).
+# shellcheck source=lib/venv.sh
+source "$REPO/scripts/lib/venv.sh" && golive_venv_activate
 
 stages=("$@")
 ((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening release)

@@ -16,6 +16,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 # One run of this scenario per machine: its containers have fixed names.
 [[ -n ${GOLIVE_LOCKED_FLEET:-} ]] || GOLIVE_LOCKED_FLEET=1 exec "${REPO}/scripts/lib/with-lock.sh" fleet-scenario "$0" "$@"
+# The project's venv (scripts/setup.sh --test) when run directly, not through scripts/test.sh.
+# shellcheck source=../lib/venv.sh
+source "${REPO}/scripts/lib/venv.sh" && golive_venv_activate
 CACHE="${GOLIVE_TESTBED_CACHE:-${REPO}/.cache/testbed}"
 STEP="start"
 trap 'rc=$?; echo "fleet-test: FAILED at step: ${STEP} (exit ${rc})" >&2; exit ${rc}' ERR

@@ -12,13 +12,16 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 # One run of this scenario per machine: its containers have fixed names.
 [[ -n ${GOLIVE_LOCKED_MONITORING:-} ]] || GOLIVE_LOCKED_MONITORING=1 exec "${REPO}/scripts/lib/with-lock.sh" monitoring-scenario "$0" "$@"
+# The project's venv (scripts/setup.sh --test) when run directly, not through scripts/test.sh.
+# shellcheck source=../lib/venv.sh
+source "${REPO}/scripts/lib/venv.sh" && golive_venv_activate
 CACHE="${GOLIVE_TESTBED_CACHE:-${REPO}/.cache/testbed}"
 cd "${REPO}"
 export ANSIBLE_CONFIG="${REPO}/ansible.cfg" PYTHONDONTWRITEBYTECODE=1
 
 python3 -c 'import passlib.hash; passlib.hash.bcrypt.hash("x", rounds=4)' 2>/dev/null || {
   echo "monitoring-test: passlib with a working bcrypt backend is missing on the controller:" >&2
-  echo "  python3 -m pip install passlib 'bcrypt<4.1'" >&2
+  echo "  scripts/setup.sh --test (requirements/test.txt)" >&2
   exit 1
 }
 python3 -m pytest -q -p no:cacheprovider tests/monitoring     # static contracts of the roles, ~2 s

@@ -11,6 +11,9 @@ REPO="$(cd "${HERE}/../.." && pwd)"
 scenario=${1:?usage: scenario-test.sh SCENARIO [molecule command ...]}; shift
 [[ ${GOLIVE_LOCKED_SCENARIO:-} == "${scenario}" ]] \
   || GOLIVE_LOCKED_SCENARIO=${scenario} exec "${REPO}/scripts/lib/with-lock.sh" "${scenario}-scenario" "$0" "${scenario}" "$@"
+# The project's venv (scripts/setup.sh --test) when run directly, not through scripts/test.sh.
+# shellcheck source=../lib/venv.sh
+source "${REPO}/scripts/lib/venv.sh" && golive_venv_activate
 cd "${REPO}"
 
 "${HERE}/docker-up.sh"

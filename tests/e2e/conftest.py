@@ -61,6 +61,18 @@ def run_playbook(playbook, report_dir, *args, timeout=600, env=None):
                           env=ansible_env(GOLIVE_REPORT_DIR=str(report_dir), **(env or {})))
 
 
+def bed_image(variable='GOLIVE_BASE_IMAGE'):
+    """The test bed image named in .cache/testbed/images.env (scripts/testbed/build-images.sh), or None."""
+    path = os.path.join(REPO, '.cache', 'testbed', 'images.env')
+    if not os.path.exists(path):
+        return None
+    with open(path) as stream:
+        for line in stream:
+            if line.startswith(variable + '='):
+                return line.split('=', 1)[1].strip()
+    return None
+
+
 def start_service(name):
     """Start the test servers of ``scripts/services/<name>.sh``; their connection facts.
 

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from conftest import REPO, ansible_env, checks_by_name, run_module
+from conftest import REPO, ansible_env, checks_by_name, run_module, bed_image
 
 SYSTEMD_FLAGS = ['--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined',
                  '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw', '--tmpfs', '/run', '--tmpfs', '/run/lock',
@@ -107,24 +107,13 @@ def test_password_aging_records_on_this_machine():
 # ---------------------------------------------------------------- containers
 
 
-def base_image():
-    path = os.path.join(REPO, '.cache', 'testbed', 'images.env')
-    if not os.path.exists(path):
-        return None
-    with open(path) as stream:
-        for line in stream:
-            if line.startswith('GOLIVE_BASE_IMAGE='):
-                return line.split('=', 1)[1].strip()
-    return None
-
-
 def docker(*args, timeout=120, check=True):
     return subprocess.run(['docker'] + list(args), capture_output=True, text=True, timeout=timeout, check=check)
 
 
 @pytest.fixture(scope='module')
 def image():
-    name = base_image()
+    name = bed_image()
     if not shutil.which('docker') or not name or docker('image', 'inspect', name, check=False).returncode:
         pytest.skip('no test bed base image: run scripts/testbed/build-images.sh')
     return name
