@@ -143,6 +143,19 @@ options:
     ini:
       - section: golive_fleet_report
         key: summary_max_hosts
+  heartbeat:
+    description:
+      - Seconds after which a task still running prints a progress line naming the hosts
+        that have not finished it (at most O(summary_max_hosts), the rest counted), then
+        again every as many seconds, never more than one line per interval. C(0) turns it off.
+    type: int
+    default: 30
+    version_added: 0.2.0
+    env:
+      - name: GOLIVE_REPORT_HEARTBEAT
+    ini:
+      - section: golive_fleet_report
+        key: heartbeat
 '''
 
 import datetime
@@ -169,6 +182,7 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.gate_policy impor
     STATS_SOURCE,
     verdict_from_stats,
 )
+from ansible_collections.golive.readiness.plugins.plugin_utils.heartbeat import Heartbeat
 from ansible_collections.golive.readiness.plugins.plugin_utils.report_formats import (
     FORMATS,
     write_reports,
@@ -206,6 +220,7 @@ class CallbackModule(CallbackBase):
         self.report_path = None
         self.release = None
         self.sections = []
+        self.heartbeat = Heartbeat(0, None)
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
         super(CallbackModule, self).set_options(task_keys=task_keys, var_options=var_options,
@@ -214,6 +229,19 @@ class CallbackModule(CallbackBase):
         set_active_collector(self.collector, report=dict(
             directory=self.get_option('report_dir'),
             required=bool(self.get_option('report_required'))))
+        self.heartbeat = Heartbeat(self.get_option('heartbeat'), self._display.display,
+                                   max_hosts=self.get_option('summary_max_hosts'))
+
+    # -- progress of long tasks (plugin_utils/heartbeat.py) ---------------
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self.heartbeat.task_started(task.get_name())
+
+    def v2_runner_on_start(self, host, task):
+        self.heartbeat.host_started(host.get_name())
+
+    def v2_runner_on_skipped(self, result):
+        self.heartbeat.host_done(result._host.get_name())
 
     # -- collecting -------------------------------------------------------
 
@@ -305,6 +333,7 @@ class CallbackModule(CallbackBase):
                 self.release = dict((k, v) for k, v in plain(value).items() if k != 'source')
 
     def v2_runner_on_ok(self, result):
+        self.heartbeat.host_done(result._host.get_name())
         if self._is_gate(result._task):
             # The gate's play counts its hosts: a run whose tags select no area still reports
             # every host it targeted, not evaluated, instead of none or one.
@@ -319,6 +348,7 @@ class CallbackModule(CallbackBase):
         self._record(result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
+        self.heartbeat.host_done(result._host.get_name())
         task = result._task
         data = self._data(result)
         if self._is_gate_stop(task):
@@ -354,6 +384,7 @@ class CallbackModule(CallbackBase):
     # deep-copy each failed item for this callback for nothing.
 
     def v2_runner_on_unreachable(self, result):
+        self.heartbeat.host_done(result._host.get_name())
         host = result._host.get_name()
         self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
         self.collector.add_unreachable(host, plain(self._data(result).get('msg')) or 'host unreachable')
@@ -409,6 +440,7 @@ class CallbackModule(CallbackBase):
     # -- reporting --------------------------------------------------------
 
     def v2_playbook_on_stats(self, stats):
+        self.heartbeat.stop()
         self._flush_play_hosts()
         if not self.collector.hosts:
             # A playbook that measures nothing (monitoring.yml, hardening.yml) must not
