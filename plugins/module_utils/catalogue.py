@@ -51,6 +51,8 @@ UNIT_DOMAINS = {
     'count': (0, INF, False),
     'ratio': (0, INF, False),
     'MiB': (0, INF, False),
+    'KiB': (0, INF, False),
+    'score': (0, 100, False),
     'req/s': (0, INF, False),
 }
 ANY_NUMBER = (-INF, INF, False)

@@ -126,7 +126,7 @@ def describe_limits(warn, fail, unit='', direction=HIGHER_IS_WORSE):
 
 
 UNIT_SYMBOLS = {'percent': '%', 'ms': 'ms', 's': 's', 'h': 'h', 'days': 'days', 'count': '',
-                'ratio': '', 'MiB': 'MiB', 'req/s': 'req/s'}
+                'ratio': '', 'MiB': 'MiB', 'KiB': 'KiB', 'req/s': 'req/s', 'score': ''}
 
 
 def check_result(name, status, value=None, unit=None, warn=None, fail=None,

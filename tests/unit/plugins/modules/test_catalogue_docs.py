@@ -26,6 +26,7 @@ CATALOGUED = [
     ('http_check', 'http'),
     ('tls_check', 'tls'),
     ('backup_check', 'backup'),
+    ('web_perf_check', 'web_perf'),
 ]
 
 
