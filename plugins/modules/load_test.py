@@ -11,19 +11,23 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: load_test
-short_description: Load-test an HTTP(S) endpoint and judge p95 latency, error rate and throughput
+short_description: Load-test an HTTP(S) endpoint and judge p95, mean and p99 latency, error rate and throughput
 version_added: 0.1.0
 description:
   - Sends a bounded load of HTTP/1.1 requests to one URL from the host the task runs on (the
     load generator; use C(delegate_to) to pick it) and judges each stage of the test in the
     shared readiness result model.
-  - Each stage gives three checks, named after O(name) and the stage
+  - Each stage gives five checks, named after O(name) and the stage
     (C(<name>) for a single stage, else C(<name>/<stage>)), C(load_p95:<label>)
     (p95 latency of the expected answers in ms; warn at 1000, fail at 2000),
+    C(load_mean:<label>) (their mean latency; warn at 500, fail at 1000),
+    C(load_p99:<label>) (their p99 latency; warn at 2000, fail at 4000),
     C(load_error_rate:<label>) (unexpected statuses and transport errors in percent; warn at 1,
     fail at 5) and C(load_throughput:<label>) (answers per second, lower is worse; fail at or
-    below 100). Their C(details) hold the status-code counts, the transport errors by kind and
-    min / p50 / p90 / p95 / p99 / max / mean latency.
+    below 100). The readiness guide's figures (p95 under 1 s, mean under 500 ms, p99 under 2 s)
+    warn; twice them fails. The C(details) of C(load_p95) hold the status-code counts, the
+    transport errors by kind and min / p50 / p90 / p95 / p99 / max / mean latency; the judged
+    figures are checks of their own, so every report format shows them.
   - Closed model by default (each connection sends its next request when the previous answer
     arrived); with a O(rate) the model is open, requests are due at fixed times whatever the
     server does, and latency runs from when a request was due, so a stalled server shows as
@@ -90,7 +94,7 @@ options:
     description: Seconds of a single-stage test.
     type: float
   concurrency:
-    description: Connections (virtual users), 1 to 1000; also the default of O(stages[].concurrency).
+    description: Connections (virtual users), 1 to 10000; also the default of O(stages[].concurrency).
     type: int
     default: 10
   rate:
@@ -170,6 +174,18 @@ options:
     suboptions:
       warn: {description: Warn at this many milliseconds., type: float, default: 1000}
       fail: {description: Fail above this many milliseconds., type: float, default: 2000}
+  mean:
+    description: Limits of the mean latency in milliseconds.
+    type: dict
+    suboptions:
+      warn: {description: Warn at this many milliseconds., type: float, default: 500}
+      fail: {description: Fail above this many milliseconds., type: float, default: 1000}
+  p99:
+    description: Limits of the p99 latency in milliseconds.
+    type: dict
+    suboptions:
+      warn: {description: Warn at this many milliseconds., type: float, default: 2000}
+      fail: {description: Fail above this many milliseconds., type: float, default: 4000}
   error_rate:
     description: Limits of the error rate in percent.
     type: dict
@@ -349,6 +365,8 @@ def argument_spec():
         max_requests=dict(type='int', default=d['max_requests']),
         max_duration=dict(type='float', default=d['max_duration']),
         p95=limits_spec(plan.P95),
+        mean=limits_spec(plan.MEAN),
+        p99=limits_spec(plan.P99),
         error_rate=limits_spec(plan.ERROR_RATE),
         throughput=limits_spec(plan.THROUGHPUT),
         stop_at_break=dict(type='bool', default=d['stop_at_break']),

@@ -104,7 +104,7 @@ def cases(shop, tmp_path_factory):
     todo = [
         ('normal', {'name': 'health', 'url': base + '/health', 'requests': 1000,
                     'concurrency': 10}, False),
-        ('slow_warn', dict(slow, p95={'warn': 200, 'fail': 5000}), False),
+        ('slow_warn', dict(slow, p95={'warn': 200, 'fail': 5000}, mean={'warn': 200, 'fail': 250}), False),
         ('slow_fail', dict(slow, p95={'warn': 100, 'fail': 250}), False),
         ('errors', {'name': 'broken', 'url': base + '/status/503', 'requests': 200,
                     'concurrency': 4}, False),
@@ -124,7 +124,8 @@ def test_normal_run_passes(cases):
     result = cases['normal']
     assert result['changed'] is False and not result.get('failed'), result
     checks = checks_by_name(result)
-    assert set(checks) == {'load_p95:health', 'load_error_rate:health', 'load_throughput:health'}
+    assert set(checks) == {'load_p95:health', 'load_mean:health', 'load_p99:health',
+                           'load_error_rate:health', 'load_throughput:health'}
     assert result['readiness']['status'] == 'pass', [c['message'] for c in checks.values()]
     details = checks['load_p95:health']['details']
     assert details['sent'] == 1000 and details['status_counts'] == {'200': 1000}
@@ -133,6 +134,10 @@ def test_normal_run_passes(cases):
         assert details[key] >= 0
     assert details['min_ms'] <= details['p50_ms'] <= details['p95_ms'] <= details['max_ms']
     assert checks['load_throughput:health']['value'] > 100
+    # The judged mean and p99 are the figures of the details, with the guide's limits.
+    assert checks['load_mean:health']['value'] == details['mean_ms']
+    assert checks['load_p99:health']['value'] == details['p99_ms']
+    assert (checks['load_mean:health']['warn'], checks['load_p99:health']['warn']) == (500, 2000)
     assert result['load']['sent'] == 1000
 
 
@@ -140,6 +145,9 @@ def test_slow_endpoint_warns_then_fails_on_p95(cases):
     check = checks_by_name(cases['slow_warn'])['load_p95:slow']
     assert check['status'] == 'warn' and check['value'] >= 300, check['message']
     assert 'warn at 200 ms' in check['message']
+    # The same 300 ms answers on average: beyond a 250 ms mean limit.
+    mean = checks_by_name(cases['slow_warn'])['load_mean:slow']
+    assert mean['status'] == 'fail' and mean['value'] >= 300, mean['message']
     check = checks_by_name(cases['slow_fail'])['load_p95:slow']
     assert check['status'] == 'fail' and check['remediation'], check['message']
 

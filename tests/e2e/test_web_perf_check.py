@@ -17,6 +17,7 @@ import time
 import pytest
 
 from conftest import REPO, checks_by_name, run_module
+from loopback_nginx import free_port, loopback_nginx
 
 PAGE = '''<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Shop</title>
@@ -77,41 +78,11 @@ def write_sites(root):
         handle.write(bmp(32, 32, 90))
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-NGINX_CONF = '''
-user root;
-worker_processes 1;
-daemon off;
-pid %(dir)s/nginx.pid;
-error_log %(dir)s/error.log;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path %(dir)s/tmp;
-  proxy_temp_path %(dir)s/tmp;
-  fastcgi_temp_path %(dir)s/tmp;
-  uwsgi_temp_path %(dir)s/tmp;
-  scgi_temp_path %(dir)s/tmp;
-  server {
-    listen 127.0.0.1:%(heavy)d;
-    root %(dir)s/heavy;
-    gzip off;
-  }
-  server {
-    listen 127.0.0.1:%(light)d;
-    root %(dir)s/light;
-    gzip on;
-    gzip_types text/css application/javascript;
-    location ~* \\.(js|css|bmp)$ { expires 30d; }
-  }
+SERVERS = {
+    'heavy': 'root %(root)s/heavy; gzip off;',
+    'light': 'root %(root)s/light; gzip on; gzip_types text/css application/javascript;\n'
+             '    location ~* \\.(js|css|bmp)$ { expires 30d; }',
 }
-'''
 
 
 @pytest.fixture(scope='module')
@@ -124,33 +95,11 @@ def lighthouse():
 
 @pytest.fixture(scope='module')
 def sites(tmp_path_factory):
-    nginx = shutil.which('nginx') or '/usr/sbin/nginx'
-    assert os.path.exists(nginx), 'nginx is missing: scripts/setup.sh --test installs it (requirements/apt.txt)'
     root = str(tmp_path_factory.mktemp('web-perf'))
     write_sites(root)
-    os.makedirs(os.path.join(root, 'tmp'))
-    ports = dict(heavy=free_port(), light=free_port())
-    conf = os.path.join(root, 'nginx.conf')
-    with open(conf, 'w') as handle:
-        handle.write(NGINX_CONF % dict(ports, dir=root))
-    proc = subprocess.Popen([nginx, '-c', conf, '-p', root], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            for port in ports.values():
-                socket.create_connection(('127.0.0.1', port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError('nginx did not start: %s' % proc.stderr.read().decode())
-            time.sleep(0.1)
-    try:
-        yield dict(heavy='http://127.0.0.1:%d/' % ports['heavy'], light='http://127.0.0.1:%d/' % ports['light'],
-                   root=root)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    servers = dict((name, directives % dict(root=root)) for name, directives in SERVERS.items())
+    with loopback_nginx(root, servers) as urls:
+        yield urls
 
 
 def test_heavy_page_fails_and_optimised_page_passes(lighthouse, sites, tmp_path):

@@ -569,6 +569,26 @@ def split(total, parts):
     return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
 
 
+def raise_open_files(sockets):
+    """Let this process hold ``sockets`` more open files: the soft limit raised toward the hard one.
+
+    Many hosts start processes with a soft limit of 1024, below the guide's 1,000+
+    connections plus what Python already holds; the hard limit is usually far higher.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Linux
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = sockets + 128
+    if soft == resource.RLIM_INFINITY or soft >= want:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
+    except (ValueError, OSError):
+        pass  # left as it is: connections beyond the limit count as transport errors
+
+
 def run_processes(target, processes, concurrency, requests, duration=None, rate=None,
                   budget_s=60.0):
     """Run :func:`run_load` in ``processes`` forked processes and merge their results.
@@ -580,6 +600,8 @@ def run_processes(target, processes, concurrency, requests, duration=None, rate=
     its share counted as unfinished.
     """
     processes = max(1, min(int(processes), int(concurrency)))
+    # Forked processes inherit the raised limit; each needs at most its share of sockets.
+    raise_open_files(int(concurrency))
     if processes == 1 or not hasattr(os, 'fork'):
         return merge([portable(run_load(target, concurrency, requests, duration, rate, budget_s))])
     users = split(int(concurrency), processes)

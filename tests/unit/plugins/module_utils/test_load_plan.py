@@ -43,7 +43,7 @@ def test_processes_default_to_one_per_core_and_are_kept_when_given():
     (dict(requests=10, url='ftp://x/'), 'url:'),
     (dict(requests=0), 'requests: 0 is out of range'),
     (dict(requests=10, concurrency=0), 'concurrency: 0'),
-    (dict(requests=10, concurrency=5000), 'concurrency: 5000'),
+    (dict(requests=10, concurrency=20000), 'concurrency: 20000 is out of range 1 to 10000'),
     (dict(requests=10, rate=0), 'rate: 0'),
     (dict(requests=10, max_requests=2000000), 'max_requests: 2000000 is out of range 1 to 1000000'),
     (dict(requests=10, max_requests=0), 'max_requests: 0'),
@@ -58,6 +58,8 @@ def test_processes_default_to_one_per_core_and_are_kept_when_given():
     (dict(requests=10, method='POST', body='x', body_format='form'), 'body_format'),
     (dict(requests=10, headers={'X-A': 'a\nb'}), 'headers:'),
     (dict(requests=10, p95=dict(warn=3000, fail=2000)), 'p95: warn limit'),
+    (dict(requests=10, mean=dict(warn=800, fail=600)), 'mean: warn limit'),
+    (dict(requests=10, p99=dict(warn=5000, fail=4000)), 'p99: warn limit'),
     (dict(requests=10, throughput=dict(warn=50, fail=100)), 'throughput: warn limit'),
     (dict(requests=10, ca_path='/nope'), 'ca_path: /nope does not exist'),
     (dict(requests=10, client_key='/k'), 'client_key'),
@@ -135,8 +137,12 @@ def test_judging_pass_warn_fail():
     assert [checks[n]['status'] for n in ('load_p95:t', 'load_error_rate:t', 'load_throughput:t')] \
         == ['pass', 'pass', 'pass']
     assert checks['load_throughput:t']['value'] == 1000.0
+    assert [checks[n]['status'] for n in ('load_mean:t', 'load_p99:t')] == ['pass', 'pass']
     records, _totals = plan.run(opts(name='t', requests=100), runner=fake_runner([], latency_s=1.5))
-    assert by_name(records)['load_p95:t']['status'] == 'warn'
+    checks = by_name(records)
+    # 1.5 s answers: p95 warns (1 s / 2 s), the mean fails (500 ms / 1 s), p99 passes (2 s / 4 s).
+    assert [checks[n]['status'] for n in ('load_p95:t', 'load_mean:t', 'load_p99:t')] == ['warn', 'fail', 'pass']
+    assert checks['load_mean:t']['value'] == checks['load_p95:t']['details']['mean_ms']
     records, _totals = plan.run(opts(name='t', requests=100), runner=fake_runner([], answer=500))
     checks = by_name(records)
     assert checks['load_error_rate:t']['status'] == 'fail'
