@@ -174,6 +174,74 @@ options:
             suboptions:
               warn: {description: Warn at this percentage; O(error_rate.warn) without it., type: float}
               fail: {description: Fail above this percentage; O(error_rate.fail) without it., type: float}
+      delivery:
+        description:
+          - Judge how the page is delivered, as a browser would fetch it, without a browser (see
+            M(golive.readiness.web_perf_check) for what a browser experiences). The page is fetched
+            offering gzip, then the scripts, style sheets, images and icons its HTML references, at most
+            O(endpoints[].delivery.resources) of them, within O(total_timeout).
+          - "Checks: C(compression:<name>) (text resources over 1400 bytes sent without
+            C(Content-Encoding)), C(cache_lifetime:<name>) (referenced resources with no
+            C(Cache-Control: max-age) or future C(Expires)), C(redirects:<name>) (redirects before the
+            page answered), C(http2:<name>) (a TLS endpoint that does not offer HTTP/2 through ALPN
+            warns; C(skip) for plain HTTP) and C(page_weight:<name>) (bytes on the wire, KiB)."
+        type: dict
+        suboptions:
+          enabled: {description: Judge the delivery of this endpoint's page., type: bool, default: false}
+          resources: {description: 'Most referenced resources fetched, 0 to 100.', type: int, default: 25}
+          http2: {description: Judge whether a TLS endpoint offers HTTP/2., type: bool, default: true}
+          compression:
+            description: This endpoint's limits of C(compression:<name>) in resources, over O(compression).
+            type: dict
+            suboptions:
+              warn: {description: Warn at this many resources; O(compression.warn) without it., type: float}
+              fail: {description: Fail above this many resources; O(compression.fail) without it., type: float}
+          cache_lifetime:
+            description: This endpoint's limits of C(cache_lifetime:<name>) in resources, over O(cache_lifetime).
+            type: dict
+            suboptions:
+              warn: {description: Warn at this many resources; O(cache_lifetime.warn) without it., type: float}
+              fail: {description: Fail above this many resources; O(cache_lifetime.fail) without it., type: float}
+          redirects:
+            description: This endpoint's limits of C(redirects:<name>) in redirects, over O(redirects).
+            type: dict
+            suboptions:
+              warn: {description: Warn at this many redirects; O(redirects.warn) without it., type: float}
+              fail: {description: Fail above this many redirects; O(redirects.fail) without it., type: float}
+          page_weight:
+            description: This endpoint's limits of C(page_weight:<name>) in KiB, over O(page_weight).
+            type: dict
+            suboptions:
+              warn: {description: Warn at this many KiB; O(page_weight.warn) without it., type: float}
+              fail: {description: Fail above this many KiB; O(page_weight.fail) without it., type: float}
+  compression:
+    description: Limits of C(compression:<name>) in uncompressed text resources, for endpoints with O(endpoints[].delivery.enabled).
+    type: dict
+    default: {}
+    suboptions:
+      warn: {description: Warn at this many resources., type: float, default: 1}
+      fail: {description: Fail above this many resources., type: float, default: 3}
+  cache_lifetime:
+    description: Limits of C(cache_lifetime:<name>) in static resources without a cache lifetime, for endpoints with O(endpoints[].delivery.enabled).
+    type: dict
+    default: {}
+    suboptions:
+      warn: {description: Warn at this many resources., type: float, default: 1}
+      fail: {description: Fail above this many resources., type: float, default: 10}
+  redirects:
+    description: Limits of C(redirects:<name>) in redirects before the page answers, for endpoints with O(endpoints[].delivery.enabled).
+    type: dict
+    default: {}
+    suboptions:
+      warn: {description: Warn at this many redirects., type: float, default: 2}
+      fail: {description: Fail above this many redirects., type: float, default: 4}
+  page_weight:
+    description: Limits of C(page_weight:<name>) in KiB on the wire for the page and its resources, for endpoints with O(endpoints[].delivery.enabled). Lighthouse flags pages from 1600 KiB.
+    type: dict
+    default: {}
+    suboptions:
+      warn: {description: Warn at this many KiB., type: float, default: 1600}
+      fail: {description: Fail above this many KiB., type: float, default: 4000}
   response_time:
     description: Limits of every endpoint's response time in milliseconds (checks C(response_time:<name>)).
     type: dict

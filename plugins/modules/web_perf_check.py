@@ -34,7 +34,7 @@ description:
     not finish in time is C(unknown) with the reason, never C(pass).
   - With O(report_dir) each page's Lighthouse HTML report is kept there as
     C(<page>.lighthouse.html) and its path is in the records' C(details.report), in check
-    mode too: auditing only reads the pages, and the report is the audit's output.
+    mode too (auditing only reads the pages, and the report is the audit's output).
 author:
   - golive.readiness contributors (@golive)
 requirements:

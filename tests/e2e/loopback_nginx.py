@@ -44,13 +44,18 @@ def free_port():
 
 
 @contextlib.contextmanager
-def loopback_nginx(directory, servers, start_timeout=10):
-    """Run nginx with one server per ``{name: directives}``; yield ``{name: base URL}``."""
+def loopback_nginx(directory, servers, start_timeout=10, listen_options=None):
+    """Run nginx with one server per ``{name: directives}``; yield ``{name: base URL}``.
+
+    ``listen_options`` adds to a server's ``listen`` (``{'tls': 'ssl http2'}``); its URL is https.
+    """
+    listen_options = listen_options or {}
     nginx = shutil.which('nginx') or '/usr/sbin/nginx'
     assert os.path.exists(nginx), 'nginx is missing: scripts/setup.sh --test installs it (requirements/apt.txt)'
     os.makedirs(os.path.join(directory, 'tmp'), exist_ok=True)
     ports = dict((name, free_port()) for name in servers)
-    blocks = ''.join('  server {\n    listen 127.0.0.1:%d;\n    %s\n  }\n' % (ports[name], directives)
+    blocks = ''.join('  server {\n    listen 127.0.0.1:%d %s;\n    %s\n  }\n'
+                     % (ports[name], listen_options.get(name, ''), directives)
                      for name, directives in servers.items())
     conf = os.path.join(directory, 'nginx.conf')
     with open(conf, 'w') as handle:
@@ -68,7 +73,8 @@ def loopback_nginx(directory, servers, start_timeout=10):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError('nginx did not start: %s' % proc.stderr.read().decode())
                 time.sleep(0.1)
-        yield dict((name, 'http://127.0.0.1:%d/' % port) for name, port in ports.items())
+        yield dict((name, '%s://127.0.0.1:%d/' % ('https' if 'ssl' in listen_options.get(name, '') else 'http', port))
+                   for name, port in ports.items())
     finally:
         proc.terminate()
         try:

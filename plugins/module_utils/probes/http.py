@@ -35,6 +35,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Settings,
     import_library,
 )
+from ansible_collections.golive.readiness.plugins.module_utils.probes import http_delivery as delivery
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,
     run_bounded,
@@ -91,12 +92,13 @@ ENDPOINTS = Entries(dict(
     follow_redirects=Option('bool', True),
     max_body_bytes=Option('int', 1048576, low=1, high=16 * 1048576),
     sample=SAMPLE,
+    delivery=delivery.DELIVERY,
 ), limits=dict(response_time=RESPONSE_TIME))
 CATALOGUE = Catalogue('http', instance=lambda params: None, options=dict(
     endpoints=ENDPOINTS,
     total_timeout=Option('float', 60, low=0, high=MAX_TOTAL_TIMEOUT, low_open=True),
     workers=Option('int', 8, low=1, high=64),
-), checks=[RESPONSE_TIME, P95, ERROR_RATE])
+), checks=[RESPONSE_TIME, P95, ERROR_RATE] + delivery.CHECKS)
 
 
 def merged_endpoints(params, opts):
@@ -105,6 +107,7 @@ def merged_endpoints(params, opts):
     for ep in endpoints:
         ep['method'] = ep['method'].upper()
         ep['sample'] = SAMPLE.merged(ep['sample'], opts)
+        ep['delivery'] = delivery.DELIVERY.merged(ep['delivery'], opts)
     return endpoints
 
 
@@ -143,6 +146,7 @@ def endpoint_errors(index, ep, given, opts, jmespath=None, path_exists=None):
     """Problems with one merged endpoint the catalogue cannot see, each naming its option."""
     opt = 'endpoints[%d]' % index
     errors = SAMPLE.order_errors(opt + '.sample', given.get('sample'), opts)
+    errors.extend(delivery.DELIVERY.order_errors(opt + '.delivery', given.get('delivery'), opts))
     error = url_error(opt + '.url', ep.get('url') or '')
     if error:
         errors.append(error)
@@ -512,6 +516,9 @@ def measure(requests, endpoints, jmespath=None, total_timeout=60.0, workers=8,
             records = [check_endpoint(requests, ep, jmespath, deadline)]
             if ep['sample']['requests']:
                 records.extend(sample_endpoint(requests, ep, deadline))
+            if ep['delivery']['enabled']:
+                records.extend(delivery.delivery_records(requests, ep, endpoint_name(ep),
+                                                         request_kwargs(ep), deadline))
             return records
         return run
 
