@@ -3,7 +3,8 @@
 #   scripts/sanity.sh [ansible-test sanity options, e.g. --test validate-modules]
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-WORK=${GOLIVE_SANITY_DIR:-/tmp/golive-sanity}
+# One copy per checkout (git worktrees on one machine run sanity side by side).
+WORK=${GOLIVE_SANITY_DIR:-/tmp/golive-sanity-$(printf %s "$REPO" | sha256sum | cut -c1-12)}
 DEST=$WORK/ansible_collections/golive/readiness
 # The project's venv (scripts/setup.sh --test), whose Python has ansible-test.
 # shellcheck source=lib/venv.sh

@@ -236,7 +236,9 @@ options:
       warn: {description: Warn at this many redirects., type: float, default: 2}
       fail: {description: Fail above this many redirects., type: float, default: 4}
   page_weight:
-    description: Limits of C(page_weight:<name>) in KiB on the wire for the page and its resources, for endpoints with O(endpoints[].delivery.enabled). Lighthouse flags pages from 1600 KiB.
+    description:
+      - Limits of C(page_weight:<name>) in KiB on the wire for the page and its resources, for endpoints with O(endpoints[].delivery.enabled).
+      - Lighthouse flags pages from 1600 KiB.
     type: dict
     default: {}
     suboptions:

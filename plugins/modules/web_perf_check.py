@@ -109,7 +109,7 @@ options:
       fail: {description: Fail beyond this many ms., type: float, default: 4000}
   tbt:
     description:
-      - Total Blocking Time in ms (check C(tbt:<page>)): how long the main thread was too busy to answer input.
+      - "Total Blocking Time in ms (check C(tbt:<page>)): how long the main thread was too busy to answer input."
     type: dict
     default: {}
     suboptions:
@@ -154,7 +154,8 @@ options:
       fail: {description: Fail beyond this many requests., type: float, default: 100}
   uncompressed:
     description:
-      - Text resources (HTML, script, CSS, JSON) sent without compression that would have shrunk (check C(uncompressed:<page>)); the message names the first few.
+      - Text resources (HTML, script, CSS, JSON) sent without compression that would have shrunk (check C(uncompressed:<page>)).
+      - The message names the first few.
     type: dict
     default: {}
     suboptions:
@@ -163,7 +164,7 @@ options:
       fail: {description: Fail beyond this many resources., type: float, default: 3}
   cache_lifetime:
     description:
-      - Static resources served with no cache lifetime (no C(Cache-Control: max-age) or C(Expires)) (check C(cache_lifetime:<page>)).
+      - Static resources served with no cache lifetime, neither C(Cache-Control) C(max-age) nor C(Expires) (check C(cache_lifetime:<page>)).
     type: dict
     default: {}
     suboptions:
@@ -188,8 +189,8 @@ EXAMPLES = r'''
 - name: Audit the shop's home and product pages from the controller
   golive.readiness.web_perf_check:
     pages:
-      - {name: home, url: "https://shop.example.com/"}
-      - {name: product, url: "https://shop.example.com/p/42"}
+      - "{name: home, url: \"https://shop.example.com/\"}"
+      - "{name: product, url: \"https://shop.example.com/p/42\"}"
     report_dir: "{{ playbook_dir }}/readiness-reports/lighthouse"
     lcp: {warn: 2000, fail: 3000}
   delegate_to: localhost

@@ -6,6 +6,7 @@ optimised one (compressed, cached, the script deferred, one small image).  Light
 version pinned in requirements/lighthouse (scripts/services/lighthouse.sh installs it).
 """
 
+import json
 import os
 import re
 import shutil
@@ -15,9 +16,10 @@ import time
 
 import pytest
 
-from conftest import REPO, checks_by_name, run_module
+from conftest import REPO, checks_by_name, run_module, run_playbook
 from loopback_nginx import free_port, loopback_nginx
 from shop_pages import IMAGES, SERVERS, write_sites
+
 
 @pytest.fixture(scope='module')
 def lighthouse():
@@ -128,3 +130,25 @@ def test_bad_input_is_one_line_per_problem():
                  'timeout: 500 s per page is more than total_timeout (100 s)'):
         assert text in bad['msg']
     assert 'Traceback' not in bad['msg']
+
+
+def test_the_readiness_role_audits_from_the_probe_host_and_keeps_the_report_beside_the_fleet_report(
+        lighthouse, sites, report_dir):
+    # The role's install step runs too: everything is present, so it changes nothing.
+    lighthouse_dir = os.path.dirname(os.path.dirname(os.path.dirname(lighthouse)))
+    extra = dict(readiness_web_perf_enabled=True, readiness_install_dependencies=True,
+                 readiness_web_perf_lighthouse_dir=lighthouse_dir,
+                 readiness_web_perf_pages=[dict(name='heavy', url=sites['heavy'])],
+                 readiness_web_perf_tbt=dict(enabled=False))
+    proc = run_playbook('readiness.yml', report_dir, '-i', os.path.join(REPO, 'inventories', 'local'),
+                        '--tags', 'web_perf', '-e', json.dumps(extra), timeout=400)
+    # The heavy page weighs more than page_weight's fail limit: no-go.
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    with open(os.path.join(str(report_dir), 'readiness.json')) as handle:
+        report = json.load(handle)
+    checks = dict((c['name'], c) for c in report['hosts']['localhost']['checks'])
+    assert checks['page_weight:heavy']['status'] == 'fail'
+    assert checks['tbt']['status'] == 'skip'
+    assert checks['cache_lifetime:heavy']['component'] == 'web_perf'
+    assert os.path.exists(os.path.join(str(report_dir), 'lighthouse', 'heavy.lighthouse.html'))
+    assert 'web_perf/page_weight:heavy' in proc.stdout or 'page_weight:heavy' in proc.stdout

@@ -245,4 +245,3 @@ def http2_record(ep, label, kwargs, settings, deadline, clock=time.monotonic):
                         % (label, chosen or 'nothing'),
                         remediation='Turn on HTTP/2 (nginx: listen 443 ssl; http2 on;): one connection '
                                     'carries every resource.')
-

@@ -350,4 +350,3 @@ def measure(params, opts, run=run_tool, clock=time.monotonic):
         return CATALOGUE.run(report, context, opts).result()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
