@@ -245,7 +245,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.probes import web
 
 def main():
     """Entry point: the catalogue in probes/web_perf.py defines the options and checks."""
-    run_module(probes.CATALOGUE, probes.measure, probes.input_errors)
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

@@ -31,6 +31,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Check,
     Entries,
     Option,
+    Runner,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
 from ansible_collections.golive.readiness.plugins.module_utils.probes.http import redact_url, url_error
@@ -350,3 +351,9 @@ def measure(params, opts, run=run_tool, clock=time.monotonic):
         return CATALOGUE.run(report, context, opts).result()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def runner():
+    """How the component is measured by its module. Needs no Python library; Node.js,
+    Lighthouse and Chromium missing are results (unknown), not module failures."""
+    return Runner(CATALOGUE, measure, input_errors)
