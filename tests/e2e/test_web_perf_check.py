@@ -151,4 +151,7 @@ def test_the_readiness_role_audits_from_the_probe_host_and_keeps_the_report_besi
     assert checks['tbt']['status'] == 'skip'
     assert checks['cache_lifetime:heavy']['component'] == 'web_perf'
     assert os.path.exists(os.path.join(str(report_dir), 'lighthouse', 'heavy.lighthouse.html'))
+    assert 'Lighthouse report: lighthouse/heavy.lighthouse.html' in checks['performance:heavy']['message']
+    with open(os.path.join(str(report_dir), 'readiness.html')) as handle:
+        assert 'lighthouse/heavy.lighthouse.html' in handle.read()
     assert 'web_perf/page_weight:heavy' in proc.stdout or 'page_weight:heavy' in proc.stdout

@@ -308,6 +308,12 @@ def page_record(name, page, audit, own):
                       details=dict(report=audit.get('kept')) if audit.get('kept') else None)
     if extra and record['status'] != 'pass':
         record['message'] += '; e.g. %s' % ', '.join(extra)
+    if name == 'performance' and audit.get('kept'):
+        # Named relative to the report directory's parent (the fleet report's directory when
+        # the role keeps them there), so every report format points at the file.
+        kept = audit['kept']
+        record['message'] += '; Lighthouse report: %s' % os.path.join(
+            os.path.basename(os.path.dirname(kept)), os.path.basename(kept))
     return record
 
 
