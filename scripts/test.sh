@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, from a fresh machine: set-up, unit tests, lint, sanity, real-service tests, the fleet.
 #   scripts/test.sh              all stages
-#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet monitoring hardening release)
+#   scripts/test.sh unit e2e     only the named stages (unit lint sanity e2e fleet monitoring hardening release backup)
 # Every stage runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +14,7 @@ export ANSIBLE_CONFIG=$REPO/ansible.cfg PYTHONDONTWRITEBYTECODE=1
 source "$REPO/scripts/lib/venv.sh" && golive_venv_activate
 
 stages=("$@")
-((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening release)
+((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening release backup)
 failed=()
 # Each stage's output is also kept, so the end of the run can repeat what failed: CI shows
 # only the tail of a long log.
@@ -48,7 +48,8 @@ for stage in "${stages[@]}"; do
     monitoring) run_stage monitoring scripts/testbed/monitoring-test.sh ;;
     hardening) run_stage hardening scripts/testbed/hardening-test.sh ;;
     release) run_stage release scripts/testbed/release-test.sh ;;
-    *) echo "unknown stage: $stage (unit lint sanity e2e fleet monitoring hardening release)" >&2; exit 2 ;;
+    backup) run_stage backup scripts/testbed/backup-test.sh ;;
+    *) echo "unknown stage: $stage (unit lint sanity e2e fleet monitoring hardening release backup)" >&2; exit 2 ;;
   esac
 done
 echo

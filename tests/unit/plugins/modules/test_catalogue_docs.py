@@ -27,6 +27,7 @@ CATALOGUED = [
     ('tls_check', 'tls'),
     ('backup_check', 'backup'),
     ('web_perf_check', 'web_perf'),
+    ('drill_check', 'drill'),
 ]
 
 
