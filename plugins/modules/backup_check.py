@@ -29,6 +29,7 @@ description:
   - Limits must lie in the check's domain and be ordered (warn before fail); anything else is bad
     input.
   - Run it as root (C(become)); it runs pgBackRest as O(become_user), the repository's owner.
+  - The role C(golive.readiness.backup) sets up the backups this module checks.
 author:
   - golive.readiness contributors (@golive)
 requirements:
@@ -103,9 +104,14 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many days., type: float, default: 30}
       fail: {description: Fail above this many days., type: float, default: 90}
-      record: {description: The JSON record C(playbooks/dr_drill.yml) writes on the database host., type: path, default: /var/lib/golive-readiness/dr_drill.json}
+      record:
+        description: The JSON record C(playbooks/dr_drill.yml) writes on the database host.
+        type: path
+        default: /var/lib/golive-readiness/dr_drill.json
   redis_archive:
-    description: Hours since the newest encrypted Redis archive was written (check C(redis_archive)); no directory is C(unknown), an empty one fails.
+    description:
+      - Hours since the newest encrypted Redis archive was written (check C(redis_archive)).
+      - No directory is C(unknown), an empty one fails.
     type: dict
     default: {}
     suboptions:
@@ -123,8 +129,6 @@ options:
       timers: {description: systemd timers that must be active., type: list, elements: str, default: [golive-backup-full.timer, golive-backup-diff.timer]}
 seealso:
   - module: golive.readiness.postgres_check
-  - role: golive.readiness.backup
-    description: Sets up the encrypted pgBackRest and Redis backups this module checks.
 '''
 
 EXAMPLES = r'''
