@@ -7,14 +7,15 @@ Each component is validated and measured exactly as its own module does it (its 
 module's ``runner()``), on a thread of its own: the call takes as long as the slowest
 component, not the sum.  A component with bad input or a probe that raised is a failure of
 that component alone; one that does not finish within the time bound is reported ``unknown``
-while the others still report.  Adding a component is a two-line function and one entry
-in ``RUNNERS``.
+while the others still report.  Adding a component is one branch in ``_runner`` and its
+name in ``RUNNERS``.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import traceback
 
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import TimedOut, run_bounded
@@ -24,74 +25,42 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     unknown,
 )
 
-# Each component's probes are imported only when it is asked for (tls alone pulls in
-# cryptography and certifi: a quarter of a second here). Ansible ships every module_utils
-# imported anywhere in this file, inside functions too.
+
+def _runner(name):
+    """The runner of component ``name``, its probes module imported only now.
+
+    tls alone pulls in cryptography and certifi (a quarter of a second here); Ansible ships
+    every module_utils imported anywhere in this file, inside a function too, so each
+    component is one branch here.
+    """
+    if name == 'system':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import system as probes
+    elif name == 'postgres':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import postgres as probes
+    elif name == 'redis':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import redis as probes
+    elif name == 'http':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import http as probes
+    elif name == 'ports':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import port as probes
+    elif name == 'docker':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import docker as probes
+    elif name == 'network':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import network as probes
+    elif name == 'tls':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import tls as probes
+    elif name == 'security':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import security as probes
+    elif name == 'backup':
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import backup as probes
+    else:
+        raise KeyError(name)
+    return probes.runner()
 
 
-def _system():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import system
-    return system.runner()
-
-
-def _postgres():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import postgres
-    return postgres.runner()
-
-
-def _redis():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import redis
-    return redis.runner()
-
-
-def _http():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import http
-    return http.runner()
-
-
-def _ports():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import port
-    return port.runner()
-
-
-def _docker():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import docker
-    return docker.runner()
-
-
-def _network():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import network
-    return network.runner()
-
-
-def _tls():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import tls
-    return tls.runner()
-
-
-def _security():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import security
-    return security.runner()
-
-
-def _backup():
-    from ansible_collections.golive.readiness.plugins.module_utils.probes import backup
-    return backup.runner()
-
-
-# Component name (as the role and the report name it) -> its runner.
-RUNNERS = {
-    'system': _system,
-    'postgres': _postgres,
-    'redis': _redis,
-    'http': _http,
-    'ports': _ports,
-    'docker': _docker,
-    'network': _network,
-    'tls': _tls,
-    'security': _security,
-    'backup': _backup,
-}
+# Component name (as the role and the report name it) -> its runner, in the role's order.
+RUNNERS = dict((name, functools.partial(_runner, name)) for name in (
+    'system', 'postgres', 'redis', 'http', 'ports', 'docker', 'network', 'tls', 'security', 'backup'))
 
 
 def validated(name, given):
@@ -141,6 +110,7 @@ def measure_all(components, timeout):
     for name, given in components.items():
         runner, params, secrets, errors = validated(name, given)
         no_log.update(secrets)
+        opts = None
         if not errors:
             missing = runner.missing_library()
             if missing:
