@@ -27,6 +27,39 @@ run_stage() {
   if "$@" 2>&1 | tee "$LOGS/$name.log"; then echo "===== $name: ok ($((SECONDS - start)) s)"
   else echo "===== $name: FAILED ($((SECONDS - start)) s)"; failed+=("$name"); fi
 }
+# The scenario stages bring up fleets of their own (their own container names, networks and
+# locks), so they run side by side, GOLIVE_TEST_JOBS (default 2) at a time: most of their time
+# is waiting on containers, apt and services, not CPU. Each one's log is printed whole when it
+# ends, never interleaved with another's.
+PARALLEL_STAGES=" ${GOLIVE_PARALLEL_STAGES-fleet monitoring hardening release backup} "
+JOBS=${GOLIVE_TEST_JOBS:-2}
+bg_names=()
+start_stage() {
+  local name=$1; shift
+  if ((JOBS < 2)) || [[ $PARALLEL_STAGES != *" $name "* ]]; then run_stage "$name" "$@"; return; fi
+  if ((${#bg_names[@]} == 0)); then
+    # Once, before any runs: the engine and the shared fleet image, which the scenarios would
+    # otherwise each start building at the same moment on a fresh machine.
+    scripts/testbed/docker-up.sh >/dev/null && scripts/testbed/build-images.sh >/dev/null \
+      || echo "test bed set-up failed; the scenario stages will say why"
+  fi
+  while (($(jobs -rp | wc -l) >= JOBS)); do wait -n; done
+  echo; echo "===== $name: started beside the other scenario stages: $*"
+  ( begin=$SECONDS
+    if "$@" >"$LOGS/$name.log" 2>&1; then rc=ok; else rc=FAILED; fi
+    echo "$rc $((SECONDS - begin))" >"$LOGS/$name.result" ) &
+  bg_names+=("$name")
+}
+finish_stages() {
+  wait
+  local name result seconds
+  for name in "${bg_names[@]}"; do
+    read -r result seconds <"$LOGS/$name.result" || result=FAILED
+    echo; echo "===== $name: its log"; cat "$LOGS/$name.log"
+    echo "===== $name: $result (${seconds:-?} s, beside others)"
+    [[ $result == ok ]] || failed+=("$name")
+  done
+}
 failure_digest() {
   local name=$1 log=$LOGS/$1.log
   echo "----- $name: what failed (full log: ${log#"$REPO"/})"
@@ -37,21 +70,22 @@ failure_digest() {
 }
 for stage in "${stages[@]}"; do
   case $stage in
-    unit)   run_stage unit python3 -m pytest -q -p no:cacheprovider tests/unit ;;
-    lint)   run_stage lint ansible-lint --profile production --offline ;;
-    sanity) run_stage sanity scripts/sanity.sh ;;
+    unit)   start_stage unit python3 -m pytest -q -p no:cacheprovider tests/unit ;;
+    lint)   start_stage lint ansible-lint --profile production --offline ;;
+    sanity) start_stage sanity scripts/sanity.sh ;;
     # Locked: the e2e services' fixed loopback ports are one per machine.
     # The e2e tests also use the Docker engine and the test bed's base image.
-    e2e)    run_stage e2e scripts/lib/with-lock.sh e2e bash -c 'scripts/testbed/docker-up.sh && scripts/testbed/build-images.sh >/dev/null \
+    e2e)    start_stage e2e scripts/lib/with-lock.sh e2e bash -c 'scripts/testbed/docker-up.sh && scripts/testbed/build-images.sh >/dev/null \
               && python3 -m pytest -q -rfEs -p no:cacheprovider tests/e2e' ;;
-    fleet)  run_stage fleet scripts/testbed/fleet-test.sh ;;
-    monitoring) run_stage monitoring scripts/testbed/monitoring-test.sh ;;
-    hardening) run_stage hardening scripts/testbed/hardening-test.sh ;;
-    release) run_stage release scripts/testbed/release-test.sh ;;
-    backup) run_stage backup scripts/testbed/backup-test.sh ;;
+    fleet)  start_stage fleet scripts/testbed/fleet-test.sh ;;
+    monitoring) start_stage monitoring scripts/testbed/monitoring-test.sh ;;
+    hardening) start_stage hardening scripts/testbed/hardening-test.sh ;;
+    release) start_stage release scripts/testbed/release-test.sh ;;
+    backup) start_stage backup scripts/testbed/backup-test.sh ;;
     *) echo "unknown stage: $stage (unit lint sanity e2e fleet monitoring hardening release backup)" >&2; exit 2 ;;
   esac
 done
+finish_stages
 echo
 if ((${#failed[@]})); then
   for name in "${failed[@]}"; do failure_digest "$name"; done
