@@ -37,8 +37,8 @@ def test_main_command_on_stock_debian_system_python(tmp_path):
         pytest.fail('no test bed base image: run scripts/testbed/build-images.sh')
     clone = tmp_path / 'clone'
     subprocess.run(['git', 'clone', '--quiet', REPO, str(clone)], check=True, timeout=120)
-    cmd = ['docker', 'run', '--rm', '--name', 'golive-quickstart-%s' % uuid.uuid4().hex[:8],
-           '-v', '%s:/src' % clone, '-w', '/src']
+    name = 'golive-quickstart-%s' % uuid.uuid4().hex[:8]
+    cmd = ['docker', 'run', '--rm', '--name', name, '-v', '%s:/src' % clone, '-w', '/src']
     cert = host_pip_cert()
     if cert:
         cmd += ['-v', '%s:/etc/golive-host-ca.crt:ro' % cert, '-e', 'PIP_CERT=/etc/golive-host-ca.crt']
@@ -51,8 +51,12 @@ def test_main_command_on_stock_debian_system_python(tmp_path):
         'echo "==> venv: $(.venv/bin/python -c "import sys; print(sys.base_prefix)")"; '
         'echo "==> venv has: $(ls .venv/bin | tr "\\n" " ")"; '
         'exit $rc')
-    proc = subprocess.run(cmd + [image, 'bash', '-c', script, 'quickstart', CALM],
-                          capture_output=True, text=True, timeout=900, check=False)
+    try:
+        proc = subprocess.run(cmd + [image, 'bash', '-c', script, 'quickstart', CALM],
+                              capture_output=True, text=True, timeout=1200, check=False)
+    finally:
+        # A timeout kills the docker client, not the container: remove it either way.
+        subprocess.run(['docker', 'rm', '-f', name], capture_output=True, check=False, timeout=120)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-6000:]
     assert 'creating the project\'s Python environment .venv' in out
