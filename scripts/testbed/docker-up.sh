@@ -18,6 +18,13 @@ trap 'rc=$?; echo "docker-up: FAILED at step: ${STEP} (exit ${rc})" >&2; exit ${
 say() { echo "docker-up: $*"; }
 engine_answers() { docker info >/dev/null 2>&1; }
 
+# Every systemd container takes several inotify instances: the kernel's default of 128 per user
+# runs out at about 30 of them (systemd: "Failed to create inotify object: Too many open files",
+# the container exits with 255 while booting).
+if [ "$(id -u)" -eq 0 ] && [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 1024)" -lt 1024 ]; then
+  sysctl -qw fs.inotify.max_user_instances=1024 || say "could not raise fs.inotify.max_user_instances" >&2
+fi
+
 if command -v docker >/dev/null 2>&1 && engine_answers; then
   say "engine already answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
   exit 0
