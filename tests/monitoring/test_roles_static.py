@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-ROLES = ["node_exporter", "prometheus", "alertmanager", "monitoring"]
-COMPONENTS = ["node_exporter", "prometheus", "alertmanager"]
+ROLES = ["node_exporter", "prometheus", "alertmanager", "cadvisor", "grafana", "monitoring"]
+COMPONENTS = ["node_exporter", "prometheus", "alertmanager", "cadvisor", "grafana"]
 COMMON = ROOT / "roles" / "_common"
 COMMON_FQCN = "golive.readiness._common"
 ENTRY_POINTS = {  # component task file -> the _common entry point it includes
@@ -80,9 +80,9 @@ def test_defaults_match_argument_specs(role):
             assert value == "" or "{{" in value, f"{name}: no default secrets"
 
 
-@pytest.mark.parametrize("role", ["node_exporter", "prometheus", "alertmanager"])
+@pytest.mark.parametrize("role", ["node_exporter", "prometheus", "alertmanager", "grafana"])
 def test_secret_writers_are_silent(role):
-    secret_dests = ("web-config.yml", "tls.key", "alertmanager.yml", "/secrets/")
+    secret_dests = ("web-config.yml", "tls.key", "alertmanager.yml", "/secrets/", "grafana.ini", "/datasources/")
     found = 0
     for fname, task in tasks(role):
         for module in ("ansible.builtin.template", "ansible.builtin.copy"):
@@ -155,6 +155,8 @@ def test_components_do_not_copy_common_tasks(role):
                       "service", "package", "apt", "dnf", "yum", "setup", "wait_for", "meta"}
     for fname, task in own_tasks(role):
         modules = {k.rsplit(".", 1)[-1] for k in task if k.startswith("ansible.")}
+        if role == "grafana" and fname == "install.yml" and task.get("ansible.builtin.apt") == {"update_cache": True}:
+            continue  # the package lists, once the vendor's repository is added
         assert not modules & shared_modules, (role, fname, task.get("name"), modules & shared_modules)
         for module in ("ansible.builtin.template", "ansible.builtin.copy"):
             args = task.get(module)
@@ -174,10 +176,11 @@ def test_common_entry_points_have_specs():
     specs = common_specs()
     entries = {p.stem for p in (COMMON / "tasks").glob("*.yml")}
     assert entries == set(specs), (entries, set(specs))
-    templates = {"configure": ["web-config.yml.j2", "systemd.service.j2"]}
+    # What else an entry point reads: templates, and the archive layouts (vars) of install.
+    reads = {"configure": ["templates/web-config.yml.j2", "templates/systemd.service.j2"], "install": ["vars/main.yml"]}
     for entry in entries - {"main"}:
         text = (COMMON / "tasks" / f"{entry}.yml").read_text()
-        text += "".join((COMMON / "templates" / t).read_text() for t in templates.get(entry, []))
+        text += "".join((COMMON / t).read_text() for t in reads.get(entry, []))
         assert common_names(text) == set(specs[entry]["options"]), entry
         for name, spec in specs[entry]["options"].items():
             assert spec.get("description") and spec.get("type"), (entry, name)
@@ -204,7 +207,7 @@ def test_components_pass_what_common_declares(role):
             for name, value in passed.items():
                 for var in re.findall(r"\b(" + role + r"_\w+)", str(value)):
                     assert var in defaults or re.match(role + r"_(binary|promtool|amtool|package|"
-                                                       r"service_unit|web_config_enabled)$", var), (fname, name, var)
+                                                       r"service_unit|web_config_enabled|homepath)$", var), (fname, name, var)
 
 
 @pytest.mark.parametrize("role", COMPONENTS)
