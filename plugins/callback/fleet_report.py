@@ -193,6 +193,9 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.report_formats im
 GATE_ACTIONS = ('golive.readiness.gate', 'gate')
 # A task variable that marks the task stopping the run on the gate's no-go.
 GATE_STOP_VAR = 'golive_readiness_gate_stop'
+# The collection's modules and the readiness role: a task of either measures readiness.
+READINESS_NAMESPACE = 'golive.readiness.'
+READINESS_ROLES = ('golive.readiness.readiness', 'readiness')
 # A check-mode run's report files: <report_name>.check.<ext>, never the real set's names.
 CHECK_MODE_SUFFIX = '.check'
 # set_stats data carrying release metadata (DEPLOY_ENV, build, version, checksum) has this source.
@@ -215,6 +218,9 @@ class CallbackModule(CallbackBase):
         self.failed_gate = None
         self.play_hosts = []
         self.play_measures = False
+        # False until a task that measures readiness starts: a playbook that measures none
+        # (hardening.yml, monitoring.yml) prints no verdict and leaves the last report alone.
+        self.run_measures = False
         self.playbook = None
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.report_path = None
@@ -262,6 +268,18 @@ class CallbackModule(CallbackBase):
             return  # an inventory API we do not know: the hosts that report still count
         self.play_hosts = [(h.get_name(), [g.get_name() for g in h.get_groups()]) for h in hosts]
         self.play_measures = False
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        if not self.run_measures:
+            self.run_measures = self._measures(task)
+
+    @staticmethod
+    def _measures(task):
+        """True for a task of the collection's modules (checks, gate, load test) or its readiness role."""
+        action = getattr(task, 'resolved_action', None) or getattr(task, 'action', None) or ''
+        role = getattr(task, '_role', None)
+        return (isinstance(action, str) and action.startswith(READINESS_NAMESPACE)
+                or (role is not None and role.get_name() in READINESS_ROLES))
 
     def _flush_play_hosts(self):
         if self.play_measures:
@@ -318,6 +336,7 @@ class CallbackModule(CallbackBase):
         if found or failed:
             self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
             self.play_measures = self.play_measures or bool(found)
+            self.run_measures = self.run_measures or bool(found)
         if found and getattr(result._task, 'check_mode', None) is True:
             self.collector.check_mode = True
         for readiness in found:
@@ -337,7 +356,7 @@ class CallbackModule(CallbackBase):
         if self._is_gate(result._task):
             # The gate's play counts its hosts: a run whose tags select no area still reports
             # every host it targeted, not evaluated, instead of none or one.
-            self.play_measures = True
+            self.play_measures = self.run_measures = True
             data = self._data(result)
             if data.get('section'):
                 self._close_section(data)
@@ -354,7 +373,7 @@ class CallbackModule(CallbackBase):
         if self._is_gate_stop(task):
             return  # the playbook stopping on the gate's no-go, not a problem of the host
         if self._is_gate(task):
-            self.play_measures = True
+            self.play_measures = self.run_measures = True
             stats = data.get('ansible_stats')
             verdict = stats.get('data') if isinstance(stats, dict) else None
             verdict = verdict_from_stats({'_run': verdict}) if isinstance(verdict, dict) else None
@@ -442,10 +461,11 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_stats(self, stats):
         self.heartbeat.stop()
         self._flush_play_hosts()
-        if not self.collector.hosts:
-            # A playbook that measures nothing (monitoring.yml, hardening.yml) must not
-            # replace the last readiness report with an empty one.
-            self._display.v('golive.readiness.fleet_report: no readiness results; no report written')
+        if not self.collector.hosts or not self.run_measures:
+            # A playbook that measures nothing (monitoring.yml, hardening.yml) must not print
+            # a verdict or replace the last readiness report, even when one of its tasks failed
+            # or a host was unreachable.
+            self._display.v('golive.readiness.fleet_report: no readiness task ran; no report written')
             return
         # The gate's verdict, through Ansible's channel for run-wide data (as the default
         # callback's show_custom_stats reads it).
