@@ -196,6 +196,9 @@ GATE_STOP_VAR = 'golive_readiness_gate_stop'
 # The collection's modules and the readiness role: a task of either measures readiness.
 READINESS_NAMESPACE = 'golive.readiness.'
 READINESS_ROLES = ('golive.readiness.readiness', 'readiness')
+# set_stats key (per_host false) whose lines the callback prints last, after the recap: a
+# playbook's own end-of-run summary (hardening.yml's per-host audit / apply report).
+RUN_SUMMARY_KEY = 'golive_run_summary'
 # A check-mode run's report files: <report_name>.check.<ext>, never the real set's names.
 CHECK_MODE_SUFFIX = '.check'
 # set_stats data carrying release metadata (DEPLOY_ENV, build, version, checksum) has this source.
@@ -242,6 +245,8 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self.heartbeat.task_started(task.get_name())
+        if not self.run_measures:
+            self.run_measures = self._measures(task)
 
     def v2_runner_on_start(self, host, task):
         self.heartbeat.host_started(host.get_name())
@@ -268,10 +273,6 @@ class CallbackModule(CallbackBase):
             return  # an inventory API we do not know: the hosts that report still count
         self.play_hosts = [(h.get_name(), [g.get_name() for g in h.get_groups()]) for h in hosts]
         self.play_measures = False
-
-    def v2_playbook_on_task_start(self, task, is_conditional):
-        if not self.run_measures:
-            self.run_measures = self._measures(task)
 
     @staticmethod
     def _measures(task):
@@ -460,6 +461,19 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_stats(self, stats):
         self.heartbeat.stop()
+        self._report(stats)
+        self._print_run_summary(stats)
+
+    def _print_run_summary(self, stats):
+        """The lines a playbook handed over with set_stats (RUN_SUMMARY_KEY), after everything else."""
+        custom = getattr(stats, 'custom', None) or {}
+        lines = (custom.get('_run') or {}).get(RUN_SUMMARY_KEY)
+        if isinstance(lines, (list, tuple)):
+            for line in lines:
+                self._display.display(str(plain(line)))
+
+    def _report(self, stats):
+        """The fleet summary and the report files, for a run that measured readiness."""
         self._flush_play_hosts()
         if not self.collector.hosts or not self.run_measures:
             # A playbook that measures nothing (monitoring.yml, hardening.yml) must not print

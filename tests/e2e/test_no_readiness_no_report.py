@@ -44,3 +44,19 @@ def test_the_same_failures_in_a_readiness_run_are_reported(tmp_path, report_dir)
     assert 'FLEET READINESS: FAIL' in proc.stdout, proc.stdout + proc.stderr
     assert 'UNREACHABLE gone' in proc.stdout
     assert (report_dir / 'readiness.json').read_bytes() != b'previous\n'
+
+
+def test_a_playbook_summary_handed_by_set_stats_is_printed_after_the_recap(tmp_path, report_dir):
+    """Issue R19.10: hardening.yml's audit summary is the last thing printed, also in check mode."""
+    playbook = tmp_path / 'summary.yml'
+    playbook.write_text(
+        '- name: Summary\n  hosts: localhost\n  gather_facts: false\n  tasks:\n'
+        '    - name: Would change\n      ansible.builtin.copy: {dest: %s, content: x, mode: "0600"}\n'
+        '    - name: Hand the summary over\n      ansible.builtin.set_stats:\n'
+        '        data: {golive_run_summary: [AUDIT nothing was changed, "  localhost: audit"]}\n'
+        '        per_host: false\n      run_once: true\n' % (tmp_path / 'never-written'))
+    proc = run_playbook(str(playbook), report_dir, '--check')
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    tail = proc.stdout[proc.stdout.index('PLAY RECAP'):].strip().splitlines()
+    assert tail[-2:] == ['AUDIT nothing was changed', '  localhost: audit'], proc.stdout
+    assert not (tmp_path / 'never-written').exists() and not list(report_dir.iterdir())
