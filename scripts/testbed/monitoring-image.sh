@@ -25,7 +25,7 @@ SYSTEMD_FLAGS=(--cap-add SYS_ADMIN --security-opt seccomp=unconfined
 # `package` install method's packages and the source of the binaries the scenario repacks
 # into upstream-layout release archives for the `archive` method.
 PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter ca-certificates curl
-          python3-apt)
+          python3-apt sudo)   # sudo: verify runs monitoring.yml as a sudo user
 SERVICES=(prometheus.service prometheus-alertmanager.service prometheus-node-exporter.service)
 RECIPE_VERSION=1
 
