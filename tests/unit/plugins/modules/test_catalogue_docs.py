@@ -28,6 +28,7 @@ CATALOGUED = [
     ('backup_check', 'backup'),
     ('web_perf_check', 'web_perf'),
     ('drill_check', 'drill'),
+    ('security_audit', 'security_audit'),
 ]
 
 

@@ -1,0 +1,157 @@
+"""security_audit, run for real: Lynis in a systemd container of the test fleet's image.
+
+Through the readiness role and the fleet report as a user runs it: Lynis missing is `unknown`
+naming readiness_install_dependencies; with installing on, the role installs Debian's lynis
+and the audit runs. Then the module over the docker connection: a deliberate Lynis warning
+(an account without a password, AUTH-9283) is a `fail` check with its test id, the previous
+audit shows it as new, removing the account resolves it; an audit past its budget is stopped
+(no Lynis process left) and reported. Focused audits (``tests``) keep it to seconds; the full
+audit (stock vs hardened index) runs in the hardening scenario.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from conftest import REPO, ansible_env, run_playbook
+
+SYSTEMD_FLAGS = ['--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined',
+                 '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw', '--tmpfs', '/run', '--tmpfs', '/run/lock',
+                 '--stop-signal', 'SIGRTMIN+3']
+FOCUS = ['AUTH-9283', 'AUTH-9204']
+
+
+def fleet_image():
+    path = os.path.join(REPO, '.cache', 'testbed', 'images.env')
+    if not os.path.exists(path):
+        return None
+    with open(path) as stream:
+        for line in stream:
+            if line.startswith('GOLIVE_FLEET_IMAGE='):
+                return line.split('=', 1)[1].strip()
+    return None
+
+
+def docker(*args, timeout=120, check=True):
+    return subprocess.run(['docker'] + list(args), capture_output=True, text=True, timeout=timeout, check=check)
+
+
+@pytest.fixture(scope='module')
+def host():
+    image = fleet_image()
+    if not shutil.which('docker') or not image or docker('image', 'inspect', image, check=False).returncode:
+        pytest.skip('no test fleet image: run scripts/testbed/build-images.sh')
+    name = 'sec-audit-%s' % uuid.uuid4().hex[:6]
+    docker('run', '-d', '--name', name, '--hostname', name, *(SYSTEMD_FLAGS + [image, '/sbin/init']))
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            state = docker('exec', name, 'systemctl', 'is-system-running', check=False).stdout.strip()
+            if state in ('running', 'degraded'):
+                break
+            time.sleep(1)
+        yield name
+    finally:
+        docker('rm', '-f', name, check=False)
+
+
+def audit(host, args, check_mode=False, timeout=600):
+    """Run security_audit in ``host`` through the docker connection; its result."""
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
+           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
+           '-m', 'golive.readiness.security_audit', '-a', json.dumps(args)]
+    if check_mode:
+        cmd.append('--check')
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
+                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
+                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
+    try:
+        data = json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError('no JSON (rc %s): %s %s' % (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
+    return data['plays'][0]['tasks'][0]['hosts'][host]
+
+
+def by_name(result):
+    return dict((c['name'], c) for c in result['readiness']['checks'])
+
+
+def role_run(host, report_dir, install):
+    extra = {'readiness_lynis_enabled': True, 'readiness_lynis_tests': FOCUS,
+             'readiness_install_dependencies': install, 'readiness_gate_enabled': False,
+             'ansible_python_interpreter': '/usr/bin/python3'}
+    proc = run_playbook('readiness.yml', report_dir, '-i', '%s,' % host, '-c', 'community.docker.docker',
+                        '--tags', 'security_audit', '-e', json.dumps(extra), timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    report = json.loads((report_dir / 'readiness.json').read_text())
+    return dict((c['name'], c) for c in report['hosts'][host]['checks'])
+
+
+def test_role_reports_lynis_missing_then_installs_it(host, report_dir):
+    checks = role_run(host, report_dir, install=False)
+    assert set(checks) == {'hardening_index', 'warnings', 'suggestions', 'tests_skipped', 'previous_audit'}
+    for check in checks.values():
+        assert check['component'] == 'security_audit'
+        assert check['status'] == 'unknown' and 'Lynis is not installed' in check['message']
+        assert 'readiness_install_dependencies' in check['remediation']
+    checks = role_run(host, report_dir, install=True)
+    assert checks['warnings']['status'] == 'pass', checks['warnings']
+    assert checks['hardening_index']['status'] == 'skip'          # a focused audit: not judged
+    assert checks['previous_audit']['status'] == 'skip'           # the first audit is kept
+
+
+def test_deliberate_warning_fails_with_its_test_id_and_is_new_since_the_last_audit(host):
+    # Runs after the role installed Lynis and kept a first audit.
+    docker('exec', host, 'sh', '-c', 'useradd -M sec-nopw && passwd -d sec-nopw')
+    try:
+        checks = by_name(audit(host, {'tests': FOCUS}))
+        warning = checks['warnings:AUTH-9283']
+        assert warning['status'] == 'fail' and 'Found accounts without password' in warning['message']
+        assert 'Account without password: sec-nopw' in warning['details']['evidence']
+        assert warning['remediation'].endswith('https://cisofy.com/lynis/controls/AUTH-9283/')
+        assert checks['previous_audit']['status'] == 'warn'
+        assert checks['previous_audit']['details']['new_warnings'] == ['AUTH-9283']
+        # Check mode audits the same and keeps nothing: the warning is still new next time.
+        checks = by_name(audit(host, {'tests': FOCUS}, check_mode=True))
+        assert checks['warnings:AUTH-9283']['status'] == 'fail'
+        assert 'check mode' in checks['previous_audit']['message']
+    finally:
+        docker('exec', host, 'userdel', 'sec-nopw')
+    result = audit(host, {'tests': FOCUS, 'keep_report': '/root/lynis-report.dat'})
+    checks = by_name(result)
+    assert result['changed'] is False
+    assert checks['warnings']['status'] == 'pass' and 'warnings:AUTH-9283' not in checks
+    assert checks['previous_audit']['details']['resolved_warnings'] == ['AUTH-9283']
+    kept = docker('exec', host, 'stat', '-c', '%a', '/root/lynis-report.dat').stdout.strip()
+    assert kept == '600'
+    # Nothing of Lynis's own under /var/log: its report and log went to a private directory.
+    assert docker('exec', host, 'ls', '/var/log/lynis.log', check=False).returncode != 0
+
+
+def test_audit_past_its_budget_is_stopped_and_reported(host):
+    start = time.monotonic()
+    result = audit(host, {'budget_s': 3})
+    elapsed = time.monotonic() - start
+    for check in result['readiness']['checks']:
+        assert check['status'] == 'unknown' and 'did not finish within its budget (budget_s 3 s)' in check['message']
+        assert 'budget_s' in check['remediation']
+    assert elapsed < 60
+    processes = docker('exec', host, 'ps', '-eo', 'args').stdout
+    assert 'lynis' not in processes and docker('exec', host, 'test', '-e', '/run/lynis.pid', check=False).returncode
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'tests': ['auth-1']}, "tests: 'auth-1' is not a Lynis test id (like AUTH-9283)"),
+    ({'hardening_index': {'warn': 50, 'fail': 60}},
+     'hardening_index: warn limit 50 is below the fail limit 60; with lower values being worse, warn must be >= fail'),
+    ({'budget_s': 0}, 'budget_s: 0 is out of range (0, 3600]'),
+])
+def test_bad_input_is_one_line(host, args, message):
+    bad = audit(host, args)
+    assert bad.get('failed') is True and bad['msg'] == message and 'readiness' not in bad
