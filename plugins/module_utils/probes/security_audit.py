@@ -275,8 +275,8 @@ def run_lynis(params, clock=time.monotonic):
             log = ''
         audit = Audit(report, log, seconds=seconds, partial=partial, privileged=os.geteuid() == 0)
         if params.get('keep_report') and params.get('store', True):
-            shutil.copyfile(os.path.join(workdir, 'report.dat'), params['keep_report'])
-            os.chmod(params['keep_report'], 0o600)
+            with open(os.path.join(workdir, 'report.dat'), 'rb') as stream:
+                write_private(params['keep_report'], stream.read())
         return audit
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -364,7 +364,7 @@ def check_skipped(audit, opts):
     skipped_tests = report_list(audit.report, 'tests_skipped')
     reasons = sorted(audit.skip_reasons.items(), key=lambda item: -item[1])
     record = measured(name, len(skipped_tests), 'count', opts['warn'], opts['fail'], subject='tests skipped by Lynis',
-                      details=dict(reasons=dict(reasons), tests=skipped_tests[:300]),
+                      details=dict(reasons=dict(reasons), tests=skipped_tests[:50]),
                       remediation='Install what the skipped tests need (details give the reasons), '
                                   'or run the audit as root.')
     if reasons:
@@ -382,19 +382,24 @@ def load_state(path):
     return state if isinstance(state, dict) else None
 
 
-def store_state(path, summary):
-    """Keep this audit's summary for the next run: a private file, replaced atomically."""
+def write_private(path, data):
+    """Write ``data`` (bytes) to ``path``, mode 0600, replaced atomically: a reader never sees half."""
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         os.makedirs(directory, 0o700)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.lynis-audit.')
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path))
     try:
-        with os.fdopen(fd, 'w') as stream:
-            json.dump(summary, stream, indent=1, sort_keys=True)
+        with os.fdopen(fd, 'wb') as stream:
+            stream.write(data)
         os.rename(tmp, path)
     except Exception:
         os.unlink(tmp)
         raise
+
+
+def store_state(path, summary):
+    """Keep this audit's summary for the next run."""
+    write_private(path, json.dumps(summary, indent=1, sort_keys=True).encode('utf-8'))
 
 
 def compare(previous, current, opts):
