@@ -113,7 +113,7 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at or below this change of the index (-1 - any drop)., type: float, default: -1}
       fail: {description: Fail below this change of the index., type: float}
-      state_dir: {description: Directory of the kept audit summary (C(lynis-audit.json), mode 0600)., type: path, default: /var/lib/golive-readiness}
+      state_dir: {description: 'Directory of the kept audit summary (C(lynis-audit.json), mode 0600).', type: path, default: /var/lib/golive-readiness}
 notes:
   - Run it as root (C(become=true)); unprivileged, Lynis skips many tests and the message says so.
   - Lynis's report of a container differs from a host's (no kernel, no boot loader, no auditd).

@@ -418,8 +418,8 @@ def compare(previous, current, opts):
         text = 'the index is not compared (an audit of some tests only)'
     else:
         status = evaluate(moved, opts['warn'], opts['fail'], LOWER_IS_WORSE)
-        text = 'the hardening index moved %+d (%d -> %d)' % (moved, previous['hardening_index'],
-                                                           current['hardening_index'])
+        text = 'the hardening index moved %+d (%d -> %d)' % (
+            moved, previous['hardening_index'], current['hardening_index'])
     if new:
         status = worst_status([status, WARN])
     message = 'since the audit of %s: %s; new warnings: %s; resolved: %s' % (
