@@ -34,6 +34,11 @@ description:
     C(password_max_days), C(password_min_days) and C(password_warn_age), and C(updates) was
     C(security_updates); the gate's ignore list still matches those, with a warning.
   - C(time_sync) the clock is synchronised (C(timedatectl), else the kernel's adjtimex state).
+  - C(sudoers) least privilege in sudo - entries of /etc/sudoers and the files it includes that
+    grant every command (C(ALL)) to a user or group outside O(sudoers.admins) (C(warn)), or with
+    C(NOPASSWD) to anyone outside O(sudoers.nopasswd_allowed) (C(fail)). C(skip) without sudo.
+  - C(root_services) services the collection's roles run as their own users (Prometheus,
+    Alertmanager, exporters, Grafana, Redis, PostgreSQL, ...) that run as root (C(fail)).
   - A check whose tool is missing or unreadable is C(unknown); the others still run.
   - Every record is named like the option that sets it (C(<option>) or C(<option>:<part>)).
     Numbers must lie in their ranges (stated with each setting) and limits in their domain
@@ -145,6 +150,26 @@ options:
     default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
+  sudoers:
+    description: Who may run every command through sudo.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      admins: {description: Users and C(%groups) that may run every command (with a password)., type: list, elements: str, default: [root, '%sudo', '%admin', '%wheel']}
+      nopasswd_allowed: {description: Users and C(%groups) that may run every command without a password (automation accounts)., type: list, elements: str, default: []}
+  root_services:
+    description: Services that must not run as root.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      names:
+        description: Program names (the base name of a process's first argument) that must run unprivileged.
+        type: list
+        elements: str
+        default: [prometheus, alertmanager, prometheus-alertmanager, node_exporter, prometheus-node-exporter, blackbox_exporter,
+                  prometheus-blackbox-exporter, grafana-server, grafana, cadvisor, redis-server, postgres]
 notes:
   - Run it as root (C(become=true)); C(sshd -T) and some walks need it, and the checks are
     C(unknown) or incomplete without.

@@ -1,4 +1,5 @@
-"""security_audit, run for real: Lynis in a systemd container of the test fleet's image.
+"""security_audit and security_check's least-privilege checks, run for real in a systemd
+container of the test fleet's image.
 
 Through the readiness role and the fleet report as a user runs it: Lynis missing is `unknown`
 naming readiness_install_dependencies; with installing on, the role installs Debian's lynis
@@ -7,6 +8,9 @@ and the audit runs. Then the module over the docker connection: a deliberate Lyn
 audit shows it as new, removing the account resolves it; an audit past its budget is stopped
 (no Lynis process left) and reported. Focused audits (``tests``) keep it to seconds; the full
 audit (stock vs hardened index) runs in the hardening scenario.
+
+Least privilege (security_check): a sudoers drop-in granting NOPASSWD: ALL to a non-admin group
+fails and passes once removed; Redis started as root is named by root_services.
 """
 
 import json
@@ -76,6 +80,45 @@ def audit(host, args, check_mode=False, timeout=600):
     except ValueError:
         raise AssertionError('no JSON (rc %s): %s %s' % (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
     return data['plays'][0]['tasks'][0]['hosts'][host]
+
+
+def security_check(host, args):
+    """security_check in ``host`` with only the given checks switched on."""
+    off = dict((name, {'enabled': False}) for name in (
+        'sshd', 'exposed_services', 'updates', 'auditd', 'world_writable', 'suid', 'password_aging',
+        'time_sync', 'sudoers', 'root_services'))
+    off.update(args)
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
+           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
+           '-m', 'golive.readiness.security_check', '-a', json.dumps(off)]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
+                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
+    return by_name(json.loads(proc.stdout)['plays'][0]['tasks'][0]['hosts'][host])
+
+
+def test_sudoers_drop_in_for_a_non_admin_group_is_reported_and_removing_it_passes(host):
+    assert security_check(host, {'sudoers': {}})['sudoers']['status'] == 'pass'   # Debian's stock sudoers
+    docker('exec', host, 'sh', '-c', "echo '%sec-ops ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/sec-ops "
+                                     "&& chmod 0440 /etc/sudoers.d/sec-ops && visudo -c")
+    try:
+        record = security_check(host, {'sudoers': {}})['sudoers']
+        assert record['status'] == 'fail'
+        assert record['details']['findings'] == ['/etc/sudoers.d/sec-ops:1 %sec-ops NOPASSWD: ALL']
+        assert 'visudo' in record['remediation']
+    finally:
+        docker('exec', host, 'rm', '-f', '/etc/sudoers.d/sec-ops')
+    assert security_check(host, {'sudoers': {}})['sudoers']['status'] == 'pass'
+
+
+def test_a_service_the_roles_run_unprivileged_running_as_root_is_named(host):
+    assert security_check(host, {'root_services': {}})['root_services']['status'] == 'pass'
+    docker('exec', host, 'redis-server', '--port', '6391', '--daemonize', 'yes', '--save', '')
+    try:
+        record = security_check(host, {'root_services': {}})['root_services']
+        assert record['status'] == 'fail' and record['details']['root'][0].startswith('redis-server (pid ')
+    finally:
+        docker('exec', host, 'redis-cli', '-p', '6391', 'shutdown', 'nosave', check=False)
 
 
 def by_name(result):

@@ -13,6 +13,8 @@ a baseline, with a remediation hint per finding, as Lynis gives:
 - ``world_writable:<path>`` / ``suid:<path>``: a bounded walk (files and time).
 - ``password_aging:max_days`` / ``:min_days`` / ``:warn_age``: /etc/login.defs.
 - ``time_sync``: the clock is synchronised (timedatectl, else the kernel's adjtimex state).
+- ``sudoers``: grants of every command (``ALL``) beyond the admin principals (NOPASSWD fails).
+- ``root_services``: services the roles run unprivileged that run as root.
 
 A tool that is missing or cannot be read gives ``unknown`` for its check only.
 Parsers are pure functions, unit-tested on their own.
@@ -570,6 +572,186 @@ def check_password_aging(opts, path='/etc/login.defs'):
     return judge_password_aging(parse_login_defs(text), opts)
 
 
+# ---------------------------------------------------------------- least privilege: sudoers
+
+
+ADMIN_PRINCIPALS = ['root', '%sudo', '%admin', '%wheel']
+SUDOERS = '/etc/sudoers'
+ALIAS_KINDS = ('User_Alias', 'Runas_Alias', 'Host_Alias', 'Cmnd_Alias', 'Cmd_Alias')
+
+
+def sudoers_lines(path, seen=None):
+    """``(file, line number, text)`` of a sudoers file and the files it includes, continuations joined.
+
+    Follows ``@include`` / ``#include`` and ``@includedir`` / ``#includedir`` as sudo does (in a
+    directory, names ending in ``~`` or containing a ``.`` are skipped).  Raises OSError when the
+    top file cannot be read.
+    """
+    seen = set() if seen is None else seen
+    real = os.path.realpath(path)
+    if real in seen:
+        return []
+    seen.add(real)
+    with open(path) as stream:
+        text = stream.read()
+    out, pending, start = [], '', 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not pending:
+            start = number
+        if line.rstrip().endswith('\\'):
+            pending += line.rstrip()[:-1] + ' '
+            continue
+        line, pending = pending + line, ''
+        directive = re.match(r'^\s*[@#](include|includedir)\s+(\S+)', line)
+        if directive:
+            target = directive.group(2)
+            if not os.path.isabs(target):
+                target = os.path.join(os.path.dirname(path), target)
+            if directive.group(1) == 'include':
+                names = [target]
+            else:
+                try:
+                    names = [os.path.join(target, n) for n in sorted(os.listdir(target))
+                             if not n.endswith('~') and '.' not in n]
+                except OSError:
+                    names = []
+            for name in names:
+                try:
+                    out.extend(sudoers_lines(name, seen))
+                except (IOError, OSError):
+                    continue
+            continue
+        line = re.sub(r'(^|\s)#.*$', '', line).strip()
+        if line:
+            out.append((path, start, line))
+    return out
+
+
+def parse_sudoers(lines):
+    """The grants of every command (``ALL``) in sudoers lines: ``[(file, line, principal, nopasswd)]``.
+
+    User aliases are expanded; Defaults and alias definitions grant nothing.
+    """
+    aliases = {}
+    grants = []
+    for path, number, line in lines:
+        words = line.split(None, 1)
+        if words[0].startswith('Defaults'):
+            continue
+        if words[0] in ALIAS_KINDS:
+            if words[0] == 'User_Alias' and len(words) > 1:
+                for definition in words[1].split(':'):
+                    name, _sep, members = definition.partition('=')
+                    aliases[name.strip()] = [m.strip() for m in members.split(',') if m.strip()]
+            continue
+        match = re.match(r'^(.+?)\s+\S+\s*=\s*(.*)$', line)
+        if not match:
+            continue
+        principals = [p.strip() for p in match.group(1).split(',') if p.strip()]
+        nopasswd = False
+        grants_all = None
+        for command in match.group(2).split(','):
+            command = re.sub(r'^\s*\([^)]*\)', '', command).strip()
+            # Tags (NOPASSWD:, SETENV:, ...) carry over to the following commands, as in sudo.
+            while True:
+                tag = re.match(r'^(\w+):\s*(.*)$', command)
+                if not tag or tag.group(1) not in ('NOPASSWD', 'PASSWD', 'SETENV', 'NOSETENV', 'EXEC', 'NOEXEC',
+                                                   'LOG_INPUT', 'NOLOG_INPUT', 'LOG_OUTPUT', 'NOLOG_OUTPUT',
+                                                   'MAIL', 'NOMAIL', 'FOLLOW', 'NOFOLLOW', 'INTERCEPT',
+                                                   'NOINTERCEPT'):
+                    break
+                if tag.group(1) in ('NOPASSWD', 'PASSWD'):
+                    nopasswd = tag.group(1) == 'NOPASSWD'
+                command = tag.group(2).strip()
+            if command == 'ALL':
+                grants_all = nopasswd if grants_all is None else grants_all or nopasswd
+        if grants_all is None:
+            continue
+        for principal in principals:
+            for member in aliases.get(principal, [principal]):
+                grants.append((path, number, member, grants_all))
+    return grants
+
+
+def check_sudoers(opts, path=SUDOERS):
+    """``sudoers``: no one outside the admin principals may run every command (NOPASSWD fails, else warns)."""
+    name = 'sudoers'
+    if not os.path.exists(path):
+        return skipped(name, 'sudo is not installed (no %s)' % path)
+    try:
+        grants = parse_sudoers(sudoers_lines(path))
+    except (IOError, OSError) as exc:
+        return unknown(name, 'cannot read %s: %s' % (path, exc.strerror or exc), unit='count',
+                       remediation='Run the check as root (become: true).')
+    admins = set(opts['admins'])
+    nopasswd_ok = set(opts['nopasswd_allowed'])
+    findings = []
+    worst = PASS
+    for where, number, principal, nopasswd in grants:
+        if nopasswd and principal not in nopasswd_ok:
+            findings.append('%s:%d %s NOPASSWD: ALL' % (where, number, principal))
+            worst = FAIL
+        elif principal not in admins and principal not in nopasswd_ok:
+            findings.append('%s:%d %s ALL' % (where, number, principal))
+            worst = FAIL if worst == FAIL else WARN
+    details = dict(findings=findings, grants_all=['%s:%d %s%s' % (w, n, p, ' NOPASSWD' if np else '')
+                                                  for w, n, p, np in grants])
+    if not findings:
+        return check_result(name, PASS, value=0, unit='count', details=details,
+                            message='only %s may run every command through sudo, with a password'
+                                    % ', '.join(sorted(admins)))
+    return check_result(name, worst, value=len(findings), unit='count', details=details,
+                        message='%d sudoers grant(s) of every command beyond the admins: %s'
+                                % (len(findings), '; '.join(findings[:10])),
+                        remediation='Grant only the commands each user or group needs (visudo -f '
+                                    '/etc/sudoers.d/<file>), keep the password prompt, and list the '
+                                    'automation accounts that must have NOPASSWD in sudoers.nopasswd_allowed.')
+
+
+# ---------------------------------------------------------------- least privilege: services as root
+
+
+ROOTLESS_SERVICES = ['prometheus', 'alertmanager', 'prometheus-alertmanager', 'node_exporter',
+                     'prometheus-node-exporter', 'blackbox_exporter', 'prometheus-blackbox-exporter',
+                     'grafana-server', 'grafana', 'cadvisor', 'redis-server', 'postgres']
+
+
+def process_owners(proc='/proc'):
+    """``[(pid, program name, uid)]`` of every process: argv[0]'s base name and the real uid."""
+    out = []
+    for entry in os.listdir(proc):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(os.path.join(proc, entry, 'cmdline'), 'rb') as stream:
+                argv0 = stream.read().split(b'\0')[0].decode('utf-8', 'replace')
+            with open(os.path.join(proc, entry, 'status')) as stream:
+                uid = next(int(line.split()[1]) for line in stream if line.startswith('Uid:'))
+        except (IOError, OSError, StopIteration, ValueError, IndexError):
+            continue
+        # "redis-server *:6379" and "postgres: checkpointer" name their program first.
+        program = os.path.basename(argv0.split()[0].rstrip(':')) if argv0.strip() else ''
+        if program:
+            out.append((int(entry), program, uid))
+    return out
+
+
+def check_root_services(opts, owners=process_owners):
+    """``root_services``: the services the roles run as their own users do not run as root."""
+    name = 'root_services'
+    wanted = set(opts['names'])
+    found = sorted('%s (pid %d)' % (program, pid) for pid, program, uid in owners()
+                   if uid == 0 and program in wanted)
+    if not found:
+        return check_result(name, PASS, value=0, unit='count',
+                            message='none of %d services that run unprivileged runs as root' % len(wanted))
+    return check_result(name, FAIL, value=len(found), unit='count', details=dict(root=found),
+                        message='%d process(es) run as root that should run as their own user: %s'
+                                % (len(found), ', '.join(found[:10])),
+                        remediation='Run the service as its own user (User= in its systemd unit; the '
+                                    'collection\'s roles do), then restart it.')
+
+
 # ---------------------------------------------------------------- the catalogue
 
 
@@ -620,6 +802,11 @@ CATALOGUE = Catalogue('security', concurrent=('sshd', 'updates', 'time_sync'), c
           options=dict(max_days=Option('int', 365, low=0), min_days=Option('int', 1, low=0),
                        warn_age=Option('int', 7, low=0))),
     Check('time_sync', lambda ps, o: check_time_sync(o), limits=False),
+    Check('sudoers', lambda ps, o: check_sudoers(o), limits=False, options=dict(
+        admins=Option('list', ADMIN_PRINCIPALS, elements='str'),
+        nopasswd_allowed=Option('list', [], elements='str'))),
+    Check('root_services', lambda ps, o: check_root_services(o), limits=False, options=dict(
+        names=Option('list', ROOTLESS_SERVICES, elements='str'))),
 ])
 
 

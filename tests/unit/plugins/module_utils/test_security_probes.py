@@ -220,3 +220,58 @@ def test_the_role_variables_in_use_name_checks_of_the_catalogue():
     spec = p.CATALOGUE.argument_spec()['updates']
     assert spec['aliases'] == ['security_updates'] and spec['deprecated_aliases'][0]['version'] == '0.3.0'
     assert p.CATALOGUE.annotate({'checks': [{'name': 'updates'}]})['checks'][0]['formerly'] == 'security_updates'
+
+
+# ---------------------------------------------------------------- least privilege
+
+
+def write_sudoers(tmp_path, label, main, dropins):
+    """A sudoers file including a directory of drop-ins, under tmp_path/label."""
+    tmp_path = tmp_path / label
+    directory = tmp_path / 'sudoers.d'
+    directory.mkdir(parents=True)
+    for name, text in dropins.items():
+        (directory / name).write_text(text)
+    (tmp_path / 'sudoers').write_text(main.replace('@DIR@', str(directory)))
+    return str(tmp_path / 'sudoers')
+
+
+DEBIAN_SUDOERS = """Defaults\tenv_reset
+Defaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# User privilege specification
+root\tALL=(ALL:ALL) ALL
+%sudo\tALL=(ALL:ALL) ALL
+@includedir @DIR@
+"""
+
+
+def test_sudoers_stock_passes_and_grants_beyond_the_admins_are_found(tmp_path):
+    opts = check_opts(p.CATALOGUE, 'sudoers')
+    stock = write_sudoers(tmp_path, 'a', DEBIAN_SUDOERS, {'README': '# x\n'})
+    assert p.check_sudoers(opts, stock)['status'] == 'pass'
+    risky = write_sudoers(tmp_path, 'b', DEBIAN_SUDOERS, {
+        'ops': '%ops ALL=(ALL) NOPASSWD: ALL\n',
+        'devs': 'User_Alias DEVS = alice, \\\n  bob\nDEVS ALL=(root) /usr/bin/systemctl restart app, ALL\n',
+        'deploy': 'deploy ALL=(postgres) NOPASSWD: /usr/bin/psql\n',
+        'skipped.bak': '%all ALL=(ALL) NOPASSWD: ALL\n',   # sudo skips names with a dot
+    })
+    record = p.check_sudoers(opts, risky)
+    assert record['status'] == 'fail' and record['value'] == 3
+    found = ' '.join(record['details']['findings'])
+    assert '%ops NOPASSWD: ALL' in found and 'alice ALL' in found and 'bob ALL' in found
+    assert 'deploy' not in found and '%all' not in found
+    allowed = dict(opts, nopasswd_allowed=['%ops'], admins=p.ADMIN_PRINCIPALS + ['alice', 'bob'])
+    assert p.check_sudoers(allowed, risky)['status'] == 'pass'
+    only_password = write_sudoers(tmp_path, 'c', DEBIAN_SUDOERS, {'devs': 'carol ALL=(ALL) ALL\n'})
+    assert p.check_sudoers(opts, only_password)['status'] == 'warn'
+    assert p.check_sudoers(opts, str(tmp_path / 'none'))['status'] == 'skip'
+
+
+def test_root_services_are_named():
+    opts = check_opts(p.CATALOGUE, 'root_services')
+    owners = lambda: [(10, 'redis-server', 0), (11, 'postgres', 113), (12, 'nginx', 0)]  # noqa: E731
+    record = p.check_root_services(opts, owners)
+    assert record['status'] == 'fail' and record['details']['root'] == ['redis-server (pid 10)']
+    assert p.check_root_services(opts, lambda: [(11, 'postgres', 113)])['status'] == 'pass'
+    # This machine's own process table parses.
+    assert any(pid == os.getpid() for pid, _name, _uid in p.process_owners())
