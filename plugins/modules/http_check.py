@@ -214,6 +214,18 @@ options:
             suboptions:
               warn: {description: Warn at this many KiB; O(page_weight.warn) without it., type: float}
               fail: {description: Fail above this many KiB; O(page_weight.fail) without it., type: float}
+      https_only:
+        description:
+          - Encryption in transit, proven by trying the plaintext path (check C(https_only:<name>)) -
+            the same host and path over plain HTTP on O(endpoints[].plain_port), without following
+            redirects, must be refused, time out or redirect to an C(https://) location; any other
+            answer fails. The O(endpoints[].url) must be C(https://).
+        type: bool
+        default: false
+      plain_port:
+        description: Port of the plain-HTTP path tried for O(endpoints[].https_only), 1 to 65535.
+        type: int
+        default: 80
   compression:
     description: Limits of C(compression:<name>) in uncompressed text resources, for endpoints with O(endpoints[].delivery.enabled).
     type: dict

@@ -9,6 +9,9 @@ audit shows it as new, removing the account resolves it; an audit past its budge
 (no Lynis process left) and reported. Focused audits (``tests``) keep it to seconds; the full
 audit (stock vs hardened index) runs in the hardening scenario.
 
+Encryption in transit (http_check https_only): the fleet image's nginx serving TLS on 443 and,
+on port 80, first the site in plaintext (fail), then a redirect to https:// (pass), then nothing.
+
 Least privilege (security_check): a sudoers drop-in granting NOPASSWD: ALL to a non-admin group
 fails and passes once removed; Redis started as root is named by root_services.
 """
@@ -119,6 +122,58 @@ def test_a_service_the_roles_run_unprivileged_running_as_root_is_named(host):
         assert record['status'] == 'fail' and record['details']['root'][0].startswith('redis-server (pid ')
     finally:
         docker('exec', host, 'redis-cli', '-p', '6391', 'shutdown', 'nosave', check=False)
+
+
+NGINX_TLS = """server {
+    listen 443 ssl;
+    ssl_certificate /etc/ssl/sec/cert.pem;
+    ssl_certificate_key /etc/ssl/sec/key.pem;
+    location / { return 200 "ok\\n"; }
+}
+"""
+PLAIN_SITE = 'server { listen 80; location / { return 200 "ok\\n"; } }\n'
+REDIRECT = "server { listen 80; return 301 https://$host$request_uri; }\n"
+
+
+def nginx(host, plain):
+    """Serve TLS on 443 and ``plain`` (a server block, or None) on 80; reload nginx."""
+    script = ('set -e; mkdir -p /etc/ssl/sec; [ -f /etc/ssl/sec/key.pem ] || openssl req -x509 -newkey rsa:2048 '
+              '-nodes -subj /CN=localhost -days 2 -keyout /etc/ssl/sec/key.pem -out /etc/ssl/sec/cert.pem '
+              '2>/dev/null; rm -f /etc/nginx/sites-enabled/*; cat > /etc/nginx/sites-enabled/sec-tls; '
+              'printf %s "$1" > /etc/nginx/sites-enabled/sec-plain; nginx -t -q; '
+              'systemctl restart nginx')
+    proc = subprocess.run(['docker', 'exec', '-i', host, 'sh', '-c', script, 'sh', plain or ''],
+                          input=NGINX_TLS, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def https_only(host):
+    """http_check of https://127.0.0.1/ marked HTTPS-only, run in ``host``; its https_only record."""
+    args = {'endpoints': [{'name': 'site', 'url': 'https://127.0.0.1/', 'validate_certs': False,
+                           'https_only': True, 'timeout': 5}]}
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
+           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
+           '-m', 'golive.readiness.http_check', '-a', json.dumps(args)]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
+                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
+    checks = by_name(json.loads(proc.stdout)['plays'][0]['tasks'][0]['hosts'][host])
+    assert checks['response_time:site']['details']['status_code'] == 200, checks
+    return checks['https_only:site']
+
+
+def test_https_only_endpoint_is_proven_by_trying_plain_http(host):
+    nginx(host, PLAIN_SITE)
+    record = https_only(host)
+    assert record['status'] == 'fail' and record['value'] == 200, record
+    assert 'answers plain HTTP with status 200' in record['message'] and 'return 301' in record['remediation']
+    nginx(host, REDIRECT)
+    record = https_only(host)
+    assert record['status'] == 'pass' and record['value'] == 301
+    assert record['details']['location'] == 'https://127.0.0.1/'
+    nginx(host, None)
+    record = https_only(host)
+    assert record['status'] == 'pass' and 'serves no plain HTTP' in record['message']
 
 
 def by_name(result):

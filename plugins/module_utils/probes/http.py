@@ -42,6 +42,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.concurrency impor
 )
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
+    PASS,
     UNKNOWN,
     Component,
     check_result,
@@ -93,6 +94,9 @@ ENDPOINTS = Entries(dict(
     max_body_bytes=Option('int', 1048576, low=1, high=16 * 1048576),
     sample=SAMPLE,
     delivery=delivery.DELIVERY,
+    # Encryption in transit (check https_only:<name>, see the end of this file).
+    https_only=Option('bool', False),
+    plain_port=Option('int', 80, low=1, high=65535),
 ), limits=dict(response_time=RESPONSE_TIME))
 CATALOGUE = Catalogue('http', instance=lambda params: None, options=dict(
     endpoints=ENDPOINTS,
@@ -179,7 +183,7 @@ def endpoint_errors(index, ep, given, opts, jmespath=None, path_exists=None):
                 errors.append('%s.%s: %s does not exist' % (opt, key, ep[key]))
     if ep['client_key'] and not ep['client_cert']:
         errors.append('%s.client_key: needs client_cert' % opt)
-    return errors
+    return errors + https_only_errors(opt, ep)
 
 
 def input_errors(params, opts, jmespath=None, path_exists=os.path.exists):
@@ -514,6 +518,8 @@ def measure(requests, endpoints, jmespath=None, total_timeout=60.0, workers=8,
     def probe(ep):
         def run():
             records = [check_endpoint(requests, ep, jmespath, deadline)]
+            if ep['https_only']:
+                records.append(check_https_only(requests, ep))
             if ep['sample']['requests']:
                 records.extend(sample_endpoint(requests, ep, deadline))
             if ep['delivery']['enabled']:
@@ -564,3 +570,52 @@ def runner():
     return Runner(CATALOGUE, lambda params, opts: run(requests, jmespath, params, opts),
                   lambda params, opts: input_errors(params, opts, jmespath),
                   [('requests', requests, error)])
+
+
+# ---------------------------------------------------------------- encryption in transit
+
+
+def https_only_errors(opt, ep):
+    """An endpoint marked https_only must be an https:// URL."""
+    if ep['https_only'] and not (ep.get('url') or '').lower().startswith('https://'):
+        return ['%s.https_only: the url must be https:// (the plain-HTTP path is tried on plain_port)' % opt]
+    return []
+
+
+def plain_url(url, port):
+    """The plain-HTTP twin of an https:// URL: same host and path, ``http://`` on ``port``."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if ':' in host:
+        host = '[%s]' % host
+    netloc = host if port == 80 else '%s:%d' % (host, port)
+    return urlunsplit(('http', netloc, parts.path or '/', parts.query, ''))
+
+
+def check_https_only(requests, ep):
+    """``https_only:<name>``: the endpoint's plain-HTTP path, tried, redirects to https or is closed.
+
+    One GET without following redirects: refused or timing out passes (nothing served in
+    plaintext), a redirect to an https:// location passes, any other answer fails.
+    """
+    name = 'https_only:%s' % endpoint_name(ep)
+    url = plain_url(ep['url'], ep['plain_port'])
+    details = dict(plain_url=redact_url(url))
+    try:
+        with requests.Session() as session:
+            answer = session.get(url, timeout=ep['timeout'], allow_redirects=False, stream=True)
+            status, location = answer.status_code, answer.headers.get('Location') or ''
+            answer.close()
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+        details['answer'] = type(exc).__name__
+        return check_result(name, PASS, value=None, details=details,
+                            message='%s serves no plain HTTP (%s)' % (redact_url(url), error_reason(exc)))
+    details.update(status_code=status, location=redact_url(location) if location else None)
+    if 300 <= status < 400 and location.lower().startswith('https://'):
+        return check_result(name, PASS, value=status, details=details,
+                            message='%s redirects to %s (status %d)' % (redact_url(url), redact_url(location), status))
+    return check_result(name, FAIL, value=status, details=details,
+                        message='%s answers plain HTTP with status %d%s: the endpoint is not HTTPS-only'
+                                % (redact_url(url), status, ' to %s' % redact_url(location) if location else ''),
+                        remediation='Redirect plain HTTP to https:// (return 301 https://$host$request_uri '
+                                    'in nginx) or stop listening on port %d, and send HSTS.' % ep['plain_port'])

@@ -210,3 +210,21 @@ def test_without_jmespath_only_the_endpoints_that_query_json_are_unknown():
     record = hp.check_endpoint(requests, ep(name='q', json_query='status'), jmespath=None)
     assert record['name'] == 'response_time:q' and record['status'] == 'unknown'
     assert 'jmespath' in record['message'] and 'jmespath' in record['remediation']
+
+
+# ---------------------------------------------------------------- encryption in transit (https_only)
+
+
+@pytest.mark.parametrize('url, port, plain', [
+    ('https://shop.example/health?x=1', 80, 'http://shop.example/health?x=1'),
+    ('https://127.0.0.1:8443', 8080, 'http://127.0.0.1:8080/'),
+    ('https://[::1]:443/a', 80, 'http://[::1]/a'),
+])
+def test_plain_url_is_the_https_url_over_plain_http(url, port, plain):
+    assert hp.plain_url(url, port) == plain
+
+
+def test_https_only_needs_an_https_url():
+    assert hp.https_only_errors('endpoints[0]', {'https_only': True, 'url': 'http://a/'}) == [
+        'endpoints[0].https_only: the url must be https:// (the plain-HTTP path is tried on plain_port)']
+    assert hp.https_only_errors('endpoints[0]', {'https_only': True, 'url': 'https://a/'}) == []
