@@ -20,7 +20,7 @@ description:
     C(server_version), C(database_size), C(table_count), C(connections) (in use against
     C(max_connections)), C(cache_hit_ratio), C(long_transactions), C(idle_in_transaction),
     C(replication_lag) (replicas only), C(slow_statements) (with C(pg_stat_statements)),
-    C(query_latency:p50) and C(query_latency:p95). Before 0.2.0 some records had other names
+    C(query_latency:p50), C(query_latency:p95) and C(tls). Before 0.2.0 some records had other names
     (C(longest_transaction), C(query_latency_p50), C(query_latency_p95)); the gate's ignore list
     still matches those, with a warning."
   - Limits must lie in the check's domain (percentages 0 to 100, times above 0, counts and sizes
@@ -210,6 +210,19 @@ options:
       fail: {description: Fail above this mean time in milliseconds (none by default; the check informs)., type: float}
       top: {description: 'Number of statements listed, 1 to 50.', type: int, default: 5}
       min_calls: {description: 'Only statements called at least this often, 1 to 1000000000000.', type: int, default: 1}
+  tls:
+    description:
+      - Encryption in transit (check C(tls)) - the TLS version and cipher this connection negotiated
+        (C(pg_stat_ssl)). With O(tls.required) the plaintext path is tried - a second connection with
+        C(sslmode=disable) and the same credentials - and must be refused (C(hostssl) lines only in
+        C(pg_hba.conf)), and this connection must be encrypted; otherwise C(fail).
+      - C(skip) over a Unix socket, where encryption in transit does not apply.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      required: {description: The server must refuse plaintext connections., type: bool, default: false}
+      min_version: {description: Lowest acceptable negotiated TLS version., type: str, choices: [TLSv1, TLSv1.1, TLSv1.2, TLSv1.3]}
 notes:
   - Grant the role C(pg_monitor) so it sees every session's state and every statement.
 seealso:

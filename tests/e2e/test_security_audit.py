@@ -12,6 +12,10 @@ audit (stock vs hardened index) runs in the hardening scenario.
 Encryption in transit (http_check https_only): the fleet image's nginx serving TLS on 443 and,
 on port 80, first the site in plaintext (fail), then a redirect to https:// (pass), then nothing.
 
+PostgreSQL (postgres_check tls.required): the fleet image's PostgreSQL 15 with Debian's TLS
+certificate, pg_hba.conf with `host` lines (plaintext accepted: fail), then `hostssl` only (pass,
+with the negotiated TLS version).
+
 Least privilege (security_check): a sudoers drop-in granting NOPASSWD: ALL to a non-admin group
 fails and passes once removed; Redis started as root is named by root_services.
 """
@@ -174,6 +178,49 @@ def test_https_only_endpoint_is_proven_by_trying_plain_http(host):
     nginx(host, None)
     record = https_only(host)
     assert record['status'] == 'pass' and 'serves no plain HTTP' in record['message']
+
+
+def pg_hba(host, kind):
+    """pg_hba.conf with TCP lines of ``kind`` (host or hostssl) for 127.0.0.1; PostgreSQL reloaded."""
+    hba = 'local all postgres peer\nlocal all all peer\n%s all all 127.0.0.1/32 scram-sha-256\n' % kind
+    proc = subprocess.run(['docker', 'exec', '-i', host, 'sh', '-c',
+                           'cat > /etc/postgresql/15/main/pg_hba.conf && systemctl reload-or-restart postgresql'],
+                          input=hba, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def postgres_tls(host, password):
+    args = {'host': '127.0.0.1', 'user': 'sec_probe', 'password': password, 'sslmode': 'require',
+            'tls': {'required': True, 'min_version': 'TLSv1.2'}}
+    off = dict((name, {'enabled': False}) for name in (
+        'server_version', 'database_size', 'table_count', 'connections', 'cache_hit_ratio', 'long_transactions',
+        'idle_in_transaction', 'replication_lag', 'slow_statements', 'query_latency'))
+    args.update(off)
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
+           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
+           '-m', 'golive.readiness.postgres_check', '-a', json.dumps(args)]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
+                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
+    assert password not in proc.stdout
+    checks = by_name(json.loads(proc.stdout)['plays'][0]['tasks'][0]['hosts'][host])
+    assert checks['connection']['status'] in ('pass', 'warn', 'fail') and checks['connection']['value'], checks
+    return checks['tls']
+
+
+def test_postgres_accepting_plaintext_fails_and_hostssl_only_passes(host):
+    password = uuid.uuid4().hex
+    docker('exec', host, 'systemctl', 'start', 'postgresql')
+    docker('exec', host, 'su', 'postgres', '-c',
+           "psql -qc \"CREATE ROLE sec_probe LOGIN PASSWORD '%s'\"" % password)
+    pg_hba(host, 'host')
+    record = postgres_tls(host, password)
+    assert record['status'] == 'fail' and 'accepts a plaintext connection' in record['message'], record
+    assert record['value'] == 'TLSv1.3' and 'hostssl' in record['remediation']
+    pg_hba(host, 'hostssl')
+    record = postgres_tls(host, password)
+    assert record['status'] == 'pass' and record['details']['plaintext_refused'] is True, record
+    assert 'no encryption' in record['details']['refusal'] and record['value'] == 'TLSv1.3'
 
 
 def by_name(result):

@@ -419,11 +419,12 @@ def check_query_latency(psycopg2, connection, opts, clock=time.monotonic):
 
 
 class Server:
-    """The driver and the open connection the checks share."""
+    """The driver, the open connection the checks share, and the options it was opened with."""
 
-    def __init__(self, driver, connection):
+    def __init__(self, driver, connection, conn=None):
         self.driver = driver
         self.connection = connection
+        self.conn = conn or {}
 
 
 def _on(check):
@@ -432,6 +433,59 @@ def _on(check):
 
 
 SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']
+TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']
+
+
+# ---------------------------------------------------------------- encryption in transit
+
+
+def plaintext_refused(driver, conn):
+    """Try the plaintext path (sslmode=disable, same credentials): ``(refused, server's message)``."""
+    kwargs = connect_kwargs(dict(conn, sslmode='disable'))
+    for key in ('sslrootcert', 'sslcert', 'sslkey'):
+        kwargs.pop(key, None)
+    try:
+        connection = driver.connect(**kwargs)
+    except driver.Error as exc:
+        return True, error_text(exc, [conn.get('password')]).strip().splitlines()[0]
+    connection.close()
+    return False, None
+
+
+def check_tls(server, opts):
+    """``tls``: the negotiated TLS version of this connection; with ``required`` the server
+    must refuse a plaintext connection (tried with the same credentials) and this one be TLS."""
+    name = 'tls'
+    row = fetchone(server.connection, 'SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()')
+    ssl, version, cipher = row if row else (False, None, None)
+    details = dict(version=version, cipher=cipher)
+    used = 'TLS %s (%s)' % (version, cipher) if ssl else 'no TLS'
+    if server.conn.get('unix_socket'):
+        return skipped(name, 'connected over a Unix socket: encryption in transit does not apply (%s)' % used)
+    problems = []
+    if opts['required']:
+        refused, why = plaintext_refused(server.driver, server.conn)
+        details['plaintext_refused'] = refused
+        if refused:
+            details['refusal'] = why
+        else:
+            problems.append('the server accepts a plaintext connection (sslmode=disable)')
+        if not ssl:
+            problems.append('this connection is not encrypted')
+    minimum = opts['min_version']
+    if ssl and minimum and TLS_VERSIONS.index(minimum) > (TLS_VERSIONS.index(version) if version in TLS_VERSIONS else -1):
+        problems.append('%s is below %s' % (version, minimum))
+    if problems:
+        return check_result(name, FAIL, value=version or 'none', details=details,
+                            message='%s: %s; %s' % (target(server.conn), used, '; '.join(problems)),
+                            remediation='Allow only hostssl lines for TCP in pg_hba.conf (no host lines), set '
+                                        'ssl = on and ssl_min_protocol_version, reload PostgreSQL, and connect '
+                                        'with sslmode=verify-full.')
+    if opts['required']:
+        message = '%s: %s; a plaintext connection is refused (%s)' % (target(server.conn), used, details['refusal'])
+    else:
+        message = '%s: %s (plaintext not tried: tls.required is off)' % (target(server.conn), used)
+    return check_result(name, PASS, value=version or 'none', details=details, message=message)
 
 # Connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %; the guide's
 # p95 latency of 1 s as the p95 fail limit.
@@ -471,6 +525,10 @@ CATALOGUE = Catalogue('postgres', instance=instance_of, options=dict(
                              runs=Option('int', 20, low=1, high=1000),
                              timeout_ms=Option('int', 5000, low=1, high=600000),
                              budget_ms=Option('int', 10000, low=1, high=300000))),
+    # Encryption in transit (see check_tls below).
+    Check('tls', lambda server, opts: check_tls(server, opts), limits=False, options=dict(
+        required=Option('bool', False),
+        min_version=Option('str', choices=TLS_VERSIONS))),
 ])
 CONNECTION_OPTIONS = tuple(CATALOGUE.options)
 
@@ -502,7 +560,7 @@ def measure(driver, params, opts):
     """Connect, run every switched-on check and return the ``readiness`` result."""
     conn = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
     return measure_server(CATALOGUE, params, opts, lambda limits: connect(driver, conn, limits),
-                          lambda connection: Server(driver, connection), lambda connection: connection.close())
+                          lambda connection: Server(driver, connection, conn), lambda connection: connection.close())
 
 
 def runner():
