@@ -156,8 +156,16 @@ options:
     default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
-      admins: {description: Users and C(%groups) that may run every command (with a password)., type: list, elements: str, default: [root, '%sudo', '%admin', '%wheel']}
-      nopasswd_allowed: {description: Users and C(%groups) that may run every command without a password (automation accounts)., type: list, elements: str, default: []}
+      admins:
+        description: Users and C(%groups) that may run every command (with a password).
+        type: list
+        elements: str
+        default: [root, '%sudo', '%admin', '%wheel']
+      nopasswd_allowed:
+        description: Users and C(%groups) that may run every command without a password (automation accounts).
+        type: list
+        elements: str
+        default: []
   root_services:
     description: Services that must not run as root.
     type: dict

@@ -487,6 +487,7 @@ def check_tls(server, opts):
         message = '%s: %s (plaintext not tried: tls.required is off)' % (target(server.conn), used)
     return check_result(name, PASS, value=version or 'none', details=details, message=message)
 
+
 # Connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %; the guide's
 # p95 latency of 1 s as the p95 fail limit.
 CATALOGUE = Catalogue('postgres', instance=instance_of, options=dict(
@@ -526,7 +527,7 @@ CATALOGUE = Catalogue('postgres', instance=instance_of, options=dict(
                              timeout_ms=Option('int', 5000, low=1, high=600000),
                              budget_ms=Option('int', 10000, low=1, high=300000))),
     # Encryption in transit (see check_tls below).
-    Check('tls', lambda server, opts: check_tls(server, opts), limits=False, options=dict(
+    Check('tls', check_tls, limits=False, options=dict(
         required=Option('bool', False),
         min_version=Option('str', choices=TLS_VERSIONS))),
 ])

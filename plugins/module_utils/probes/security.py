@@ -804,7 +804,7 @@ CATALOGUE = Catalogue('security', concurrent=('sshd', 'updates', 'time_sync'), c
     Check('time_sync', lambda ps, o: check_time_sync(o), limits=False),
     Check('sudoers', lambda ps, o: check_sudoers(o), limits=False, options=dict(
         admins=Option('list', ADMIN_PRINCIPALS, elements='str'),
-        nopasswd_allowed=Option('list', [], elements='str'))),
+        nopasswd_allowed=Option('list', [], elements='str', no_log=False))),
     Check('root_services', lambda ps, o: check_root_services(o), limits=False, options=dict(
         names=Option('list', ROOTLESS_SERVICES, elements='str'))),
 ])
