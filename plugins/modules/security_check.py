@@ -39,6 +39,9 @@ description:
     C(NOPASSWD) to anyone outside O(sudoers.nopasswd_allowed) (C(fail)). C(skip) without sudo.
   - C(root_services) services the collection's roles run as their own users (Prometheus,
     Alertmanager, exporters, Grafana, Redis, PostgreSQL, ...) that run as root (C(fail)).
+  - C(journald) audit logs kept - the journal is persistent (C(Storage=persistent), or C(auto)
+    with /var/log/journal) and its C(MaxRetentionSec) keeps at least O(journald.retention_days)
+    (C(fail) otherwise), from journald.conf and its drop-ins.
   - A check whose tool is missing or unreadable is C(unknown); the others still run.
   - Every record is named like the option that sets it (C(<option>) or C(<option>:<part>)).
     Numbers must lie in their ranges (stated with each setting) and limits in their domain
@@ -178,6 +181,13 @@ options:
         elements: str
         default: [prometheus, alertmanager, prometheus-alertmanager, node_exporter, prometheus-node-exporter, blackbox_exporter,
                   prometheus-blackbox-exporter, grafana-server, grafana, cadvisor, redis-server, postgres]
+  journald:
+    description: Whether the journal is kept on disk, and long enough.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      retention_days: {description: 'Days the journal must be kept at least, 0 to 36500 (0 - persistence only).', type: int, default: 90}
 notes:
   - Run it as root (C(become=true)); C(sshd -T) and some walks need it, and the checks are
     C(unknown) or incomplete without.

@@ -93,7 +93,7 @@ def security_check(host, args):
     """security_check in ``host`` with only the given checks switched on."""
     off = dict((name, {'enabled': False}) for name in (
         'sshd', 'exposed_services', 'updates', 'auditd', 'world_writable', 'suid', 'password_aging',
-        'time_sync', 'sudoers', 'root_services'))
+        'time_sync', 'sudoers', 'root_services', 'journald'))
     off.update(args)
     cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
            '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
@@ -178,6 +178,19 @@ def test_https_only_endpoint_is_proven_by_trying_plain_http(host):
     nginx(host, None)
     record = https_only(host)
     assert record['status'] == 'pass' and 'serves no plain HTTP' in record['message']
+
+
+def test_journald_kept_too_briefly_fails_and_the_stock_persistent_journal_passes(host):
+    record = security_check(host, {'journald': {'retention_days': 90}})['journald']
+    assert record['status'] == 'pass' and record['details']['journal_dir'] is True, record   # Debian 12
+    docker('exec', host, 'sh', '-c', 'mkdir -p /etc/systemd/journald.conf.d && printf "[Journal]\\n'
+                                     'MaxRetentionSec=7d\\n" > /etc/systemd/journald.conf.d/sec-short.conf')
+    try:
+        record = security_check(host, {'journald': {'retention_days': 90}})['journald']
+        assert record['status'] == 'fail' and record['value'] == 7.0, record
+        assert 'keeps 7 days, less than the 90 required' in record['message']
+    finally:
+        docker('exec', host, 'rm', '-f', '/etc/systemd/journald.conf.d/sec-short.conf')
 
 
 def pg_hba(host, kind):

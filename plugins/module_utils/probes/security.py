@@ -15,6 +15,7 @@ a baseline, with a remediation hint per finding, as Lynis gives:
 - ``time_sync``: the clock is synchronised (timedatectl, else the kernel's adjtimex state).
 - ``sudoers``: grants of every command (``ALL``) beyond the admin principals (NOPASSWD fails).
 - ``root_services``: services the roles run unprivileged that run as root.
+- ``journald``: the journal is persistent and kept at least ``retention_days``.
 
 A tool that is missing or cannot be read gives ``unknown`` for its check only.
 Parsers are pure functions, unit-tested on their own.
@@ -752,6 +753,101 @@ def check_root_services(opts, owners=process_owners):
                                     'collection\'s roles do), then restart it.')
 
 
+# ---------------------------------------------------------------- audit logging: journald
+
+
+JOURNALD_CONF = ('/etc/systemd/journald.conf', '/etc/systemd/journald.conf.d', '/run/systemd/journald.conf.d',
+                 '/usr/lib/systemd/journald.conf.d')
+SPAN_UNITS = {'us': 1e-6, 'usec': 1e-6, 'ms': 1e-3, 'msec': 1e-3, 's': 1, 'sec': 1, 'second': 1, 'seconds': 1,
+              'm': 60, 'min': 60, 'minute': 60, 'minutes': 60, 'h': 3600, 'hr': 3600, 'hour': 3600,
+              'hours': 3600, 'd': 86400, 'day': 86400, 'days': 86400, 'w': 604800, 'week': 604800,
+              'weeks': 604800, 'M': 2629800, 'month': 2629800, 'months': 2629800, 'y': 31557600,
+              'year': 31557600, 'years': 31557600}
+
+
+def parse_timespan(text):
+    """Seconds of a systemd time span (``1year``, ``90d``, ``2w 3d``, ``3600``), None if it does not parse."""
+    text = (text or '').strip()
+    if re.match(r'^\d+(\.\d+)?$', text):
+        return float(text)
+    total = 0.0
+    found = False
+    for number, unit in re.findall(r'(\d+(?:\.\d+)?)\s*([A-Za-z]+)', text):
+        if unit not in SPAN_UNITS:
+            return None
+        total += float(number) * SPAN_UNITS[unit]
+        found = True
+    return total if found and re.sub(r'[\d.\sA-Za-z]', '', text) == '' else None
+
+
+def journald_settings(paths=JOURNALD_CONF):
+    """The effective ``[Journal]`` settings: the main file, then drop-ins by name (later wins, /etc first)."""
+    files = []
+    main = paths[0]
+    if os.path.isfile(main):
+        files.append(main)
+    dropins = {}
+    # A drop-in in /etc overrides one of the same name in /run and /usr/lib.
+    for directory in reversed(paths[1:]):
+        try:
+            for name in os.listdir(directory):
+                if name.endswith('.conf'):
+                    dropins[name] = os.path.join(directory, name)
+        except OSError:
+            continue
+    files.extend(dropins[name] for name in sorted(dropins))
+    settings = {}
+    for path in files:
+        section = None
+        with open(path) as stream:
+            for line in stream:
+                line = line.strip()
+                if not line or line[0] in '#;':
+                    continue
+                if line.startswith('['):
+                    section = line.strip('[]')
+                elif section == 'Journal' and '=' in line:
+                    key, value = line.split('=', 1)
+                    settings[key.strip()] = value.strip()
+    return settings, files
+
+
+def check_journald(opts, paths=JOURNALD_CONF, journal_dir='/var/log/journal'):
+    """``journald``: the journal is kept on disk, for at least ``retention_days`` when its age is capped."""
+    name = 'journald'
+    try:
+        settings, files = journald_settings(paths)
+    except (IOError, OSError) as exc:
+        return unknown(name, 'cannot read the journald configuration: %s' % (exc.strerror or exc),
+                       remediation='Run the check as root (become: true).')
+    storage = settings.get('Storage', 'auto')
+    persistent = storage == 'persistent' or (storage == 'auto' and os.path.isdir(journal_dir))
+    retention = settings.get('MaxRetentionSec') or '0'
+    seconds = parse_timespan(retention)
+    days = None if not seconds else seconds / 86400.0
+    details = dict(storage=storage, journal_dir=os.path.isdir(journal_dir), max_retention=retention,
+                   system_max_use=settings.get('SystemMaxUse'), files=files)
+    problems = []
+    if not persistent:
+        problems.append('the journal is not kept on disk (Storage=%s%s)'
+                        % (storage, ', no %s' % journal_dir if storage == 'auto' else ''))
+    if seconds is None:
+        problems.append('MaxRetentionSec=%s does not parse' % retention)
+    elif days is not None and days < opts['retention_days']:
+        problems.append('MaxRetentionSec=%s keeps %.0f days, less than the %d required'
+                        % (retention, days, opts['retention_days']))
+    kept = 'kept %s' % ('without a time limit' if not seconds else 'for %.0f days' % days) if seconds is not None else ''
+    if problems:
+        return check_result(name, FAIL, value=None if days is None else round(days, 1), unit='days', details=details,
+                            message='journald: %s' % '; '.join(problems),
+                            remediation='Set Storage=persistent and MaxRetentionSec=%dd (or more) in '
+                                        '/etc/systemd/journald.conf.d/ and restart systemd-journald (the '
+                                        'hardening role does, topic journald).' % opts['retention_days'])
+    return check_result(name, PASS, value=None if days is None else round(days, 1), unit='days', details=details,
+                        message='the journal is persistent (Storage=%s), %s; at least %d days required'
+                                % (storage, kept, opts['retention_days']))
+
+
 # ---------------------------------------------------------------- the catalogue
 
 
@@ -807,6 +903,8 @@ CATALOGUE = Catalogue('security', concurrent=('sshd', 'updates', 'time_sync'), c
         nopasswd_allowed=Option('list', [], elements='str', no_log=False))),
     Check('root_services', lambda ps, o: check_root_services(o), limits=False, options=dict(
         names=Option('list', ROOTLESS_SERVICES, elements='str'))),
+    Check('journald', lambda ps, o: check_journald(o), limits=False, options=dict(
+        retention_days=Option('int', 90, low=0, high=36500))),
 ])
 
 

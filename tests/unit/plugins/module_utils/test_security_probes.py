@@ -275,3 +275,27 @@ def test_root_services_are_named():
     assert p.check_root_services(opts, lambda: [(11, 'postgres', 113)])['status'] == 'pass'
     # This machine's own process table parses.
     assert any(pid == os.getpid() for pid, _name, _uid in p.process_owners())
+
+
+@pytest.mark.parametrize('text, seconds', [('1year', 31557600.0), ('90d', 7776000.0), ('2w 3d', 1468800.0),
+                                           ('3600', 3600.0), ('5 days', 432000.0), ('soon', None), ('', None)])
+def test_systemd_time_spans(text, seconds):
+    assert p.parse_timespan(text) == seconds
+
+
+def test_journald_persistence_and_retention(tmp_path):
+    conf = tmp_path / 'journald.conf'
+    dropins = tmp_path / 'journald.conf.d'
+    dropins.mkdir()
+    conf.write_text('[Journal]\n#Storage=auto\n')
+    paths = (str(conf), str(dropins))
+    opts = check_opts(p.CATALOGUE, 'journald')
+    volatile = p.check_journald(opts, paths, journal_dir=str(tmp_path / 'none'))
+    assert volatile['status'] == 'fail' and 'not kept on disk (Storage=auto, no ' in volatile['message']
+    assert p.check_journald(opts, paths, journal_dir=str(tmp_path))['status'] == 'pass'
+    (dropins / '50-golive-hardening.conf').write_text('[Journal]\nStorage=persistent\nMaxRetentionSec=1year\n')
+    record = p.check_journald(opts, paths, journal_dir=str(tmp_path / 'none'))
+    assert record['status'] == 'pass' and record['value'] == 365.2
+    (dropins / '60-short.conf').write_text('[Journal]\nMaxRetentionSec=2w\n')
+    record = p.check_journald(opts, paths, journal_dir=str(tmp_path / 'none'))
+    assert record['status'] == 'fail' and 'keeps 14 days, less than the 90 required' in record['message']
