@@ -50,6 +50,18 @@ CHECKLISTS = (
         ('Smoke tests of the main user journeys passed', ()),
         ('Monitoring shows no new alerts for 30 minutes', ()),
     )),
+    # The guide's compliance list: audit logs, retention, least privilege, encryption (R16).
+    # postgres/tls is judged only with tls.required (else skip); backup/encryption is backup_check's.
+    ('Compliance', (
+        ('Security audit (Lynis) without warnings, hardening index within limits', ('security_audit/*',)),
+        ('Audit logs kept: persistent journal with the required retention, auditd running',
+         ('security/journald', 'security/auditd')),
+        ('Least privilege: sudo grants and service accounts', ('security/sudoers', 'security/root_services')),
+        ('Communication encrypted in transit (HTTPS only, database TLS, certificates)',
+         ('http/https_only:*', 'postgres/tls', 'tls/*')),
+        ('Backups encrypted', ('backup/encryption',)),
+        ('Access to production reviewed and access logs kept', ()),
+    )),
     ('Incident', (
         ('Failing checks identified with their hosts (see failing checks)', ('*/*',)),
         ('Incident commander named and status page updated', ()),

@@ -483,6 +483,9 @@ def check_tls(server, opts):
                                         'with sslmode=verify-full.')
     if opts['required']:
         message = '%s: %s; a plaintext connection is refused (%s)' % (target(server.conn), used, details['refusal'])
+    elif not ssl:
+        # Not judged: a plaintext connection nobody required to be encrypted is no pass.
+        return skipped(name, '%s: %s; not judged: tls.required is off' % (target(server.conn), used))
     else:
         message = '%s: %s (plaintext not tried: tls.required is off)' % (target(server.conn), used)
     return check_result(name, PASS, value=version or 'none', details=details, message=message)

@@ -115,6 +115,21 @@ def test_checklist_states():
     assert items['Every host is reachable']['state'] == 'done'
 
 
+def test_compliance_checklist_is_ticked_from_the_security_checks():
+    report = make({'web1': [('security_audit', 'hardening_index', 'pass', 82), ('security_audit', 'warnings', 'pass', 0),
+                            ('security', 'journald', 'pass', 365.2), ('security', 'auditd', 'skip', None),
+                            ('security', 'sudoers', 'fail', 1), ('http', 'https_only:site', 'pass', 301),
+                            ('postgres', 'tls', 'skip', None)]})
+    compliance = dict((c['name'], c) for c in checklists.evaluate(report))['Compliance']
+    items = dict((i['text'], i['state']) for i in compliance['items'])
+    assert items['Security audit (Lynis) without warnings, hardening index within limits'] == 'done'
+    assert items['Audit logs kept: persistent journal with the required retention, auditd running'] == 'done'
+    assert items['Least privilege: sudo grants and service accounts'] == 'failed'
+    assert items['Communication encrypted in transit (HTTPS only, database TLS, certificates)'] == 'done'
+    assert items['Backups encrypted'] == 'unknown'
+    assert items['Access to production reviewed and access logs kept'] == 'manual'
+
+
 def test_write_reports_all_formats(tmp_path):
     paths = rf.write_reports(REPORT, str(tmp_path), 'readiness', ['json', 'markdown', 'junit', 'prometheus'])
     assert sorted(os.listdir(str(tmp_path))) == [
