@@ -25,7 +25,7 @@ description:
   - C(updates) pending security updates, counted by simulating an upgrade with the
     host's package lists (C(apt-get -s dist-upgrade), updates from a security origin) or by
     C(dnf updateinfo list --security) from the cache. The lists are not refreshed.
-  - C(auditd) the audit daemon runs (C(fail) when not).
+  - C(auditd) the audit daemon runs (C(fail) when not) with the expected rules loaded.
   - C(world_writable:<paths>) world-writable files and non-sticky world-writable directories,
     and C(suid:<paths>) SUID programs not in the allow-list, by a walk bounded in entries and
     time that stays on each path's filesystem and follows no symlink.
@@ -112,11 +112,16 @@ options:
       fail: {description: Fail above this many pending updates., type: float}
       timeout: {description: 'Seconds the package manager may take, (0, 600].', type: float, default: 120}
   auditd:
-    description: The audit daemon. Containers cannot run it (the kernel refuses audit outside the initial namespaces); switch it off there.
+    description:
+      - The audit daemon runs with the rule set of O(auditd.rules_file) loaded (C(auditctl -l),
+        compared by rule key); a missing key fails.
+      - Containers cannot run it (the kernel refuses audit outside the initial namespaces) - with
+        auditd installed the check is C(unknown) saying so; switch it off there.
     type: dict
     default: {}
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
+      rules_file: {description: The compiled rule set expected in the kernel (augenrules writes it)., type: path, default: /etc/audit/audit.rules}
   world_writable:
     description: World-writable files under the paths.
     type: dict

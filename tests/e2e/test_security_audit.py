@@ -193,6 +193,14 @@ def test_journald_kept_too_briefly_fails_and_the_stock_persistent_journal_passes
         docker('exec', host, 'rm', '-f', '/etc/systemd/journald.conf.d/sec-short.conf')
 
 
+def test_auditd_that_cannot_run_in_a_container_is_unknown_with_the_reason(host):
+    docker('exec', host, 'sh', '-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq auditd >/dev/null 2>&1 '
+                                     '|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq auditd)',
+           timeout=300)
+    record = security_check(host, {'auditd': {}})['auditd']
+    assert record['status'] == 'unknown' and 'kernel refuses audit requests' in record['message'], record
+
+
 def pg_hba(host, kind):
     """pg_hba.conf with TCP lines of ``kind`` (host or hostssl) for 127.0.0.1; PostgreSQL reloaded."""
     hba = 'local all postgres peer\nlocal all all peer\n%s all all 127.0.0.1/32 scram-sha-256\n' % kind

@@ -351,12 +351,52 @@ def process_running(name, proc='/proc'):
     return False
 
 
-def check_auditd(_opts):
-    """``auditd``: the audit daemon runs."""
+def rule_keys(text):
+    """The keys (``-k name`` / ``-F key=name``) of audit rules, as auditctl -l or audit.rules give them."""
+    return set(re.findall(r'(?:-k\s+|-F\s+key=)(\S+)', text))
+
+
+def check_auditd(opts):
+    """``auditd``: the audit daemon runs with the rule set of ``rules_file`` loaded (compared by key).
+
+    Where the kernel refuses audit requests (a container) the check cannot tell: ``unknown``.
+    """
     name = 'auditd'
+    auditctl = find_tool('auditctl')
     if process_running('auditd'):
-        return check_result(name, PASS, value='running', message='auditd is running')
+        if not auditctl:
+            return check_result(name, PASS, value='running', message='auditd is running (no auditctl to list its rules)')
+        rc, out, err = run_tool([auditctl, '-l'], 10)
+        try:
+            with open(opts['rules_file']) as stream:
+                wanted = rule_keys(stream.read())
+        except (IOError, OSError):
+            wanted = set()
+        if rc != 0:
+            return unknown(name, 'auditd is running but auditctl -l failed: %s' % (err or out).strip()[-200:],
+                           remediation='Run the check as root (become: true).')
+        missing = sorted(wanted - rule_keys(out))
+        details = dict(loaded_rules=len([line for line in out.splitlines() if line.startswith('-')]),
+                       missing_keys=missing, rules_file=opts['rules_file'])
+        if missing:
+            return check_result(name, FAIL, value='running', details=details,
+                                message='auditd is running without the rules of %s with the keys %s'
+                                        % (opts['rules_file'], ', '.join(missing[:20])),
+                                remediation='Load the rules: augenrules --load (the hardening role writes '
+                                            'them to /etc/audit/rules.d).')
+        return check_result(name, PASS, value='running', details=details,
+                            message='auditd is running with %d rules loaded%s' % (
+                                details['loaded_rules'], ' (every key of %s)' % opts['rules_file'] if wanted else ''))
     installed = find_tool('auditd') is not None
+    if installed and auditctl:
+        rc, out, err = run_tool([auditctl, '-s'], 10)
+        # As root, "must be root" too means the kernel said EPERM: audit is not ours here.
+        text = (err + out).lower()
+        if rc != 0 and os.geteuid() == 0 and ('not permitted' in text or 'must be root' in text):
+            return unknown(name, 'auditd is installed but cannot run here: the kernel refuses audit requests '
+                                 '(%s); a container shares the host kernel\'s audit' % (err or out).strip()[-120:],
+                           remediation='Audit the host that runs the containers; in the container, check the '
+                                       'rules with augenrules --check.')
     return check_result(name, FAIL, value='not running' if installed else 'not installed',
                         message='auditd is %s: security events are not audited'
                                 % ('installed but not running' if installed else 'not installed'),
@@ -886,7 +926,8 @@ CATALOGUE = Catalogue('security', concurrent=('sshd', 'updates', 'time_sync'), c
     Check('updates', lambda ps, o: check_security_updates(o), unit='count', warn=1,
           formerly='security_updates', aliases=('security_updates',),
           options=dict(timeout=tool_timeout(120))),
-    Check('auditd', lambda ps, o: check_auditd(o), limits=False),
+    Check('auditd', lambda ps, o: check_auditd(o), limits=False, options=dict(
+        rules_file=Option('path', '/etc/audit/audit.rules'))),
     Check('world_writable', lambda ps, o: check_walk('world_writable', o), limits=False,
           options=walk_options(['/etc', '/usr', '/opt', '/srv'])),
     Check('suid', lambda ps, o: check_walk('suid', o), limits=False,

@@ -299,3 +299,9 @@ def test_journald_persistence_and_retention(tmp_path):
     (dropins / '60-short.conf').write_text('[Journal]\nMaxRetentionSec=2w\n')
     record = p.check_journald(opts, paths, journal_dir=str(tmp_path / 'none'))
     assert record['status'] == 'fail' and 'keeps 14 days, less than the 90 required' in record['message']
+
+
+def test_audit_rule_keys_from_auditctl_and_the_rules_file():
+    loaded = '-w /etc/passwd -p wa -k identity\n-a always,exit -F arch=b64 -S adjtimex -F key=time-change\n'
+    assert p.rule_keys(loaded) == {'identity', 'time-change'}
+    assert p.rule_keys('## comment\n-w /etc/sudoers -p wa -k privilege\n') == {'privilege'}
