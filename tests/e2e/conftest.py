@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -46,6 +47,46 @@ def first_task_results(cmd, timeout):
         raise AssertionError('ansible printed no JSON (rc %s):\n%s\n%s'
                              % (proc.returncode, proc.stdout, proc.stderr))
     return data['plays'][0]['tasks'][0]['hosts']
+
+
+# Containers with a working systemd (TESTBED.md); `docker stop` shuts systemd down cleanly.
+SYSTEMD_FLAGS = ['--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined',
+                 '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw', '--tmpfs', '/run', '--tmpfs', '/run/lock',
+                 '--stop-signal', 'SIGRTMIN+3']
+
+
+def docker(*args, timeout=120, check=True):
+    """Run a docker command; its completed process."""
+    return subprocess.run(['docker'] + list(args), capture_output=True, text=True, timeout=timeout, check=check)
+
+
+def start_systemd_container(image, name, boot_s=90):
+    """Start ``name`` from ``image`` with systemd as PID 1 and wait for the boot to finish."""
+    docker('run', '-d', '--name', name, '--hostname', name, *(SYSTEMD_FLAGS + [image, '/sbin/init']))
+    deadline = time.monotonic() + boot_s
+    while time.monotonic() < deadline:
+        state = docker('exec', name, 'systemctl', 'is-system-running', check=False).stdout.strip()
+        if state in ('running', 'degraded'):
+            break
+        time.sleep(1)
+    return name
+
+
+def run_module_in(container, module, args, check_mode=False, timeout=300):
+    """Run ``golive.readiness.<module>`` in ``container`` through the docker connection; its result."""
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % container,
+           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
+           '-m', 'golive.readiness.%s' % module, '-a', json.dumps(args)]
+    if check_mode:
+        cmd.append('--check')
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
+                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
+                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
+    try:
+        data = json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError('no JSON (rc %s): %s %s' % (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
+    return data['plays'][0]['tasks'][0]['hosts'][container]
 
 
 def checks_by_name(result):

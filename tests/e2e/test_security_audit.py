@@ -21,72 +21,33 @@ fails and passes once removed; Redis started as root is named by root_services.
 """
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 
 import pytest
 
-from conftest import REPO, ansible_env, run_playbook
+from conftest import docker, run_module_in, run_playbook, start_systemd_container, bed_image
 
-SYSTEMD_FLAGS = ['--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined',
-                 '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw', '--tmpfs', '/run', '--tmpfs', '/run/lock',
-                 '--stop-signal', 'SIGRTMIN+3']
 FOCUS = ['AUTH-9283', 'AUTH-9204']
-
-
-def fleet_image():
-    path = os.path.join(REPO, '.cache', 'testbed', 'images.env')
-    if not os.path.exists(path):
-        return None
-    with open(path) as stream:
-        for line in stream:
-            if line.startswith('GOLIVE_FLEET_IMAGE='):
-                return line.split('=', 1)[1].strip()
-    return None
-
-
-def docker(*args, timeout=120, check=True):
-    return subprocess.run(['docker'] + list(args), capture_output=True, text=True, timeout=timeout, check=check)
 
 
 @pytest.fixture(scope='module')
 def host():
-    image = fleet_image()
+    image = bed_image('GOLIVE_FLEET_IMAGE')
     if not shutil.which('docker') or not image or docker('image', 'inspect', image, check=False).returncode:
         pytest.skip('no test fleet image: run scripts/testbed/build-images.sh')
     name = 'sec-audit-%s' % uuid.uuid4().hex[:6]
-    docker('run', '-d', '--name', name, '--hostname', name, *(SYSTEMD_FLAGS + [image, '/sbin/init']))
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            state = docker('exec', name, 'systemctl', 'is-system-running', check=False).stdout.strip()
-            if state in ('running', 'degraded'):
-                break
-            time.sleep(1)
-        yield name
+        yield start_systemd_container(image, name)
     finally:
         docker('rm', '-f', name, check=False)
 
 
-def audit(host, args, check_mode=False, timeout=600):
+def audit(host, args, check_mode=False):
     """Run security_audit in ``host`` through the docker connection; its result."""
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
-           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
-           '-m', 'golive.readiness.security_audit', '-a', json.dumps(args)]
-    if check_mode:
-        cmd.append('--check')
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
-                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
-                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
-    try:
-        data = json.loads(proc.stdout)
-    except ValueError:
-        raise AssertionError('no JSON (rc %s): %s %s' % (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
-    return data['plays'][0]['tasks'][0]['hosts'][host]
+    return run_module_in(host, 'security_audit', args, check_mode=check_mode, timeout=600)
 
 
 def security_check(host, args):
@@ -95,13 +56,7 @@ def security_check(host, args):
         'sshd', 'exposed_services', 'updates', 'auditd', 'world_writable', 'suid', 'password_aging',
         'time_sync', 'sudoers', 'root_services', 'journald'))
     off.update(args)
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
-           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
-           '-m', 'golive.readiness.security_check', '-a', json.dumps(off)]
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
-                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
-                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
-    return by_name(json.loads(proc.stdout)['plays'][0]['tasks'][0]['hosts'][host])
+    return by_name(run_module_in(host, 'security_check', off))
 
 
 def test_sudoers_drop_in_for_a_non_admin_group_is_reported_and_removing_it_passes(host):
@@ -155,13 +110,7 @@ def https_only(host):
     """http_check of https://127.0.0.1/ marked HTTPS-only, run in ``host``; its https_only record."""
     args = {'endpoints': [{'name': 'site', 'url': 'https://127.0.0.1/', 'validate_certs': False,
                            'https_only': True, 'timeout': 5}]}
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
-           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
-           '-m', 'golive.readiness.http_check', '-a', json.dumps(args)]
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
-                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
-                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
-    checks = by_name(json.loads(proc.stdout)['plays'][0]['tasks'][0]['hosts'][host])
+    checks = by_name(run_module_in(host, 'http_check', args))
     assert checks['response_time:site']['details']['status_code'] == 200, checks
     return checks['https_only:site']
 
@@ -217,14 +166,9 @@ def postgres_tls(host, password):
         'server_version', 'database_size', 'table_count', 'connections', 'cache_hit_ratio', 'long_transactions',
         'idle_in_transaction', 'replication_lag', 'slow_statements', 'query_latency'))
     args.update(off)
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible'), 'all', '-i', '%s,' % host,
-           '-c', 'community.docker.docker', '-e', 'ansible_python_interpreter=/usr/bin/python3',
-           '-m', 'golive.readiness.postgres_check', '-a', json.dumps(args)]
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
-                          env=ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='json',
-                                          ANSIBLE_CALLBACKS_ENABLED='ansible.builtin.json'))
-    assert password not in proc.stdout
-    checks = by_name(json.loads(proc.stdout)['plays'][0]['tasks'][0]['hosts'][host])
+    result = run_module_in(host, 'postgres_check', args)
+    assert password not in json.dumps(result)
+    checks = by_name(result)
     assert checks['connection']['status'] in ('pass', 'warn', 'fail') and checks['connection']['value'], checks
     return checks['tls']
 
