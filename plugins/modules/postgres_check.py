@@ -20,7 +20,7 @@ description:
     C(server_version), C(database_size), C(table_count), C(connections) (in use against
     C(max_connections)), C(cache_hit_ratio), C(long_transactions), C(idle_in_transaction),
     C(replication_lag) (replicas only), C(slow_statements) (with C(pg_stat_statements)),
-    C(query_latency:p50), C(query_latency:p95) and C(tls). Before 0.2.0 some records had other names
+    C(query_latency:p50), C(query_latency:p95), C(privileges) and C(tls). Before 0.2.0 some records had other names
     (C(longest_transaction), C(query_latency_p50), C(query_latency_p95)); the gate's ignore list
     still matches those, with a warning."
   - Limits must lie in the check's domain (percentages 0 to 100, times above 0, counts and sizes
@@ -210,6 +210,16 @@ options:
       fail: {description: Fail above this mean time in milliseconds (none by default; the check informs)., type: float}
       top: {description: 'Number of statements listed, 1 to 50.', type: int, default: 5}
       min_calls: {description: 'Only statements called at least this often, 1 to 1000000000000.', type: int, default: 1}
+  privileges:
+    description:
+      - Least privilege (check C(privileges)) - superuser roles beyond O(privileges.allowed_superusers),
+        and C(CREATE) on schema C(public) for every role (C(PUBLIC); the default before PostgreSQL
+        15) fail; roles granted C(CREATE) there are listed.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      allowed_superusers: {description: Roles that may be superusers., type: list, elements: str, default: [postgres]}
   tls:
     description:
       - Encryption in transit (check C(tls)) - the TLS version and cipher this connection negotiated

@@ -161,7 +161,7 @@ def pg_hba(host, kind):
 
 def postgres_tls(host, password):
     args = {'host': '127.0.0.1', 'user': 'sec_probe', 'password': password, 'sslmode': 'require',
-            'tls': {'required': True, 'min_version': 'TLSv1.2'}}
+            'tls': {'required': True, 'min_version': 'TLSv1.2'}, 'privileges': {}}
     off = dict((name, {'enabled': False}) for name in (
         'server_version', 'database_size', 'table_count', 'connections', 'cache_hit_ratio', 'long_transactions',
         'idle_in_transaction', 'replication_lag', 'slow_statements', 'query_latency'))
@@ -170,22 +170,31 @@ def postgres_tls(host, password):
     assert password not in json.dumps(result)
     checks = by_name(result)
     assert checks['connection']['status'] in ('pass', 'warn', 'fail') and checks['connection']['value'], checks
-    return checks['tls']
+    return checks['tls'], checks['privileges']
 
 
-def test_postgres_accepting_plaintext_fails_and_hostssl_only_passes(host):
+def test_postgres_plaintext_and_privileges(host):
     password = uuid.uuid4().hex
     docker('exec', host, 'systemctl', 'start', 'postgresql')
     docker('exec', host, 'su', 'postgres', '-c',
            "psql -qc \"CREATE ROLE sec_probe LOGIN PASSWORD '%s'\"" % password)
     pg_hba(host, 'host')
-    record = postgres_tls(host, password)
+    record, privileges = postgres_tls(host, password)
     assert record['status'] == 'fail' and 'accepts a plaintext connection' in record['message'], record
     assert record['value'] == 'TLSv1.3' and 'hostssl' in record['remediation']
+    # PostgreSQL 15 as Debian installs it: postgres the only superuser, no CREATE on public for PUBLIC.
+    assert privileges['status'] == 'pass' and privileges['details']['superusers'] == ['postgres'], privileges
     pg_hba(host, 'hostssl')
-    record = postgres_tls(host, password)
+    psql = "su postgres -c 'psql -qc \"%s\"'"
+    docker('exec', host, 'sh', '-c', psql % 'CREATE ROLE sec_admin SUPERUSER; GRANT CREATE ON SCHEMA public TO PUBLIC')
+    try:
+        record, privileges = postgres_tls(host, password)
+    finally:
+        docker('exec', host, 'sh', '-c', psql % 'DROP ROLE sec_admin; REVOKE CREATE ON SCHEMA public FROM PUBLIC')
     assert record['status'] == 'pass' and record['details']['plaintext_refused'] is True, record
     assert 'no encryption' in record['details']['refusal'] and record['value'] == 'TLSv1.3'
+    assert privileges['status'] == 'fail' and 'sec_admin' in privileges['message'], privileges
+    assert 'every role (PUBLIC) may CREATE in schema public' in privileges['message']
 
 
 def by_name(result):

@@ -491,6 +491,41 @@ def check_tls(server, opts):
     return check_result(name, PASS, value=version or 'none', details=details, message=message)
 
 
+# ---------------------------------------------------------------- least privilege
+
+
+def check_privileges(connection, opts):
+    """``privileges``: superusers beyond ``allowed_superusers``, and CREATE on schema public for PUBLIC."""
+    name = 'privileges'
+    allowed = list(opts['allowed_superusers'])
+    superusers = [row[0] for row in fetchall(connection, 'SELECT rolname FROM pg_roles WHERE rolsuper ORDER BY 1')]
+    extra = [role for role in superusers if role not in allowed]
+    # Before PostgreSQL 15 a schema public without an ACL lets PUBLIC create (the old default).
+    row = fetchone(connection, "SELECT nspacl IS NULL, current_setting('server_version_num')::int "
+                               "FROM pg_namespace WHERE nspname = 'public'")
+    creators = [r[0] for r in fetchall(connection, """
+        SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END
+        FROM pg_namespace n, aclexplode(n.nspacl) a
+        WHERE n.nspname = 'public' AND a.privilege_type = 'CREATE' AND a.grantee <> n.nspowner ORDER BY 1""")]
+    public_create = 'PUBLIC' in creators or bool(row and row[0] and row[1] < 150000)
+    creators = [c for c in creators if c != 'PUBLIC']
+    details = dict(superusers=superusers, create_on_public=list(creators or []))
+    problems = []
+    if extra:
+        problems.append('superuser role(s) beyond %s: %s' % (', '.join(allowed) or 'none', ', '.join(extra)))
+    if public_create:
+        problems.append('every role (PUBLIC) may CREATE in schema public')
+    if problems:
+        return check_result(name, FAIL, value=len(extra) + (1 if public_create else 0), unit='count',
+                            details=details, message='; '.join(problems),
+                            remediation='ALTER ROLE ... NOSUPERUSER for roles that do not administer the '
+                                        'server, and REVOKE CREATE ON SCHEMA public FROM PUBLIC.')
+    return check_result(name, PASS, value=0, unit='count', details=details,
+                        message='superusers: %s; PUBLIC may not create in schema public%s' % (
+                            ', '.join(superusers) or 'none',
+                            '; CREATE granted to %s' % ', '.join(creators) if creators else ''))
+
+
 # Connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %; the guide's
 # p95 latency of 1 s as the p95 fail limit.
 CATALOGUE = Catalogue('postgres', instance=instance_of, options=dict(
@@ -529,6 +564,9 @@ CATALOGUE = Catalogue('postgres', instance=instance_of, options=dict(
                              runs=Option('int', 20, low=1, high=1000),
                              timeout_ms=Option('int', 5000, low=1, high=600000),
                              budget_ms=Option('int', 10000, low=1, high=300000))),
+    # Least privilege (see check_privileges above).
+    Check('privileges', _on(check_privileges), limits=False, options=dict(
+        allowed_superusers=Option('list', ['postgres'], elements='str'))),
     # Encryption in transit (see check_tls below).
     Check('tls', check_tls, limits=False, options=dict(
         required=Option('bool', False),
