@@ -53,6 +53,9 @@ def _runner(name):
         from ansible_collections.golive.readiness.plugins.module_utils.probes import security as probes
     elif name == 'backup':
         from ansible_collections.golive.readiness.plugins.module_utils.probes import backup as probes
+    elif name == 'lynis':
+        # security_audit's checks; lynis in the role (readiness_security_* are security_check's).
+        from ansible_collections.golive.readiness.plugins.module_utils.probes import security_audit as probes
     else:
         raise KeyError(name)
     return probes.runner()
@@ -60,7 +63,7 @@ def _runner(name):
 
 # Component name (as the role and the report name it) -> its runner, in the role's order.
 RUNNERS = dict((name, functools.partial(_runner, name)) for name in (
-    'system', 'postgres', 'redis', 'http', 'ports', 'docker', 'network', 'tls', 'security', 'backup'))
+    'system', 'postgres', 'redis', 'http', 'ports', 'docker', 'network', 'tls', 'security', 'backup', 'lynis'))
 
 
 def validated(name, given):

@@ -16,9 +16,10 @@ version_added: 0.2.0
 description:
   - Runs one Lynis audit (C(lynis audit system --quick), non-interactive) with its report and log
     in a private temporary directory, and turns the report into the shared readiness result model
-    (component C(security_audit)). Nothing on the host is changed; the only files written are the
-    audit summary kept for the next comparison (O(previous_audit.state_dir)) and, when asked, a
-    copy of the report (O(keep_report)); neither in check mode.
+    (component C(lynis), so its checks show as C(lynis/<check>) in the report and the gate).
+    Nothing on the host is changed; the only files written are the audit summary kept for the
+    next comparison (O(previous_audit.state_dir)) and, when asked, a copy of the report
+    (O(keep_report)); neither in check mode.
   - C(hardening_index) Lynis's hardening index, 0 to 100 (lower is worse; warn at or below 75,
     fail below 60 by default). C(skip) for an audit of some O(tests) only.
   - C(warnings:<TEST-ID>) every Lynis warning is a C(fail) check named by its test id, with Lynis's
@@ -151,9 +152,9 @@ readiness:
   type: dict
   contains:
     component:
-      description: Always C(security_audit).
+      description: Always C(lynis).
       type: str
-      sample: security_audit
+      sample: lynis
     status:
       description: The worst status of the checks (C(skip) < C(pass) < C(unknown) < C(warn) < C(fail)).
       type: str

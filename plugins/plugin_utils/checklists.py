@@ -53,7 +53,7 @@ CHECKLISTS = (
     # The guide's compliance list: audit logs, retention, least privilege, encryption (R16).
     # postgres/tls is judged only with tls.required (else skip); backup/encryption is backup_check's.
     ('Compliance', (
-        ('Security audit (Lynis) without warnings, hardening index within limits', ('security_audit/*',)),
+        ('Security audit (Lynis) without warnings, hardening index within limits', ('lynis/*',)),
         ('Audit logs kept: persistent journal with the required retention, auditd running',
          ('security/journald', 'security/auditd')),
         ('Least privilege: sudo grants and service accounts', ('security/sudoers', 'security/root_services')),

@@ -206,7 +206,7 @@ def role_run(host, report_dir, install):
              'readiness_install_dependencies': install, 'readiness_gate_enabled': False,
              'ansible_python_interpreter': '/usr/bin/python3'}
     proc = run_playbook('readiness.yml', report_dir, '-i', '%s,' % host, '-c', 'community.docker.docker',
-                        '--tags', 'security_audit', '-e', json.dumps(extra), timeout=900)
+                        '--tags', 'security', '-e', json.dumps(extra), timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads((report_dir / 'readiness.json').read_text())
     return dict((c['name'], c) for c in report['hosts'][host]['checks'])
@@ -216,7 +216,7 @@ def test_role_reports_lynis_missing_then_installs_it(host, report_dir):
     checks = role_run(host, report_dir, install=False)
     assert set(checks) == {'hardening_index', 'warnings', 'suggestions', 'tests_skipped', 'previous_audit'}
     for check in checks.values():
-        assert check['component'] == 'security_audit'
+        assert check['component'] == 'lynis'
         assert check['status'] == 'unknown' and 'Lynis is not installed' in check['message']
         assert 'readiness_install_dependencies' in check['remediation']
     checks = role_run(host, report_dir, install=True)

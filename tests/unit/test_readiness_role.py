@@ -13,7 +13,7 @@ PROBES = 'ansible_collections.golive.readiness.plugins.module_utils.probes.'
 # The role's variable prefix of each component, and the catalogue behind it.
 COMPONENTS = {'system': 'system', 'postgres': 'postgres', 'redis': 'redis', 'http': 'http',
               'ports': 'port', 'docker': 'docker', 'network': 'network', 'tls': 'tls',
-              'security': 'security', 'backup': 'backup'}
+              'security': 'security', 'backup': 'backup', 'lynis': 'security_audit'}
 
 
 def load(path):

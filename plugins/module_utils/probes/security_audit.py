@@ -456,7 +456,7 @@ def check_previous(audit, opts):
 
 
 # The probes take the audit: it runs once, before any of them (see measure).
-CATALOGUE = Catalogue('security_audit', checks=[
+CATALOGUE = Catalogue('lynis', checks=[
     Check('hardening_index', check_index, direction=LOWER_IS_WORSE, warn=75, fail=60,
           domain=(0, 100, False)),
     Check('warnings', check_warnings, limits=False),
@@ -496,7 +496,7 @@ def measure(params, opts, run=run_lynis):
     if any(opts[check.name].get('enabled', True) for check in CATALOGUE.checks):
         audit = run(params)
         audit.check_mode = not params.get('store', True)
-    return CATALOGUE.run(Component('security_audit'), audit, opts).result()
+    return CATALOGUE.run(Component('lynis'), audit, opts).result()
 
 
 def runner():

@@ -116,7 +116,7 @@ def test_checklist_states():
 
 
 def test_compliance_checklist_is_ticked_from_the_security_checks():
-    report = make({'web1': [('security_audit', 'hardening_index', 'pass', 82), ('security_audit', 'warnings', 'pass', 0),
+    report = make({'web1': [('lynis', 'hardening_index', 'pass', 82), ('lynis', 'warnings', 'pass', 0),
                             ('security', 'journald', 'pass', 365.2), ('security', 'auditd', 'skip', None),
                             ('security', 'sudoers', 'fail', 1), ('http', 'https_only:site', 'pass', 301),
                             ('postgres', 'tls', 'skip', None)]})
