@@ -176,7 +176,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.probes import dri
 
 def main():
     """Entry point: the catalogue in probes/drill.py defines the options and checks."""
-    run_module(probes.CATALOGUE, probes.measure, probes.input_errors)
+    run_module(probes.runner())
 
 
 if __name__ == '__main__':

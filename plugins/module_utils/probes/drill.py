@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option
+from ansible_collections.golive.readiness.plugins.module_utils.catalogue import Catalogue, Check, Option, Runner
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     PASS,
@@ -125,3 +125,8 @@ def measure(params, opts):
     """Judge every switched-on check and return the ``readiness`` result."""
     context = (params.get('figures') or {}, params['drill'], params.get('aborted'))
     return CATALOGUE.run(Component('drill'), context, opts).result()
+
+
+def runner():
+    """How drill_check judges: the catalogue, no library beyond the standard one."""
+    return Runner(CATALOGUE, measure, input_errors)
