@@ -566,11 +566,18 @@ class Runner(object):
 
     def result(self, params, opts):
         """Measure: the ``readiness`` result, renamed checks and the instance annotated."""
-        result = self.catalogue.annotate(self.measure(params, opts))
+        return self.outcome(params, opts)[0]
+
+    def outcome(self, params, opts):
+        """``(result, problems)``: ``measure`` may return ``(result, problems)``, input problems
+        only the server could see (a query it rejects); they fail the task, every result kept."""
+        result = self.measure(params, opts)
+        result, problems = result if isinstance(result, tuple) else (result, [])
+        result = self.catalogue.annotate(result)
         instance = self.catalogue.instance_name(params)
         if instance:
             result['instance'] = instance
-        return result
+        return result, problems
 
 
 def import_library(name):
@@ -595,4 +602,7 @@ def run_module(runner):
     params = module.params
     opts, errors = runner.input(params)
     fail_on_input_errors(module, errors)
-    module.exit_json(changed=False, readiness=runner.result(params, opts))
+    result, problems = runner.outcome(params, opts)
+    if problems:
+        module.fail_json(msg='; '.join(problems), readiness=result)
+    module.exit_json(changed=False, readiness=result)

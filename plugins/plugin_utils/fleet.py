@@ -142,13 +142,19 @@ class FleetCollector:
         Checks are keyed by (component, instance, check name).  A key seen before on the
         host (the same check run twice) is kept as a record of its own, with
         ``occurrence`` 2, 3, ... and a warning in the report: a later result never hides
-        an earlier one.
+        an earlier one.  ``readiness['hosts']`` (a module run once for many hosts, such as
+        prometheus_check) maps other hosts to their own results, filed under those hosts.
         """
         if not isinstance(readiness, dict):
             return
         if not _is_plain_readiness(readiness):
             readiness = plain(readiness)  # Ansible's containers: convert it all, it is rare
         component = str(plain(readiness.get('component')) or 'unknown')
+        others = readiness.get('hosts')
+        if isinstance(others, dict):
+            for other, result in others.items():
+                if isinstance(result, dict):
+                    self.add_readiness(str(other), dict(result, component=component, hosts=None), task)
         instance = plain(readiness.get('instance'))
         instance = None if instance is None or instance == '' else str(instance)
         record = self._host(host)

@@ -29,6 +29,7 @@ CATALOGUED = [
     ('web_perf_check', 'web_perf'),
     ('drill_check', 'drill'),
     ('security_audit', 'security_audit'),
+    ('prometheus_check', 'prometheus'),
 ]
 
 
