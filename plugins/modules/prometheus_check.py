@@ -77,6 +77,9 @@ options:
     description: The time window the indicators cover, a Prometheus duration (C(30m), C(1h), C(7d)).
     type: str
     default: 1h
+  time:
+    description: The end of the window, a Unix time or an RFC 3339 time (C(2026-11-27T12:00:00Z)); default now.
+    type: str
   step:
     description: Resolution of the subqueries of peak indicators (a Prometheus duration); default the window / 250, at least C(15s).
     type: str

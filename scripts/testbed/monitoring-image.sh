@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Build the monitoring scenario's image: the test bed's base image plus Debian's Prometheus,
-# Alertmanager and node_exporter packages (installed, services disabled), reusing an image
-# already built from the same recipe.
+# Build the monitoring scenario's image: the test bed's fleet image (PostgreSQL, Redis, nginx)
+# plus Debian's Prometheus, Alertmanager, node_exporter, blackbox / postgres / redis exporter
+# packages (installed, services disabled), reusing an image already built from the same recipe.
 #
-#   golive-testbed/monitoring:<hash>   hash = base image tag + this script (which holds the recipe)
+#   golive-testbed/monitoring:<hash>   hash = fleet image tag + this script (which holds the recipe)
 #
 # Needs the base image: run scripts/testbed/build-images.sh first (it writes
 # .cache/testbed/images.env). Writes GOLIVE_MONITORING_IMAGE to .cache/testbed/monitoring.env
@@ -25,8 +25,11 @@ SYSTEMD_FLAGS=(--cap-add SYS_ADMIN --security-opt seccomp=unconfined
 # `package` install method's packages and the source of the binaries the scenario repacks
 # into upstream-layout release archives for the `archive` method.
 PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter ca-certificates curl
-          python3-apt sudo)   # sudo: verify runs monitoring.yml as a sudo user
-SERVICES=(prometheus.service prometheus-alertmanager.service prometheus-node-exporter.service)
+          python3-apt sudo prometheus-blackbox-exporter prometheus-postgres-exporter
+          prometheus-redis-exporter)   # sudo: verify runs monitoring.yml as a sudo user
+SERVICES=(prometheus.service prometheus-alertmanager.service prometheus-node-exporter.service
+          prometheus-blackbox-exporter.service prometheus-postgres-exporter.service
+          prometheus-redis-exporter.service)
 RECIPE_VERSION=1
 
 STEP="start"
@@ -40,10 +43,10 @@ STEP="find the base image"
 [ -f "${CACHE}/images.env" ] || { say "no ${CACHE}/images.env: run scripts/testbed/build-images.sh" >&2; false; }
 # shellcheck disable=SC1091
 . "${CACHE}/images.env"
-docker image inspect "${GOLIVE_BASE_IMAGE}" >/dev/null 2>&1 \
-  || { say "base image ${GOLIVE_BASE_IMAGE} missing: run scripts/testbed/build-images.sh" >&2; false; }
+docker image inspect "${GOLIVE_FLEET_IMAGE}" >/dev/null 2>&1 \
+  || { say "fleet image ${GOLIVE_FLEET_IMAGE} missing: run scripts/testbed/build-images.sh" >&2; false; }
 
-HASH=$( { echo "${GOLIVE_BASE_IMAGE}" "${RECIPE_VERSION}"; sha256sum < "${BASH_SOURCE[0]}"; } \
+HASH=$( { echo "${GOLIVE_FLEET_IMAGE}" "${RECIPE_VERSION}"; sha256sum < "${BASH_SOURCE[0]}"; } \
         | sha256sum | cut -c1-12)
 IMAGE="golive-testbed/monitoring:${HASH}"
 
@@ -54,11 +57,11 @@ if [ "${FORCE_REBUILD:-0}" != 1 ] && docker image inspect "${IMAGE}" >/dev/null 
   say "${IMAGE}: reused"
 else
   T=${SECONDS}
-  say "${IMAGE}: baking ${PACKAGES[*]} into ${GOLIVE_BASE_IMAGE} ..."
+  say "${IMAGE}: baking ${PACKAGES[*]} into ${GOLIVE_FLEET_IMAGE} ..."
   STEP="start the bake container"
   BAKE="golive-testbed-bake-monitoring-${HASH}"
   docker rm -f "${BAKE}" >/dev/null 2>&1 || true
-  docker run -d --name "${BAKE}" "${SYSTEMD_FLAGS[@]}" "${GOLIVE_BASE_IMAGE}" /sbin/init >/dev/null
+  docker run -d --name "${BAKE}" "${SYSTEMD_FLAGS[@]}" "${GOLIVE_FLEET_IMAGE}" /sbin/init >/dev/null
   STEP="wait for systemd in the bake container"
   for _ in $(seq 1 60); do
     state=$(docker exec "${BAKE}" systemctl is-system-running 2>/dev/null || true)

@@ -19,8 +19,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-ROLES = ["node_exporter", "prometheus", "alertmanager", "cadvisor", "grafana", "monitoring"]
-COMPONENTS = ["node_exporter", "prometheus", "alertmanager", "cadvisor", "grafana"]
+EXPORTERS = ["blackbox_exporter", "postgres_exporter", "redis_exporter"]
+ROLES = ["node_exporter", "prometheus", "alertmanager", "cadvisor", "grafana", "monitoring"] + EXPORTERS
+COMPONENTS = ["node_exporter", "prometheus", "alertmanager", "cadvisor", "grafana"] + EXPORTERS
 COMMON = ROOT / "roles" / "_common"
 COMMON_FQCN = "golive.readiness._common"
 ENTRY_POINTS = {  # component task file -> the _common entry point it includes
@@ -80,9 +81,12 @@ def test_defaults_match_argument_specs(role):
             assert value == "" or "{{" in value, f"{name}: no default secrets"
 
 
-@pytest.mark.parametrize("role", ["node_exporter", "prometheus", "alertmanager", "grafana"])
-def test_secret_writers_are_silent(role):
-    secret_dests = ("web-config.yml", "tls.key", "alertmanager.yml", "/secrets/", "grafana.ini", "/datasources/")
+@pytest.mark.parametrize("role,least", [
+    ("node_exporter", 2), ("prometheus", 2), ("alertmanager", 2), ("grafana", 2), ("postgres_exporter", 1),
+    ("redis_exporter", 1)])
+def test_secret_writers_are_silent(role, least):
+    secret_dests = ("web-config.yml", "tls.key", "alertmanager.yml", "/secrets/", "grafana.ini", "/datasources/",
+                    "_exporter.env")
     found = 0
     for fname, task in tasks(role):
         for module in ("ansible.builtin.template", "ansible.builtin.copy"):
@@ -91,7 +95,7 @@ def test_secret_writers_are_silent(role):
                 found += 1
                 assert task.get("no_log") is True, (fname, task["name"])
                 assert task.get("diff") is False, (fname, task["name"])
-    assert found >= 2
+    assert found >= least
 
 
 @pytest.mark.parametrize("role,dest,tool", [
@@ -99,6 +103,7 @@ def test_secret_writers_are_silent(role):
     ("prometheus", "golive-readiness.rules.yml", "check rules %s"),
     ("prometheus", "golive-extra.rules.yml", "check rules %s"),
     ("alertmanager", "alertmanager.yml", "check-config %s"),
+    ("blackbox_exporter", "blackbox.yml", "--config.check --config.file=%s"),
 ])
 def test_configs_validated_where_written(role, dest, tool):
     writers = [t for _path, t in tasks(role)
@@ -110,7 +115,7 @@ def test_configs_validated_where_written(role, dest, tool):
         assert args.get("validate", "").endswith(tool), (dest, args.get("validate"))
 
 
-@pytest.mark.parametrize("role", ["node_exporter", "prometheus", "alertmanager"])
+@pytest.mark.parametrize("role", ["node_exporter", "prometheus", "alertmanager", "blackbox_exporter"])
 def test_restart_reload_never_both(role):
     handlers = load(ROOT / "roles" / role / "handlers" / "main.yml")
     restart, reload_ = handlers

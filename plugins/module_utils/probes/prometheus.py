@@ -247,7 +247,10 @@ class Client:
     def query(self, text):
         """The ``data`` of an instant query, or raise PrometheusError / Unreachable."""
         self.queries += 1
-        body = urlencode(dict(query=text, timeout='%gs' % self.timeout))
+        form = dict(query=text, timeout='%gs' % self.timeout)
+        if self.params.get('time'):
+            form['time'] = self.params['time']
+        body = urlencode(form)
         params = self.params
         try:
             response = self._open(
@@ -536,6 +539,9 @@ def input_errors(params, opts):
         errors.append('url: give the credentials in username / password, not in the URL')
     if duration_seconds(params.get('window')) is None or duration_seconds(params.get('window')) <= 0:
         errors.append('window: %r is not a Prometheus duration (e.g. 30m, 1h, 7d)' % params.get('window'))
+    if params.get('time') is not None and not re.match(r'^(\d+(\.\d+)?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d))$',
+                                                      params['time']):
+        errors.append('time: %r is neither a Unix time nor an RFC 3339 time (2026-11-27T12:00:00Z)' % params['time'])
     if params.get('step') is not None and not duration_seconds(params['step']):
         errors.append('step: %r is not a Prometheus duration (e.g. 15s, 1m)' % params['step'])
     for name in params.get('indicators') or ():
@@ -593,6 +599,7 @@ CATALOGUE = Catalogue(COMPONENT, options=dict(
     timeout=Option('float', 10, low=0.1, high=300),
     workers=Option('int', 8, low=1, high=64),
     window=Option('str', '1h'),
+    time=Option('str'),
     step=Option('str'),
     by=Option('str', 'instance'),
     hosts=Option('dict', {}),
