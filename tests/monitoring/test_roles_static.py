@@ -28,7 +28,7 @@ ENTRY_POINTS = {  # component task file -> the _common entry point it includes
     "preflight.yml": "preflight", "install.yml": "install", "configure.yml": "configure",
     "service.yml": "service", "status.yml": "status",
 }
-TYPES = {"bool": bool, "int": int, "str": str, "list": list, "dict": dict}
+TYPES = {"bool": bool, "int": int, "float": (int, float), "str": str, "list": list, "dict": dict}
 
 
 def load(path):
