@@ -66,8 +66,8 @@ def series(instances, end):
         family = name[:-len('_total')]
         lines.append('# TYPE %s counter' % family)
         for i in range(instances):
-            labels = 'instance="host%02d"%s%s' % (i, extra.get(name, ''),
-                                                 ',device="eth0"' if 'network' in name else (',device="sda"' if 'disk' in name else ''))
+            device = ',device="eth0"' if 'network' in name else (',device="sda"' if 'disk' in name else '')
+            labels = 'instance="host%02d"%s%s' % (i, extra.get(name, ''), device)
             total = 0.0
             for ts in stamps:
                 total += rate(i) * STEP

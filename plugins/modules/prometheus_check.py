@@ -250,7 +250,8 @@ options:
       query: {description: PromQL replacing the built-in query (one series per O(by) label value)., type: str}
   mtbf:
     description:
-      - Mean time between failures in days: the window divided by the outages. Without an outage it is at least the window, and C(unknown) when the window is shorter than the fail limit.
+      - "Mean time between failures in days: the window divided by the outages. Without an outage it is
+        at least the window, and C(unknown) when the window is shorter than the fail limit."
     type: dict
     default: {}
     suboptions:

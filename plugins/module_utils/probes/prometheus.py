@@ -49,6 +49,8 @@ except ImportError:  # pragma: no cover - Python 2 is not supported
 
 # Prometheus's duration syntax (units in descending order, at least one part).
 DURATION = re.compile(r'^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$')
+# An evaluation time: Unix seconds or RFC 3339.
+TIME = re.compile(r'^(\d+(\.\d+)?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d))$')
 DURATION_SECONDS = (365 * 86400, 7 * 86400, 86400, 3600, 60, 1, 0.001)
 
 # Filesystems that say nothing about a host's disk (node_exporter drops most pseudo ones itself).
@@ -116,8 +118,8 @@ def _mtbf(parts, window_s, opts):
     if failures == 0:
         if opts.get('fail') is not None and days < opts['fail']:
             return None, ('no failure in the %s-day window: the MTBF is at least that, too short a '
-                          'window to judge against %s days; query a longer window' % (fmt_number(round(days, 3)),
-                                                                                     fmt_number(opts['fail'])))
+                          'window to judge against %s days; query a longer window'
+                          % (fmt_number(round(days, 3)), fmt_number(opts['fail'])))
         return round(days, 3), 'no failure in the window (MTBF at least the window)'
     return round(days / failures, 3), '%d failure(s) in %s days' % (failures, fmt_number(round(days, 3)))
 
@@ -539,8 +541,7 @@ def input_errors(params, opts):
         errors.append('url: give the credentials in username / password, not in the URL')
     if duration_seconds(params.get('window')) is None or duration_seconds(params.get('window')) <= 0:
         errors.append('window: %r is not a Prometheus duration (e.g. 30m, 1h, 7d)' % params.get('window'))
-    if params.get('time') is not None and not re.match(r'^(\d+(\.\d+)?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d))$',
-                                                      params['time']):
+    if params.get('time') is not None and not TIME.match(params['time']):
         errors.append('time: %r is neither a Unix time nor an RFC 3339 time (2026-11-27T12:00:00Z)' % params['time'])
     if params.get('step') is not None and not duration_seconds(params['step']):
         errors.append('step: %r is not a Prometheus duration (e.g. 15s, 1m)' % params['step'])
