@@ -91,7 +91,7 @@ def start_prometheus(workdir, port, instances):
     proc = subprocess.Popen(['prometheus', '--config.file=' + config, '--storage.tsdb.path=' + data,
                              '--web.listen-address=127.0.0.1:%d' % port, '--storage.tsdb.retention.time=30d'],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
+    for _attempt in range(100):
         try:
             urllib.request.urlopen('http://127.0.0.1:%d/-/ready' % port, timeout=1)
             return proc

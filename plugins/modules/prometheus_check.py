@@ -115,8 +115,8 @@ options:
         type: str
         default: higher
         choices: [higher, lower]
-      unit: {description: Unit of the values (C(percent), C(ms), ...)., type: str}
-      description: {description: What the value is, for messages., type: str}
+      unit: {description: 'Unit of the values (C(percent), C(ms), ...).', type: str}
+      description: {description: 'What the value is, for messages.', type: str}
       remediation: {description: What to do when it warns or fails., type: str}
   availability:
     description:

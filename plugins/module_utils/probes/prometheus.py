@@ -29,7 +29,6 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     HIGHER_IS_WORSE,
     LOWER_IS_WORSE,
     PASS,
-    UNKNOWN,
     Component,
     check_result,
     fmt_number,
