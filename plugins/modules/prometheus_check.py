@@ -282,7 +282,7 @@ EXAMPLES = r'''
     url: http://127.0.0.1:9090
     indicators: [availability, latency_p95]
     custom:
-      - "name: checkout_success"
+      - name: checkout_success
         query: 100 * sum by (instance) (rate(checkout_ok_total[$window])) / sum by (instance) (rate(checkout_total[$window]))
         warn: 99
         fail: 97
