@@ -70,7 +70,8 @@ failure_digest() {
 }
 for stage in "${stages[@]}"; do
   case $stage in
-    unit)   start_stage unit python3 -m pytest -q -p no:cacheprovider tests/unit ;;
+    # tests/hardening: the hardening role's static contracts (no containers).
+    unit)   start_stage unit python3 -m pytest -q -p no:cacheprovider tests/unit tests/hardening ;;
     lint)   start_stage lint ansible-lint --profile production --offline ;;
     sanity) start_stage sanity scripts/sanity.sh ;;
     # Locked: the e2e services' fixed loopback ports are one per machine.
