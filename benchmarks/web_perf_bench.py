@@ -87,9 +87,9 @@ def main():
     for _run in range(args.runs):
         off.append(readiness_run(['-e', 'readiness_web_perf_enabled=false']))
         skipped.append(readiness_run(['--skip-tags', 'web_perf']))
+    off_s, skipped_s = statistics.median(off), statistics.median(skipped)
     print('readiness run, web_perf off: median %.2f s; web_perf tag skipped: median %.2f s; difference %+.2f s '
-          '(%d runs each, interleaved)' % (statistics.median(off), statistics.median(skipped),
-                                          statistics.median(off) - statistics.median(skipped), args.runs))
+          '(%d runs each, interleaved)' % (off_s, skipped_s, off_s - skipped_s, args.runs))
 
 
 if __name__ == '__main__':
