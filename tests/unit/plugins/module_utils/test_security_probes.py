@@ -269,6 +269,7 @@ def test_sudoers_stock_passes_and_grants_beyond_the_admins_are_found(tmp_path):
 
 def test_root_services_are_named():
     opts = check_opts(p.CATALOGUE, 'root_services')
+
     def owners():
         return [(10, 'redis-server', 0), (11, 'postgres', 113), (12, 'nginx', 0)]
     record = p.check_root_services(opts, owners)
