@@ -191,7 +191,7 @@ def test_dependency_probe_checks_each_library(report_dir, tmp_path, with_venv):
                   '-e', '{"readiness_gate_require_measured": false}']
     proc = run_playbook('readiness.yml', report_dir, *extra)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    probe = task_output(proc.stdout, 'Find which of the libraries the interpreter cannot import')
+    probe = task_output(proc.stdout, 'Find which libraries the interpreter cannot import and which programs are missing')
     install = task_output(proc.stdout, 'Install the missing libraries')
     if with_venv:
         assert '"stdout_lines": ["psutil psycopg2 redis"]' in probe, probe
