@@ -20,6 +20,8 @@ ACTION="${1:-up}"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE_DIR="${REPO}/.cache/services"
 STATE="${STATE_DIR}/postgres.json"
+# shellcheck source=../lib/port-holder.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/port-holder.sh"
 PORT="${GOLIVE_PG_PORT:-55432}"
 REPLICA_PORT="${GOLIVE_PG_REPLICA_PORT:-55433}"
 CLUSTER=golive
@@ -121,6 +123,7 @@ chown -R postgres:postgres "${CONF_D}"
 
 STEP="start ${CLUSTER}"
 if ! ready "${PORT}"; then
+  refuse_held "${PORT}" "PostgreSQL" GOLIVE_PG_PORT
   pg_ctlcluster "${VER}" "${CLUSTER}" start
 fi
 wait_ready "${PORT}" 30
@@ -196,6 +199,7 @@ chown -R postgres:postgres "${RCONF_D}"
 
 STEP="start ${REPLICA}"
 if ! ready "${REPLICA_PORT}"; then
+  refuse_held "${REPLICA_PORT}" "PostgreSQL" GOLIVE_PG_REPLICA_PORT
   pg_ctlcluster "${VER}" "${REPLICA}" start
 fi
 wait_ready "${REPLICA_PORT}" 30

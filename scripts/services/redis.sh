@@ -21,6 +21,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE_DIR="${REPO}/.cache/services"
 STATE="${STATE_DIR}/redis.json"
 BASE="${STATE_DIR}/redis"
+# shellcheck source=../lib/port-holder.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/port-holder.sh"
 PORT="${GOLIVE_REDIS_PORT:-56379}"
 REPLICA_PORT="${GOLIVE_REDIS_REPLICA_PORT:-56380}"
 SMALL_PORT="${GOLIVE_REDIS_SMALL_PORT:-56381}"
@@ -142,6 +144,8 @@ for name in main replica small; do
     continue
   fi
   STEP="start ${name}"
+  case "${name}" in main) env=GOLIVE_REDIS_PORT;; replica) env=GOLIVE_REDIS_REPLICA_PORT;; *) env=GOLIVE_REDIS_SMALL_PORT;; esac
+  refuse_held "${port}" "Redis ${name}" "${env}"
   redis-server "${BASE}/${name}/redis.conf"
   wait_answers "${port}" 20
   say "started ${name} on 127.0.0.1:${port}"
