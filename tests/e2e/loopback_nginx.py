@@ -14,6 +14,8 @@ import socket
 import subprocess
 import time
 
+from conftest import free_port
+
 CONF = '''
 user root;
 worker_processes 1;
@@ -34,13 +36,6 @@ http {
 %(servers)s
 }
 '''
-
-
-def free_port():
-    """A TCP port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

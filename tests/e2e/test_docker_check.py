@@ -6,7 +6,6 @@ non-zero, one exited cleanly, one restarting, one busy on a CPU limit, one plain
 """
 
 import os
-import socket
 import subprocess
 import time
 import uuid
@@ -14,7 +13,7 @@ import uuid
 import docker
 import pytest
 
-from conftest import REPO, checks_by_name, run_module
+from conftest import REPO, checks_by_name, free_port, run_module
 
 SECOND = 1000000000  # healthcheck durations are in nanoseconds
 
@@ -147,12 +146,6 @@ def test_old_engine_fails_the_version_check(fleet):
         'scope': 'expected'}))
     assert checks['min_version']['status'] == 'fail'
     assert 'below the minimum 999.1' in checks['min_version']['message']
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize('host, reason', [

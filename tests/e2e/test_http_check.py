@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from conftest import REPO, ansible_env, checks_by_name, run_module
+from conftest import REPO, ansible_env, checks_by_name, free_port, run_module
 
 APP = os.path.join(REPO, 'scripts', 'services', 'http_test_app.py')
 
@@ -65,13 +65,6 @@ def app(tmp_path_factory):
         for proc in (plain, tls):
             proc.terminate()
             proc.wait(timeout=10)
-
-
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def test_fast_slow_failing_endpoints_are_judged(app):

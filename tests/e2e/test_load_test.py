@@ -16,15 +16,9 @@ import time
 
 import pytest
 
-from conftest import REPO, checks_by_name, first_task_results, run_playbook
+from conftest import REPO, checks_by_name, first_task_results, free_port, run_playbook
 
 SHOPAPP = os.path.join(REPO, 'molecule', 'fleet', 'files', 'shopapp.py')
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope='module')

@@ -9,7 +9,6 @@ filling it, exhausting its clients) use a throwaway redis-server of their own.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from conftest import REPO, ansible_env, checks_by_name, run_module, start_service
+from conftest import REPO, ansible_env, checks_by_name, free_port, run_module, start_service
 
 
 def client(port, password, **extra):
@@ -33,12 +32,6 @@ def client(port, password, **extra):
 def rs():
     """The test servers' connection facts (including the generated passwords)."""
     return start_service('redis')
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 class Throwaway:

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from conftest import REPO, checks_by_name, run_module, run_playbook
-from loopback_nginx import free_port, loopback_nginx
+from conftest import REPO, checks_by_name, free_port, run_module, run_playbook
+from loopback_nginx import loopback_nginx
 from shop_pages import IMAGES, SERVERS, write_sites
 
 
