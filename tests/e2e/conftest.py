@@ -12,7 +12,6 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-
 def free_port():
     """A loopback TCP port nothing listens on now."""
     with socket.socket() as sock:
