@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: load_test
-short_description: Load-test an HTTP(S) endpoint and judge p95, mean and p99 latency, error rate and throughput
+short_description: Load-test an HTTP(S) endpoint or a transaction and judge latency, errors, throughput and TPS
 version_added: 0.1.0
 description:
   - Sends a bounded load of HTTP/1.1 requests to one URL from the host the task runs on (the
@@ -32,6 +32,18 @@ description:
     arrived); with a O(rate) the model is open, requests are due at fixed times whatever the
     server does, and latency runs from when a request was due, so a stalled server shows as
     latency (no coordinated omission).
+  - A O(transaction) (a sequence of requests, as k6 iterations, Locust tasks or JMeter
+    transaction controllers define one) makes each virtual user send its steps in order, each
+    after the previous answer; a transaction succeeds only when every step got one of its
+    expected statuses, and a failing step ends it. Each stage then gives three more checks,
+    C(load_tps:<label>) (successful transactions per second, lower is worse; no limits unless
+    O(tps) gives them), C(load_transaction_p95:<label>) (p95 duration of the successful
+    transactions in ms; warn at 1000 and fail above 2000 per step) and
+    C(load_transaction_error_rate:<label>) (failed transactions in percent of the finished
+    ones; warn at 1, fail above 5). Their messages give mean and p99 and, per step, the
+    answers that were expected, the step's p95 and its unexpected statuses and transport
+    errors; the C(details) of C(load_tps) hold every figure.
+    The five request checks judge all the steps' requests together.
   - O(stages) run the readiness guide's scenarios as one task each, normal, peak, spike (a
     sudden jump from one stage to the next) and stress (rising stages with
     O(stop_at_break); the check C(load_breaking_point:<name>) reports the load that held
@@ -198,6 +210,71 @@ options:
     suboptions:
       warn: {description: Warn at or below this many requests per second., type: float}
       fail: {description: Fail below this many requests per second., type: float, default: 100}
+  transaction:
+    description:
+      - The steps of a transaction, sent in order by every virtual user over its one
+        connection; every step goes to the scheme, host and port of O(url).
+      - O(method), O(headers), O(body_format) and O(status_codes) are each step's defaults;
+        O(secret_headers) go with every step. O(body) and O(secret_body) are per step.
+      - O(requests), O(stages[].requests) and O(max_requests) still count HTTP requests;
+        a transaction starts only when all its steps fit, and one that has started finishes
+        after O(duration) (never after O(max_duration)). A O(rate) is in transactions per second.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the step in messages and details; defaults to C(step<N>).
+        type: str
+      method:
+        description: HTTP method of the step; defaults to O(method).
+        type: str
+        choices: [GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS]
+      path:
+        description: Path (with query) on the origin of O(url), such as C(/products). Give O(transaction[].path) or O(transaction[].url).
+        type: str
+      url:
+        description: Absolute URL of the step, on the scheme, host and port of O(url).
+        type: str
+      headers:
+        description: Headers of the step, over O(headers).
+        type: dict
+      body:
+        description: Body of the step, sent as O(transaction[].body_format).
+        type: raw
+      secret_body:
+        description: A body that carries secrets (a login's credentials); C(no_log).
+        type: raw
+      body_format:
+        description: C(json), C(form) or C(raw); defaults to O(body_format).
+        type: str
+        choices: [json, form, raw]
+      status_codes:
+        description: Statuses that count as success for this step; defaults to O(status_codes).
+        type: list
+        elements: int
+  tps:
+    description:
+      - Limits of the successful transactions per second (lower is worse). The guide has no
+        figure for it, so without limits the check passes and says how to set them.
+    type: dict
+    suboptions:
+      warn: {description: Warn at or below this many transactions per second., type: float}
+      fail: {description: Fail below this many transactions per second., type: float}
+  transaction_p95:
+    description:
+      - Limits of the p95 duration of the successful transactions in milliseconds.
+      - Defaults are the guide's p95 per step, warn at 1000 and fail above 2000 times the
+        number of steps.
+    type: dict
+    suboptions:
+      warn: {description: Warn at this many milliseconds., type: float}
+      fail: {description: Fail above this many milliseconds., type: float}
+  transaction_error_rate:
+    description: Limits of the failed transactions in percent of the finished ones.
+    type: dict
+    suboptions:
+      warn: {description: Warn at this percentage., type: float, default: 1}
+      fail: {description: Fail above this percentage., type: float, default: 5}
   stop_at_break:
     description:
       - Stress test, stop after the first stage with a failing check (the breaking point) and report
@@ -265,6 +342,18 @@ EXAMPLES = r'''
       - {name: u100, concurrency: 100, duration: 20}
       - {name: u200, concurrency: 200, duration: 20}
   delegate_to: loadgen1
+
+- name: Shop transaction, browse, add to the cart, check out; at least 50 per second
+  golive.readiness.load_test:
+    name: checkout
+    url: https://shop.example.com/
+    duration: 60
+    concurrency: 20
+    transaction:
+      - {name: products, path: /api/products}
+      - {name: cart, method: POST, path: /api/cart, body: {product: 1, quantity: 1}, status_codes: [200, 201]}
+      - {name: checkout, path: /checkout}
+    tps: {warn: 100, fail: 50}
 '''
 
 RETURN = r'''
@@ -286,7 +375,12 @@ readiness:
       type: dict
       sample: {pass: 3, warn: 0, fail: 0, unknown: 0, skip: 0}
     checks:
-      description: Three checks per stage, plus C(load_breaking_point:<name>) with O(stop_at_break).
+      description:
+        - Five checks per stage, eight with a O(transaction), plus C(load_breaking_point:<name>)
+          with O(stop_at_break).
+        - The C(details) of C(load_tps) hold the transactions started, succeeded, failed and
+          unfinished, their min / p50 / p90 / p95 / p99 / max / mean duration and C(per_step),
+          each step's requests sent, expected answers, statuses, transport errors and latencies.
       type: list
       elements: dict
       sample:
@@ -302,7 +396,10 @@ readiness:
           details: {sent: 1000, answered: 1000, ok: 1000, error_rate: 0.0, throughput_rps: 10964.5,
                     status_counts: {"200": 1000}, transport_errors: {}, p50_ms: 0.61, p95_ms: 1.283}
 plan:
-  description: What the test sends (also in check mode, where nothing is sent), without secrets.
+  description:
+    - What the test sends (also in check mode, where nothing is sent), without secrets.
+    - With a O(transaction), C(transaction) lists its steps (name, method, path, status codes,
+      whether a body is given or secret); else it is null.
   returned: always
   type: dict
   sample: {url: "https://shop.example.com/health", method: GET, max_requests: 100000, max_duration: 300,
@@ -320,7 +417,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
     fail_on_input_errors,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.probes.http import METHODS
-from ansible_collections.golive.readiness.plugins.module_utils.load import plan
+from ansible_collections.golive.readiness.plugins.module_utils.load import plan, transaction
 
 
 def limits_spec(defaults):
@@ -371,6 +468,20 @@ def argument_spec():
         throughput=limits_spec(plan.THROUGHPUT),
         stop_at_break=dict(type='bool', default=d['stop_at_break']),
         capacity=limits_spec(plan.CAPACITY),
+        transaction=dict(type='list', elements='dict', options=dict(
+            name=dict(type='str'),
+            method=dict(type='str', choices=list(METHODS)),
+            path=dict(type='str'),
+            url=dict(type='str'),
+            headers=dict(type='dict'),
+            body=dict(type='raw'),
+            secret_body=dict(type='raw', no_log=True),
+            body_format=dict(type='str', choices=list(transaction.BODY_FORMATS)),
+            status_codes=dict(type='list', elements='int'),
+        )),
+        tps=limits_spec(transaction.TPS),
+        transaction_p95=limits_spec(dict(warn=None, fail=None)),  # per step, see transaction.py
+        transaction_error_rate=limits_spec(transaction.TRANSACTION_ERROR_RATE),
     )
 
 

@@ -22,6 +22,15 @@ Two models:
   its latency runs from when it was *due*, so a stalled server shows as
   latency instead of silently lowering the load (no coordinated omission).
 
+A transaction (``target['steps']``, a list of requests) makes each virtual
+user send the steps in order, each after the previous answer (k6's iteration,
+JMeter's transaction controller): the transaction succeeds when every step got
+an expected status, a step that fails ends it (the next transaction starts
+again at the first step), and its duration runs from when its first step was
+due to the last step's answer.  The request count is then shared out in whole
+transactions, and a transaction that has started finishes its steps after
+``duration`` (never after the time budget).
+
 Every run is bounded by a request count and a time budget, and every request
 by ``timeout``.  Several processes (``os.fork``) split the connections, the
 requests and the rate, and send back their counts and a latency histogram.
@@ -83,13 +92,15 @@ class _Conn:
     """One virtual user: its connection and the state of its request in flight."""
 
     __slots__ = ('sock', 'fd', 'state', 'events', 'out', 'buf', 'need', 'framing', 'status',
-                 'close', 'start', 'sent_at', 'tls')
+                 'close', 'start', 'sent_at', 'tls', 'step', 'tx_start')
 
     def __init__(self):
         self.status = 0
         self.close = False
         self.start = 0.0
         self.sent_at = 0.0
+        self.step = 0
+        self.tx_start = 0.0
         self.detach()
 
     def detach(self):
@@ -133,9 +144,14 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
     ``server_hostname`` (None for plain HTTP).  Sending stops after
     ``duration`` seconds (if given) and everything stops after ``budget_s``.
     ``rate`` switches to the open model, ``phase`` delays its first request.
+    With ``steps`` (a list of dicts with ``request``, ``head_request`` and
+    ``expected``) every user sends transactions of those steps instead; then
+    ``requests`` allows ``requests // len(steps)`` transactions and ``rate``
+    is in transactions per second.
 
     Returns a dict of counts, ``latencies`` (an ``array('d')`` of seconds, of
-    the expected answers only) and why the run stopped.
+    the expected answers only) and why the run stopped; with steps also
+    ``transactions`` (see :func:`_transaction_tallies`).
     """
     request = target['request']
     head_request = target['head_request']
@@ -163,6 +179,16 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
     interval = 1.0 / rate if rate else 0.0
     next_due = start + phase
     requests = max(0, int(requests))
+    steps = target.get('steps') or None
+    if steps:
+        nsteps = len(steps)
+        step_request = [step['request'] for step in steps]
+        step_head = [step['head_request'] for step in steps]
+        step_expected = [frozenset(step['expected']) for step in steps]
+        tx = _transaction_tallies(nsteps)
+        tx_limit = requests // nsteps
+        tx_latencies = tx['latencies']
+        step_tallies = tx['steps']
 
     def drop(conn):
         """Close the connection of ``conn`` (its request, if any, is accounted by the caller)."""
@@ -182,6 +208,10 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
     def fail(conn, kind, message):
         nonlocal in_flight, connect_failed, unreachable
         transport[kind] = transport.get(kind, 0) + 1
+        if steps:  # the step failed, and with it the transaction
+            errors = step_tallies[conn.step]['transport_errors']
+            errors[kind] = errors.get(kind, 0) + 1
+            tx['failed'] += 1
         if kind not in messages:
             messages[kind] = message
         if kind in CONNECT_KINDS:
@@ -253,6 +283,9 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
         in_flight += 1
         conn.start = due
         conn.sent_at = now
+        if steps:
+            conn.out = step_request[conn.step]
+            step_tallies[conn.step]['sent'] += 1
         if conn.sock is not None:
             write(conn)
             return
@@ -281,16 +314,49 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
             return
         connected(conn)
 
+    def start_transaction(conn, due, now):
+        conn.step = 0
+        conn.tx_start = due
+        tx['started'] += 1
+        begin(conn, due, now)
+
+    def step_done(conn, status, close, now):
+        """A step's answer: the transaction goes on, succeeds or fails."""
+        tally = step_tallies[conn.step]
+        tally['status_counts'][status] = tally['status_counts'].get(status, 0) + 1
+        good = status in step_expected[conn.step]
+        if good:
+            latencies.append(now - conn.start)
+            tally['latencies'].append(now - conn.start)
+        else:
+            tally['unexpected'] += 1
+        if close or not keepalive:
+            drop(conn)  # a next step opens a new connection
+        if good and conn.step + 1 < nsteps:
+            conn.step += 1
+            begin(conn, now, now)
+            return
+        if good:
+            tx['ok'] += 1
+            tx_latencies.append(now - conn.tx_start)
+        else:
+            tx['failed'] += 1
+        conn.state = IDLE
+        idle.append(conn)
+
     def complete(conn, status, close, now):
         nonlocal in_flight, answered
         in_flight -= 1
         answered += 1
         status_counts[status] = status_counts.get(status, 0) + 1
-        if status in expected:
-            latencies.append(now - conn.start)
         conn.buf = b''
         conn.need = 0
         conn.framing = None
+        if steps:
+            step_done(conn, status, close, now)
+            return
+        if status in expected:
+            latencies.append(now - conn.start)
         if close or not keepalive:
             drop(conn)
             idle.append(conn)
@@ -352,7 +418,8 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
                 conn.buf = buf
                 return
             try:
-                status, framing, length, close = parse_head(buf, end, head_request)
+                status, framing, length, close = parse_head(
+                    buf, end, step_head[conn.step] if steps else head_request)
             except ProtocolError as exc:
                 fail(conn, 'protocol', str(exc))
                 return
@@ -397,7 +464,7 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
     latencies_append = latencies.append
     request_len = len(request)
     # The inlined fast path: plain HTTP, kept-alive, closed model, not a HEAD request.
-    fast = ssl_context is None and keepalive and not interval and not head_request
+    fast = ssl_context is None and keepalive and not interval and not head_request and not steps
     burst = 1 if interval else 64
     stopped = 'requests'
     last_scan = start
@@ -407,9 +474,17 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
             if now >= hard_end:
                 stopped = 'budget'
                 break
-            can_send = sent < requests and now < send_end and not unreachable
+            more = tx['started'] < tx_limit if steps else sent < requests
+            can_send = more and now < send_end and not unreachable
             if can_send and idle:
-                if interval:
+                if steps:
+                    # Each idle user starts a transaction (when due, in the open model).
+                    while idle and tx['started'] < tx_limit and (
+                            not interval or (next_due <= now and next_due < send_end)):
+                        start_transaction(idle.pop(), next_due if interval else now, now)
+                        if interval:
+                            next_due += interval
+                elif interval:
                     while idle and next_due <= now and sent < requests \
                             and next_due < send_end:
                         begin(idle.pop(), next_due, now)
@@ -421,7 +496,7 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
                 if unreachable:
                     stopped = 'unreachable'
                     break
-                if sent >= requests:
+                if not (tx['started'] < tx_limit if steps else sent < requests):
                     stopped = 'requests'
                     break
                 if now >= send_end or (interval and next_due >= send_end):
@@ -519,10 +594,23 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
         for conn in conns:
             drop(conn)
         poller.close()
-    return dict(sent=sent, answered=answered, unfinished=unfinished,
-                status_counts=status_counts, transport_errors=transport,
-                transport_messages=messages, latencies=latencies,
-                elapsed_s=end - start, stopped=stopped, connections=connect_ok)
+    result = dict(sent=sent, answered=answered, unfinished=unfinished,
+                  status_counts=status_counts, transport_errors=transport,
+                  transport_messages=messages, latencies=latencies,
+                  elapsed_s=end - start, stopped=stopped, connections=connect_ok)
+    if steps:
+        tx['unfinished'] = tx['started'] - tx['ok'] - tx['failed']
+        result['transactions'] = tx
+    return result
+
+
+def _transaction_tallies(nsteps):
+    """Counts of a run's transactions: started / ok / failed / unfinished, their durations
+    (``latencies``, seconds, of the successful ones) and per step what was sent, the
+    statuses, unexpected statuses, transport errors and latencies of expected answers."""
+    return dict(started=0, ok=0, failed=0, unfinished=0, latencies=array('d'),
+                steps=[dict(sent=0, status_counts={}, unexpected=0, transport_errors={},
+                            latencies=array('d')) for _index in range(nsteps)])
 
 
 def _address(sockaddr):
@@ -536,7 +624,48 @@ def portable(result):
     out['histogram'] = Histogram().record_many(result['latencies']).to_dict()
     del out['latencies']
     out['status_counts'] = dict((str(k), v) for k, v in result['status_counts'].items())
+    if 'transactions' in result:
+        tx = dict(result['transactions'])
+        tx['histogram'] = Histogram().record_many(tx.pop('latencies')).to_dict()
+        tx['steps'] = [dict(sent=step['sent'], unexpected=step['unexpected'],
+                            transport_errors=step['transport_errors'],
+                            status_counts=dict((str(k), v) for k, v in step['status_counts'].items()),
+                            histogram=Histogram().record_many(step['latencies']).to_dict())
+                       for step in tx['steps']]
+        out['transactions'] = tx
     return out
+
+
+def _add_counts(total, part):
+    """Add the counts of the dict ``part`` into ``total``."""
+    for name, number in part.items():
+        total[name] = total.get(name, 0) + number
+
+
+def empty_transactions(steps):
+    """Merged transaction tallies with nothing counted yet (histograms, not latencies)."""
+    return dict(started=0, ok=0, failed=0, unfinished=0, histogram=Histogram(),
+                steps=[dict(sent=0, status_counts={}, unexpected=0, transport_errors={},
+                            histogram=Histogram()) for _step in range(steps)])
+
+
+def _merge_transactions(parts):
+    """Add up the ``transactions`` of several portable results (None without any)."""
+    txs = [part['transactions'] for part in parts if part.get('transactions')]
+    if not txs:
+        return None
+    total = empty_transactions(len(txs[0]['steps']))
+    for tx in txs:
+        for key in ('started', 'ok', 'failed', 'unfinished'):
+            total[key] += tx[key]
+        total['histogram'].merge(Histogram.from_dict(tx['histogram']))
+        for into, step in zip(total['steps'], tx['steps']):
+            into['sent'] += step['sent']
+            into['unexpected'] += step['unexpected']
+            _add_counts(into['status_counts'], step['status_counts'])
+            _add_counts(into['transport_errors'], step['transport_errors'])
+            into['histogram'].merge(Histogram.from_dict(step['histogram']))
+    return total
 
 
 def merge(parts):
@@ -549,8 +678,7 @@ def merge(parts):
         for key in ('sent', 'answered', 'unfinished', 'connections'):
             total[key] += part[key]
         for key in ('status_counts', 'transport_errors'):
-            for name, number in part[key].items():
-                total[key][name] = total[key].get(name, 0) + number
+            _add_counts(total[key], part[key])
         for kind, message in part['transport_messages'].items():
             total['transport_messages'].setdefault(kind, message)
         total['elapsed_s'] = max(total['elapsed_s'], part['elapsed_s'])
@@ -561,6 +689,9 @@ def merge(parts):
             total['stopped'] = reason
             break
     total['histogram'] = hist
+    transactions = _merge_transactions(parts)
+    if transactions is not None:
+        total['transactions'] = transactions
     return total
 
 
@@ -605,7 +736,9 @@ def run_processes(target, processes, concurrency, requests, duration=None, rate=
     if processes == 1 or not hasattr(os, 'fork'):
         return merge([portable(run_load(target, concurrency, requests, duration, rate, budget_s))])
     users = split(int(concurrency), processes)
-    shares = split(int(requests), processes)
+    steps = len(target.get('steps') or ()) or 1
+    # A transaction is never split between processes: they share out whole ones.
+    shares = [share * steps for share in split(int(requests) // steps, processes)]
     children = []
     for index in range(processes):
         share_rate = rate * users[index] / float(concurrency) if rate else None

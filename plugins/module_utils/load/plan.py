@@ -16,6 +16,10 @@ bounded.  Each stage gives five checks, in the shared result model:
 * ``load_error_rate:<label>``: unexpected statuses and transport errors, in percent (1 % / 5 %);
 * ``load_throughput:<label>``: answers per second, lower is worse (fail at or below 100).
 
+With a ``transaction`` (a sequence of requests, see ``transaction.py``) each
+virtual user sends its steps in order and a stage gives three more checks,
+``load_tps``, ``load_transaction_p95`` and ``load_transaction_error_rate``.
+
 With ``stop_at_break`` (a stress test) the stages run until the first one
 whose checks fail: that is the breaking point, reported as
 ``load_breaking_point:<name>`` with the load that still held.
@@ -44,6 +48,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.load.http import 
     split_url,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
+from ansible_collections.golive.readiness.plugins.module_utils.load import transaction as tx
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     HIGHER_IS_WORSE,
@@ -93,7 +98,7 @@ DEFAULTS = {
     'warmup_duration': 0.0, 'keepalive': True, 'timeout': 10.0, 'validate_certs': True,
     'ca_path': None, 'client_cert': None, 'client_key': None, 'processes': None,
     'max_requests': MAX_REQUESTS_DEFAULT, 'max_duration': MAX_DURATION_DEFAULT,
-    'stop_at_break': False,
+    'stop_at_break': False, 'transaction': None,
 }
 
 REMEDIATION = {
@@ -123,7 +128,21 @@ def merged(params):
     opts['error_rate'] = merge_options(params.get('error_rate'), ERROR_RATE)
     opts['throughput'] = merge_options(params.get('throughput'), THROUGHPUT)
     opts['capacity'] = merge_options(params.get('capacity'), CAPACITY)
+    steps = opts['transaction'] if isinstance(opts['transaction'], list) else []
+    defaults = tx.limit_defaults(len(steps))
+    opts['transaction_limits'] = dict((option, merge_options(params.get(option), defaults[option]))
+                                      for option, _kind, _direction in tx.LIMITS)
     return opts
+
+
+def rate_unit_of(opts):
+    """The unit of ``rate``: transactions per second when the test has a transaction."""
+    return 'tx/s' if opts.get('transaction') else 'req/s'
+
+
+def kinds_of(opts):
+    """The kinds of record each stage gives: five, and three more with a transaction."""
+    return KINDS + tx.KINDS if opts.get('transaction') else KINDS
 
 
 def stages_of(opts):
@@ -215,6 +234,23 @@ def input_errors(opts, path_exists=os.path.exists):
         error = validate_limits(option, opts[option].get('warn'), opts[option].get('fail'), direction)
         if error:
             errors.append(error)
+    errors.extend(tx.step_errors(opts))
+    for option, _kind, direction in tx.LIMITS:
+        limits = opts['transaction_limits'][option]
+        error = validate_limits(option, limits.get('warn'), limits.get('fail'), direction)
+        if error:
+            errors.append(error)
+    steps = len(opts['transaction']) if isinstance(opts.get('transaction'), list) else 0
+    if steps > 1:
+        # Requests count HTTP requests; a transaction starts only when all its steps fit.
+        for index, stage in enumerate(stages_of(opts)):
+            prefix = 'stages[%d].' % index if opts['stages'] else ''
+            if stage['requests'] is not None and 1 <= stage['requests'] < steps:
+                errors.append('%srequests: %d is fewer than the %d requests of one transaction'
+                              % (prefix, stage['requests'], steps))
+        if 1 <= opts['warmup_requests'] < steps:
+            errors.append('warmup_requests: %d is fewer than the %d requests of one transaction'
+                          % (opts['warmup_requests'], steps))
     for key in ('ca_path', 'client_cert', 'client_key'):
         if opts[key] and not path_exists(opts[key]):
             errors.append('%s: %s does not exist' % (key, opts[key]))
@@ -262,6 +298,8 @@ def target_of(opts):
                   keepalive=opts['keepalive'], expected=list(opts['status_codes']),
                   timeout=opts['timeout'], ssl_context=None, server_hostname=None,
                   family=None, sockaddr=None, resolve_error=None, host=host, port=port)
+    if opts.get('transaction'):
+        target['steps'] = tx.build_steps(opts)
     if scheme == 'https':
         target['ssl_context'] = ssl_context_for(opts)
         target['server_hostname'] = host
@@ -273,11 +311,11 @@ def target_of(opts):
     return target
 
 
-def describe_stage(stage):
-    """``"10 users, 1000 requests"`` style text."""
+def describe_stage(stage, rate_unit='req/s'):
+    """``"10 users, 1000 requests"`` style text; a transaction's rate is in ``tx/s``."""
     parts = ['%d users' % stage['concurrency']]
     if stage['rate']:
-        parts.append('%g req/s' % stage['rate'])
+        parts.append('%g %s' % (stage['rate'], rate_unit))
     if stage['requests']:
         parts.append('%d requests' % stage['requests'])
     if stage['duration']:
@@ -311,6 +349,7 @@ def plan(opts):
         stages=[dict(stage, label=stage_label(opts, stage)) for stage in stages],
         max_requests=opts['max_requests'], max_duration=opts['max_duration'],
         stop_at_break=opts['stop_at_break'],
+        transaction=tx.plan_steps(opts) if opts.get('transaction') else None,
     )
 
 
@@ -319,10 +358,16 @@ def check_mode_records(opts):
     records = []
     for stage in stages_of(opts):
         label = stage_label(opts, stage)
-        note = ('check mode: nothing sent; would send %s %s (%s), at most %d requests and %gs '
-                'for the whole test' % (opts['method'], redact_url(opts['url']), describe_stage(stage),
+        what = '%s %s' % (opts['method'], redact_url(opts['url']))
+        if opts.get('transaction'):
+            what = 'transactions (%s) to %s' % (', '.join(
+                '%s %s' % (step['method'], step['path']) for step in tx.plan_steps(opts)),
+                redact_url(opts['url']))
+        note = ('check mode: nothing sent; would send %s (%s), at most %d requests and %gs '
+                'for the whole test' % (what,
+                                        describe_stage(stage, rate_unit_of(opts)),
                                         opts['max_requests'], opts['max_duration']))
-        for kind in KINDS:
+        for kind in kinds_of(opts):
             records.append(skipped('load_%s:%s' % (kind, label), note))
     if opts['stop_at_break']:
         records.append(skipped('load_breaking_point:%s' % test_name(opts),
@@ -341,7 +386,10 @@ def stage_stats(stage, result, expected):
     """The numbers of one stage (the ``details`` of its records)."""
     hist = result['histogram']
     statuses = dict((int(k), v) for k, v in result['status_counts'].items())
-    bad = sum(v for k, v in statuses.items() if k not in expected)
+    if 'transactions' in result:  # each step has its own expected statuses
+        bad = tx.unexpected_of(result)
+    else:
+        bad = sum(v for k, v in statuses.items() if k not in expected)
     transport = sum(result['transport_errors'].values())
     attempts = result['answered'] + transport
     elapsed = result['elapsed_s']
@@ -369,10 +417,10 @@ def transport_note(stats):
     return '; transport errors: ' + ', '.join(parts)
 
 
-def stage_records(opts, stage, stats, note=''):
-    """The five records of a stage, judged."""
+def stage_records(opts, stage, stats, note='', tx_stats=None):
+    """The five records of a stage, judged, and three more for its transactions."""
     label = stage_label(opts, stage)
-    load = describe_stage(stage)
+    load = describe_stage(stage, rate_unit_of(opts))
     tnote = transport_note(stats)
     records = []
     for kind, statistic, words in LATENCIES:
@@ -409,6 +457,8 @@ def stage_records(opts, stage, stats, note=''):
         'load_throughput:%s' % label, stats['throughput_rps'], 'req/s', tput['warn'], tput['fail'],
         LOWER_IS_WORSE, subject='throughput of %s (%s)%s' % (label, load, note),
         remediation=REMEDIATION['throughput'], duration_ms=stats['elapsed_s'] * 1000.0))
+    if tx_stats is not None:
+        records.extend(tx.transaction_records(opts, label, load, tx_stats, note))
     return records
 
 
@@ -481,7 +531,7 @@ def run(opts, runner=run_processes, clock=time.monotonic):
     for stage in stages:
         label = stage_label(opts, stage)
         if broke is not None:
-            for kind in KINDS:
+            for kind in kinds_of(opts):
                 records.append(skipped('load_%s:%s' % (kind, label),
                                        'not run: the test broke at stage %s (stop_at_break)'
                                        % broke[0]['name']))
@@ -490,7 +540,7 @@ def run(opts, runner=run_processes, clock=time.monotonic):
             bound = 'max_requests (%d)' % opts['max_requests'] if remaining <= 0 \
                 else 'max_duration (%gs)' % opts['max_duration']
             totals['stopped_by'] = totals['stopped_by'] or bound.split(' ')[0]
-            for kind in KINDS:
+            for kind in kinds_of(opts):
                 records.append(skipped('load_%s:%s' % (kind, label),
                                        'not run: the test reached its bound %s' % bound))
             continue
@@ -499,6 +549,7 @@ def run(opts, runner=run_processes, clock=time.monotonic):
         result = execute(stage, min(want, before), stage['duration'])
         remaining -= result['sent']
         stats = stage_stats(stage, result, expected)
+        tx_stats = tx.transaction_stats(opts, result) if opts.get('transaction') else None
         note = ''
         if result['stopped'] == 'budget':
             note = '; stopped at max_duration (%gs)' % opts['max_duration']
@@ -508,7 +559,7 @@ def run(opts, runner=run_processes, clock=time.monotonic):
             totals['stopped_by'] = 'max_requests'
         if note:
             stats['bound'] = note[2:]
-        stage_recs = stage_records(opts, stage, stats, note)
+        stage_recs = stage_records(opts, stage, stats, note, tx_stats)
         failing = [r['message'].split(' (')[0] for r in stage_recs if r['status'] == FAIL]
         if opts['stop_at_break'] and failing:
             broke = (stage, failing)
