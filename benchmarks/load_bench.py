@@ -13,7 +13,13 @@ and prints requests/s and p50 / p95 / p99 (medians of the repetitions) and the r
 ab in the same keep-alive mode and to ab -k.  Target (issue R7): load_test >= 70 % of
 ab -k's requests/s in the same run.  ab reports latency in whole milliseconds.
 
+Then the transactions the engine completes per second (issue R20): each of 10 users sends
+GET /products -> POST /cart -> GET /checkout over its kept-alive connection, with 1 and 2
+processes; transactions/s, the requests/s they make, the transaction duration's p50 / p95 /
+p99 and the generator's CPU per transaction.  ``--transactions-only`` skips ab and wrk.
+
     python3 benchmarks/load_bench.py [--repeat 3] [--requests 200000] [--seconds 3]
+                                     [--transactions 20000] [--transactions-only]
 """
 
 import argparse
@@ -57,6 +63,9 @@ http {{
   server {{
     listen 127.0.0.1:{port} backlog=4096;
     location = /health {{ default_type application/json; return 200 '{{"status":"ok"}}'; }}
+    location = /products {{ default_type application/json; return 200 '[{{"id":1,"price":24.9}}]'; }}
+    location = /cart {{ default_type application/json; return 201 '{{"items":1}}'; }}
+    location = /checkout {{ default_type application/json; return 200 '{{"total":24.9}}'; }}
   }}
 }}
 '''
@@ -169,6 +178,49 @@ def run_module(url, requests, keepalive, processes):
                 p99=details['p99_ms'], errors=details['errors'], count=None)
 
 
+SHOP_TRANSACTION = [dict(name='products', path='/products'),
+                    dict(name='cart', method='POST', path='/cart', body={'product': 1}, status_codes=[201]),
+                    dict(name='checkout', path='/checkout')]
+
+
+def run_transactions(base, transactions, processes):
+    """The engine sending ``transactions`` shop transactions with 10 users; tx/s and durations."""
+    steps = len(SHOP_TRANSACTION)
+    opts = load_plan.merged(dict(url=base, requests=transactions * steps, concurrency=CONCURRENCY,
+                                 processes=processes, transaction=SHOP_TRANSACTION))
+    errors = load_plan.input_errors(opts)
+    if errors:
+        sys.exit('; '.join(errors))
+    result = run_processes(load_plan.target_of(opts), processes, CONCURRENCY, transactions * steps,
+                           budget_s=120)
+    tx = result['transactions']
+    hist = tx['histogram']
+    return dict(tps=tx['ok'] / result['elapsed_s'], rps=result['answered'] / result['elapsed_s'],
+                p50=hist.percentile_us(50) / 1000.0, p95=hist.percentile_us(95) / 1000.0,
+                p99=hist.percentile_us(99) / 1000.0, errors=tx['failed'] + tx['unfinished'],
+                count=tx['ok'])
+
+
+def transaction_rows(base, args):
+    """The lines of the transactions/s the engine reaches, 1 and 2 processes, medians of the repeats."""
+    tools = [('engine, 1 process', 1), ('engine, 2 processes', 2)]
+    runs = dict((name, []) for name, _processes in tools)
+    for _round in range(args.repeat):
+        for name, processes in tools:
+            runs[name].append(with_cpu(lambda: run_transactions(base, args.transactions, processes)))
+    header = '%-22s %10s %10s %8s %8s %8s %7s %9s' % (
+        'load_test', 'tx/s', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'cpu us/tx')
+    lines = ['', 'Transactions: GET /products -> POST /cart -> GET /checkout, %d users, %d per run, '
+             'medians of %d runs, duration percentiles per transaction'
+             % (CONCURRENCY, args.transactions, args.repeat), header, '-' * len(header)]
+    for name, _processes in tools:
+        row = dict((k, median(runs[name], k)) for k in ('tps', 'rps', 'p50', 'p95', 'p99', 'errors', 'cpu_us'))
+        lines.append('%-22s %10.0f %10.0f %8.3f %8.3f %8.3f %7d %9.2f' % (
+            name, row['tps'], row['rps'], row['p50'], row['p95'], row['p99'], row['errors'] or 0,
+            row['cpu_us']))
+    return lines
+
+
 def median(runs, key):
     values = [run[key] for run in runs if run.get(key) is not None]
     return statistics.median(values) if values else None
@@ -182,7 +234,20 @@ def main():
                         help='requests per run without keep-alive')
     parser.add_argument('--seconds', type=int, default=3, help='seconds per wrk run')
     parser.add_argument('--no-module', action='store_true', help='leave out the runs through ansible')
+    parser.add_argument('--transactions', type=int, default=20000, help='shop transactions per run')
+    parser.add_argument('--transactions-only', action='store_true',
+                        help='only the transactions/s (no ab, wrk or single-request runs)')
     args = parser.parse_args()
+    if args.transactions_only:
+        directory = tempfile.mkdtemp(prefix='golive-load-bench-')
+        nginx, port = start_nginx(directory)
+        try:
+            print('\n'.join(transaction_rows('http://127.0.0.1:%d/' % port, args)))
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+            shutil.rmtree(directory, ignore_errors=True)
+        return 0
     for tool in ('ab', 'wrk'):
         if not shutil.which(tool):
             sys.exit('%s is not installed: apt-get install apache2-utils wrk' % tool)
@@ -210,6 +275,7 @@ def main():
         for name, _fn in tools:
             rows.append(dict(tool=name, keepalive=keepalive,
                              **dict((k, median(runs[name], k)) for k in ('rps', 'p50', 'p95', 'p99', 'errors', 'cpu_us'))))
+    transactions = transaction_rows('http://127.0.0.1:%d/' % port, args) if args.transactions else []
     nginx.terminate()
     nginx.wait(timeout=10)
     shutil.rmtree(directory, ignore_errors=True)
@@ -238,6 +304,7 @@ def main():
     print('\nload_test (best, keep-alive) / ab -k: %.0f %% (target >= 70 %%)' % (100.0 * best / ab[True]))
     print("cpu us/r: the load generator's own CPU (user + system) per request, a figure that does not "
           'depend on how busy the machine is (not measured through ansible).')
+    print('\n'.join(transactions))
     return 0
 
 

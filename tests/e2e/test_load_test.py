@@ -8,6 +8,7 @@ host per case, run in parallel), each test asserting on its own case's result.
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -251,7 +252,10 @@ def test_playbook_runs_the_guide_scenarios_into_the_fleet_report(shop, tmp_path,
     secrets_file = tmp_path / 'login.json'
     # The playbook ends with the gate: throughput depends on this shared machine, so it is
     # ignored (with its reason) and everything else must pass for the run to exit 0.
+    # With the transaction scenario: each user GETs the products, then POSTs the login.
     secrets_file.write_text(json.dumps({
+        'load_test_scenarios': ['normal', 'transaction'], 'load_test_transaction_duration': 2,
+        'load_test_transaction_concurrency': 4,
         'load_test_login_body': {'username': 'probe', 'password': shop['password']},
         'readiness_gate_ignore': [{'check': 'load/load_throughput:*',
                                    'reason': 'the test shop is one Python process'}]}))
@@ -265,7 +269,14 @@ def test_playbook_runs_the_guide_scenarios_into_the_fleet_report(shop, tmp_path,
     for name in ('load_p95:health', 'load_error_rate:products', 'load_throughput:login'):
         assert name in text, name
     assert shop['password'] not in text
-    assert received(shop, 'POST /api/auth/login') >= 100
+    checks = dict((c['name'], c) for host in report['hosts'].values() for c in host['checks'])
+    journey = checks['load_transaction_error_rate:journey']
+    assert journey['status'] == 'pass' and journey['value'] == 0, journey['message']
+    assert 'steps: products ' in journey['message'] and '; login ' in journey['message']
+    assert checks['load_tps:journey']['value'] > 0
+    ok = int(re.search(r'; (\d+) of \d+ transactions succeeded', journey['message']).group(1))
+    # The normal scenario's 100 logins, and one per successful transaction.
+    assert received(shop, 'POST /api/auth/login') == 100 + ok
 
 
 def test_playbook_without_login_credentials_fails_clearly(shop, tmp_path, report_dir):
