@@ -226,6 +226,53 @@ options:
         description: Port of the plain-HTTP path tried for O(endpoints[].https_only), 1 to 65535.
         type: int
         default: 80
+      auth:
+        description:
+          - Application authentication of this endpoint. With O(endpoints[].auth.username) every request
+            to it (the response time, the sample, the delivery) uses basic authentication.
+          - "Checks: C(auth:<name>) (O(endpoints[].auth.protected)) and C(lockout:<name>)
+            (O(endpoints[].auth.lockout.enabled)). Only status codes are recorded, never a credential."
+        type: dict
+        suboptions:
+          protected:
+            description:
+              - The endpoint must be protected (check C(auth:<name>)), proven by trying both sides - the
+                request without any credential (no O(endpoints[].secret_headers), no basic
+                authentication, no client certificate) must be refused with one of
+                O(endpoints[].auth.denied_codes), and with the credentials it must answer one of
+                O(endpoints[].status_codes). Either answer otherwise fails, as does no answer.
+              - Needs credentials - O(endpoints[].auth.username) and O(endpoints[].auth.password),
+                O(endpoints[].secret_headers) (a bearer token) or O(endpoints[].client_cert).
+            type: bool
+            default: false
+          username:
+            description: User name for basic authentication.
+            type: str
+          password:
+            description: Password for basic authentication; from a vault. Never shown in results or logs.
+            type: str
+          denied_codes:
+            description: Status codes that count as refused without credentials, each 100 to 599.
+            type: list
+            elements: int
+            default: [401, 403]
+          lockout:
+            description:
+              - Lock-out probe (check C(lockout:<name>)) - O(endpoints[].auth.lockout.attempts) basic-auth
+                requests with a wrong password, then one with the right password, which must be refused
+                (the account or the client is locked or throttled); accepted fails.
+              - It locks the account it tries, so it is refused unless O(endpoints[].auth.lockout.target)
+                marks the endpoint as a C(test) or C(staging) target. Bounded - at most 20 attempts
+                plus one, within O(endpoints[].auth.lockout.budget_s).
+            type: dict
+            suboptions:
+              enabled: {description: Run the lock-out probe., type: bool, default: false}
+              target:
+                description: What the endpoint is; the probe runs only for C(test) or C(staging). No default, on purpose.
+                type: str
+                choices: [test, staging]
+              attempts: {description: 'Failed logins sent before the right one, 1 to 20.', type: int, default: 5}
+              budget_s: {description: 'Time budget of the probe in seconds, (0, 120].', type: float, default: 30}
   compression:
     description: Limits of C(compression:<name>) in uncompressed text resources, for endpoints with O(endpoints[].delivery.enabled).
     type: dict
@@ -328,6 +375,20 @@ EXAMPLES = r'''
           requests: 200
           concurrency: 8
   register: http
+
+- name: The admin area refuses anonymous requests; staging locks out after 5 failed logins
+  golive.readiness.http_check:
+    endpoints:
+      - name: admin
+        url: https://staging.example.com/admin/
+        auth:
+          protected: true
+          username: readiness-probe
+          password: "{{ vault_probe_password }}"
+          lockout:
+            enabled: true
+            target: staging
+            attempts: 5
 '''
 
 RETURN = r'''
@@ -358,6 +419,9 @@ readiness:
           C(p95:<name>) and C(error_rate:<name>) for sampled endpoints, whose
           C(details) hold p50_ms, p95_ms, p99_ms, min_ms, max_ms, mean_ms, errors and
           throughput_rps.
+        - C(auth:<name>) (value the status code without credentials; C(details) with_credentials,
+          without_credentials) and C(lockout:<name>) (value the failed logins sent; C(details)
+          failed_login_statuses, right_password_status) for endpoints with O(endpoints[].auth).
       type: list
       elements: dict
       sample:

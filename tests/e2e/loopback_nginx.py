@@ -33,16 +33,18 @@ http {
   uwsgi_temp_path %(dir)s/tmp;
   scgi_temp_path %(dir)s/tmp;
   keepalive_requests 100000;
+%(http)s
 %(servers)s
 }
 '''
 
 
 @contextlib.contextmanager
-def loopback_nginx(directory, servers, start_timeout=10, listen_options=None):
+def loopback_nginx(directory, servers, start_timeout=10, listen_options=None, http_directives=''):
     """Run nginx with one server per ``{name: directives}``; yield ``{name: base URL}``.
 
     ``listen_options`` adds to a server's ``listen`` (``{'tls': 'ssl http2'}``); its URL is https.
+    ``http_directives`` go in the ``http`` block (a ``limit_req_zone``).
     """
     listen_options = listen_options or {}
     nginx = shutil.which('nginx') or '/usr/sbin/nginx'
@@ -54,7 +56,7 @@ def loopback_nginx(directory, servers, start_timeout=10, listen_options=None):
                      for name, directives in servers.items())
     conf = os.path.join(directory, 'nginx.conf')
     with open(conf, 'w') as handle:
-        handle.write(CONF % dict(dir=directory, servers=blocks))
+        handle.write(CONF % dict(dir=directory, servers=blocks, http=http_directives))
     proc = subprocess.Popen([nginx, '-c', conf, '-p', directory], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     deadline = time.monotonic() + start_timeout

@@ -35,6 +35,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     Settings,
     import_library,
 )
+from ansible_collections.golive.readiness.plugins.module_utils.probes import http_auth
 from ansible_collections.golive.readiness.plugins.module_utils.probes import http_delivery as delivery
 from ansible_collections.golive.readiness.plugins.module_utils.concurrency import (
     TimedOut,
@@ -97,6 +98,8 @@ ENDPOINTS = Entries(dict(
     # Encryption in transit (check https_only:<name>, see the end of this file).
     https_only=Option('bool', False),
     plain_port=Option('int', 80, low=1, high=65535),
+    # Application authentication (checks auth:<name> and lockout:<name>, see probes/http_auth.py).
+    auth=http_auth.AUTH,
 ), limits=dict(response_time=RESPONSE_TIME))
 CATALOGUE = Catalogue('http', instance=lambda params: None, options=dict(
     endpoints=ENDPOINTS,
@@ -112,6 +115,7 @@ def merged_endpoints(params, opts):
         ep['method'] = ep['method'].upper()
         ep['sample'] = SAMPLE.merged(ep['sample'], opts)
         ep['delivery'] = delivery.DELIVERY.merged(ep['delivery'], opts)
+        ep['auth'] = http_auth.merged(ep)
     return endpoints
 
 
@@ -183,7 +187,7 @@ def endpoint_errors(index, ep, given, opts, jmespath=None, path_exists=None):
                 errors.append('%s.%s: %s does not exist' % (opt, key, ep[key]))
     if ep['client_key'] and not ep['client_cert']:
         errors.append('%s.client_key: needs client_cert' % opt)
-    return errors + https_only_errors(opt, ep)
+    return errors + https_only_errors(opt, ep) + http_auth.input_errors(opt, ep)
 
 
 def input_errors(params, opts, jmespath=None, path_exists=os.path.exists):
@@ -224,7 +228,7 @@ def request_kwargs(ep):
         kwargs['verify'] = bool(ep['validate_certs'])
     if ep['client_cert']:
         kwargs['cert'] = (ep['client_cert'], ep['client_key']) if ep['client_key'] else ep['client_cert']
-    return kwargs
+    return http_auth.credentials_kwargs(kwargs, ep['auth'])
 
 
 def describe_error(requests, exc, timeout):
@@ -520,6 +524,12 @@ def measure(requests, endpoints, jmespath=None, total_timeout=60.0, workers=8,
             records = [check_endpoint(requests, ep, jmespath, deadline)]
             if ep['https_only']:
                 records.append(check_https_only(requests, ep))
+            if ep['auth']['protected']:
+                records.append(http_auth.check_auth(requests, ep, request_kwargs(ep), endpoint_name(ep),
+                                                    redact_url(ep['url']), describe_error))
+            if ep['auth']['lockout']['enabled']:
+                records.append(http_auth.check_lockout(requests, ep, request_kwargs(ep), endpoint_name(ep),
+                                                       redact_url(ep['url'])))
             if ep['sample']['requests']:
                 records.extend(sample_endpoint(requests, ep, deadline))
             if ep['delivery']['enabled']:
