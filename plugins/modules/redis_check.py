@@ -188,6 +188,36 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       warn: {description: Warn at this many connections., type: float, default: 1}
       fail: {description: Fail above this many connections., type: float}
+  encryption:
+    description:
+      - Encryption in transit (check C(encryption)), proven by trying the plaintext path - with
+        O(encryption.required) this connection must use O(tls) and a plaintext C(PING) (no credential
+        sent) to O(port) and to each of O(encryption.plain_ports) must be refused, dropped or answered
+        with anything but Redis's protocol. A port that answers C(+PONG) or C(-NOAUTH) serves
+        plaintext and fails.
+      - Without O(encryption.required) a TLS connection passes without trying plaintext and a plaintext
+        one is C(skip). Over O(unix_socket) it is C(skip).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      required: {description: Redis must refuse plaintext., type: bool, default: false}
+      plain_ports:
+        description: More ports to try in plaintext (the server's former C(port) when it moved to C(tls-port)), each 1 to 65535.
+        type: list
+        elements: int
+        default: []
+  default_user:
+    description:
+      - Least privilege (check C(default_user)) - when ACL users besides C(default) exist, the
+        C(default) user must be off or restricted, not on with every command (C(+@all)); otherwise any
+        client with its password bypasses the ACL users. C(skip) without ACL users.
+      - Reads C(ACL LIST), which needs the C(acl|list) permission; without it the check is
+        C(unknown). Password hashes in the list are never reported.
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
 seealso:
   - module: golive.readiness.postgres_check
   - plugin: golive.readiness.fleet_report

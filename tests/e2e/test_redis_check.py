@@ -92,7 +92,10 @@ def throwaway():
 
 
 def main_args(rs, **extra):
-    base = dict(host='127.0.0.1', port=rs['port'], username=rs['username'], password=rs['user_password'])
+    # The least-privilege ACL user may not read ACL LIST, so default_user would be unknown;
+    # it is tried on servers of its own in test_redis_security.py.
+    base = dict(host='127.0.0.1', port=rs['port'], username=rs['username'], password=rs['user_password'],
+                default_user={'enabled': False})
     base.update(extra)
     return base
 

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import socket
 import time
 
 from ansible_collections.golive.readiness.plugins.module_utils.catalogue import (
@@ -370,10 +371,12 @@ def check_persistence(info):
 class Session:
     """One connection to the server and what the checks read from it (INFO once)."""
 
-    def __init__(self, client, redis):
+    def __init__(self, client, redis, conn=None):
         self.client = client
         self._redis = redis
         self._info = None
+        self.conn = conn or {}
+        self.errors = redis.exceptions if redis is not None else None
 
     def info(self):
         """INFO, read once."""
@@ -435,6 +438,11 @@ CATALOGUE = Catalogue('redis', instance=instance_of, options=dict(
           formerly={'persistence:rdb': 'rdb_last_bgsave', 'persistence:aof': 'aof_status'}),
     Check('rejected_connections', lambda s, o: check_rejected_connections(s.info(), o),
           unit='count', warn=1),
+    # Encryption in transit and least privilege (see the end of this file).
+    Check('encryption', lambda s, o: check_encryption(s.conn, o), limits=False, options=dict(
+        required=Option('bool', False),
+        plain_ports=Option('list', [], low=1, high=65535, elements='int'))),
+    Check('default_user', lambda s, o: check_default_user(s, o), limits=False),
 ])
 CONNECTION_OPTIONS = tuple(CATALOGUE.options)
 
@@ -456,7 +464,7 @@ def measure(redis, params, opts):
     """Connect, run every switched-on check and return the ``readiness`` result."""
     conn = dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
     return measure_server(CATALOGUE, params, opts, lambda limits: connect(redis, conn, limits),
-                          lambda client: Session(client, redis),
+                          lambda client: Session(client, redis, conn),
                           lambda client: client.connection_pool.disconnect())
 
 
@@ -468,3 +476,147 @@ def runner():
     redis, error = import_library('redis')
     return Runner(CATALOGUE, lambda params, opts: measure(redis, params, opts), input_errors,
                   [('redis', redis, error)])
+
+
+# ---------------------------------------------------------------- encryption in transit
+
+
+# The first byte of every RESP answer (simple string, error, bulk, array, integer, RESP3 types).
+RESP_FIRST_BYTES = b'+-$*:%_,#!=(|~>'
+
+
+def plaintext_answer(host, port, timeout):
+    """``(answered, why)``: whether ``host:port`` answers a plaintext ``PING`` as Redis would.
+
+    No credential is sent: an unauthenticated server answers ``+PONG``, a protected one
+    ``-NOAUTH``; both are Redis speaking plaintext.  A TLS port closes the connection or sends
+    a TLS alert.
+    """
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except socket.timeout:
+        return False, 'no connection within %gs' % timeout
+    except OSError as exc:
+        return False, error_text(exc)
+    try:
+        sock.settimeout(timeout)
+        sock.sendall(b'PING\r\n')
+        data = sock.recv(256)
+    except socket.timeout:
+        return False, 'no answer within %gs' % timeout
+    except OSError as exc:
+        return False, 'the connection was dropped (%s)' % error_text(exc)
+    finally:
+        sock.close()
+    if not data:
+        return False, 'the server closed the connection'
+    if data[:1] in RESP_FIRST_BYTES:
+        line = data.split(b'\r\n', 1)[0].decode('utf-8', 'replace')
+        return True, line[:80]
+    return False, 'no Redis answer (%d bytes that are not RESP, e.g. a TLS alert)' % len(data)
+
+
+def check_encryption(conn, opts, answer=plaintext_answer):
+    """``encryption``: with ``required`` the connection is TLS and plaintext is refused on its port
+    and on ``plain_ports``, proven by sending a plaintext PING there."""
+    name = 'encryption'
+    if conn.get('unix_socket'):
+        return skipped(name, 'connected over a Unix socket: encryption in transit does not apply')
+    used = 'TLS' if conn.get('tls') else 'no TLS'
+    if not opts['required']:
+        if not conn.get('tls'):
+            return skipped(name, '%s: no TLS; not judged: encryption.required is off' % target(conn))
+        return check_result(name, PASS, value='tls', message='%s: connected over TLS (plaintext not tried: '
+                                                             'encryption.required is off)' % target(conn))
+    host = conn.get('host') or '127.0.0.1'
+    timeout = float(conn.get('connect_timeout') or 5)
+    ports = [conn.get('port') or 6379] + [p for p in opts['plain_ports'] if p != conn.get('port')]
+    tried = {}
+    problems = [] if conn.get('tls') else ['this connection is not encrypted (tls is off)']
+    for port in ports:
+        answered, why = answer(host, port, timeout)
+        tried['%s:%d' % (host, port)] = why
+        if answered:
+            problems.append('%s:%d answers a plaintext PING (%s)' % (host, port, why))
+    details = dict(plaintext_tried=tried)
+    if problems:
+        return check_result(name, FAIL, value=used, details=details,
+                            message='%s: %s' % (target(conn), '; '.join(problems)),
+                            remediation='Serve Redis over TLS only: tls-port with port 0 (no plaintext port), '
+                                        'tls-cert-file / tls-key-file / tls-ca-cert-file, and connect with tls.')
+    return check_result(name, PASS, value=used, details=details,
+                        message='%s: plaintext refused on %s' % (
+                            target(conn), '; '.join('%s (%s)' % kv for kv in sorted(tried.items()))))
+
+
+# ---------------------------------------------------------------- least privilege
+
+
+# ACL rule words that describe permissions; a user's password hashes (#...) and passwords
+# (>...) are never kept.
+def _permission_rules(rules):
+    """The rules of an ``ACL LIST`` line that grant or deny, without any password material."""
+    return [r for r in rules if r in ('on', 'off', 'nopass', 'allcommands', 'allkeys', 'allchannels')
+            or r[:1] in ('+', '-', '~', '&', '%')]
+
+
+def has_all_commands(rules):
+    """Whether ``rules`` end with every command allowed (``+@all`` / ``allcommands``, nothing taken back)."""
+    allowed = False
+    for rule in rules:
+        if rule in ('+@all', 'allcommands'):
+            allowed = True
+        elif rule in ('-@all', 'nocommands') or (allowed and rule.startswith('-')):
+            allowed = False
+    return allowed
+
+
+def judge_default_user(acl_lines):
+    """``default_user`` from the lines of ``ACL LIST``: with ACL users, ``default`` must not be an
+    enabled user with every command."""
+    name = 'default_user'
+    users = {}
+    for line in acl_lines:
+        words = line.split()
+        if len(words) >= 2 and words[0] == 'user':
+            users[words[1]] = _permission_rules(words[2:])
+    others = sorted(u for u in users if u != 'default')
+    default = users.get('default')
+    details = dict(acl_users=others, default_rules=default)
+    if not others:
+        return skipped(name, 'no ACL user besides default: every client is the default user')
+    if default is None:
+        return check_result(name, PASS, value='absent', details=details,
+                            message='no default user; ACL users: %s' % ', '.join(others))
+    if 'off' in default:
+        return check_result(name, PASS, value='off', details=details,
+                            message='the default user is off; ACL users: %s' % ', '.join(others))
+    if has_all_commands(default):
+        open_ = ' and needs no password (nopass)' if 'nopass' in default else ''
+        return check_result(name, FAIL, value='all commands', details=details,
+                            message='the default user is on with every command%s although ACL users exist '
+                                    '(%s): any client with its password bypasses them' % (open_, ', '.join(others)),
+                            remediation='ACL SETUSER default off (or restrict it, e.g. -@all +@read) and give '
+                                        'each application its own ACL user; write it to the ACL file / '
+                                        'redis.conf so it survives a restart.')
+    return check_result(name, PASS, value='restricted', details=details,
+                        message='the default user is restricted (%s); ACL users: %s'
+                        % (' '.join(default), ', '.join(others)))
+
+
+def check_default_user(session, _opts):
+    """``default_user``: read ``ACL LIST`` (needs the ``acl|list`` permission) and judge it."""
+    errors = session.errors
+    try:
+        lines = session.client.execute_command('ACL', 'LIST')
+    except errors.ResponseError as exc:
+        text = error_text(exc)
+        if 'NOPERM' in text or 'no permissions' in text:
+            return unknown('default_user', 'the check user may not run ACL LIST (%s)' % text,
+                           remediation='Check with a user allowed +acl|list (the default user), or switch '
+                                       'default_user off for this instance.')
+        if 'unknown command' in text.lower():
+            return skipped('default_user', 'no ACLs on this server (before Redis 6): only the default user exists')
+        raise
+    return judge_default_user([line if isinstance(line, str) else line.decode('utf-8', 'replace')
+                               for line in lines or ()])
