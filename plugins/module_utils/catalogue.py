@@ -203,8 +203,11 @@ class Check:
 class Catalogue:
     """A component's checks, in the order they run, and the module-wide options."""
 
-    def __init__(self, component, checks, options=None, instance=None, concurrent=()):
+    def __init__(self, component, checks, options=None, instance=None, concurrent=(), records=()):
         self.component = component
+        # Names of records an entry option produces besides the checks' own (http_check's
+        # https_only:<endpoint>): the checklists' patterns are held to these too.
+        self.records = tuple(records)
         # The checks whose probes mostly wait on the host (a tool such as sshd -T or apt) and
         # know nothing of the others: each runs on a thread of its own while the rest run one
         # after the other, as before (CPU-bound probes side by side would only share the CPU

@@ -220,6 +220,10 @@ options:
             the same host and path over plain HTTP on O(endpoints[].plain_port), without following
             redirects, must be refused, time out or redirect to an C(https://) location; any other
             answer fails. The O(endpoints[].url) must be C(https://).
+          - Give the HTTPS port itself as O(endpoints[].plain_port) for a TLS-only port (Prometheus,
+            Alertmanager, an exporter with a web config) - its server's C(400) refusal of plaintext
+            (Go's "Client sent an HTTP request to an HTTPS server", nginx's "The plain HTTP request
+            was sent to HTTPS port") passes.
         type: bool
         default: false
       plain_port:

@@ -233,6 +233,33 @@ options:
       enabled: {description: Run this check., type: bool, default: true}
       required: {description: The server must refuse plaintext connections., type: bool, default: false}
       min_version: {description: Lowest acceptable negotiated TLS version., type: str, choices: [TLSv1, TLSv1.1, TLSv1.2, TLSv1.3]}
+  logging:
+    description:
+      - Audit logging (check C(logging)) - with O(logging.required), connections and disconnections
+        are logged (C(log_connections), C(log_disconnections)) and statements of level
+        O(logging.statement) are, through C(log_statement) or pgaudit (C(pgaudit.log) classes C(ddl),
+        C(write), C(read)); an installed pgaudit must be loaded (O(logging.pgaudit)).
+      - Without O(logging.required) the settings are reported and the check is C(skip). Reads
+        C(pg_settings); a role without C(pg_read_all_settings) (in C(pg_monitor)) gets C(unknown).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      required: {description: Judge the logging; off reports it only., type: bool, default: false}
+      connections: {description: Connections and disconnections must be logged., type: bool, default: true}
+      statement:
+        description: The least statement logging, as C(log_statement) orders it (C(none) < C(ddl) < C(mod) < C(all)).
+        type: str
+        default: ddl
+        choices: [none, ddl, mod, all]
+      pgaudit:
+        description:
+          - C(when_installed) - when the pgaudit extension is installed it must be in
+            C(shared_preload_libraries); C(required) - it must be loaded; C(ignore) - not judged
+            (its C(pgaudit.log) still counts for O(logging.statement)).
+        type: str
+        default: when_installed
+        choices: [when_installed, required, ignore]
 notes:
   - Grant the role C(pg_monitor) so it sees every session's state and every statement.
 seealso:

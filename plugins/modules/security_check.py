@@ -193,6 +193,20 @@ options:
     suboptions:
       enabled: {description: Run this check., type: bool, default: true}
       retention_days: {description: 'Days the journal must be kept at least, 0 to 36500 (0 - persistence only).', type: int, default: 90}
+  log_forwarding:
+    description:
+      - Whether the logs leave the host (check C(log_forwarding)) - rsyslog (C(*.* @@host:port) TCP,
+        C(@host) UDP, C(action(type="omfwd" ...)) in C(/etc/rsyslog.conf) and C(/etc/rsyslog.d/*.conf))
+        or systemd-journal-upload (C(URL=) in C(/etc/systemd/journal-upload.conf) and its drop-ins).
+      - With O(log_forwarding.required) some forwarding must be configured, its forwarder process
+        running, and each TCP target must accept a connection (nothing is sent); forwarding only over
+        UDP warns, as its delivery cannot be proven. Without it the configuration is reported, C(skip).
+    type: dict
+    default: {}
+    suboptions:
+      enabled: {description: Run this check., type: bool, default: true}
+      required: {description: Logs must be forwarded off the host., type: bool, default: false}
+      timeout: {description: 'Seconds to connect to each TCP target, (0, 600].', type: float, default: 3}
 notes:
   - Run it as root (C(become=true)); C(sshd -T) and some walks need it, and the checks are
     C(unknown) or incomplete without.

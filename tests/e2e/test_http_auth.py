@@ -15,6 +15,7 @@ import pytest
 
 from conftest import REPO, ansible_env, checks_by_name, run_module
 from loopback_nginx import loopback_nginx
+from tls_fixtures import make_ca, make_leaf, write_pair
 
 
 @pytest.fixture(scope='module')
@@ -39,9 +40,14 @@ def nginx(tmp_path_factory):
         # whatever its password; limit_req runs before auth_basic.
         'throttled': protected + ' limit_req zone=login burst=3 nodelay; limit_req_status 429;',
     }
-    with loopback_nginx(directory, servers,
+    # TLS only, like a monitoring endpoint with a web config: plaintext on the same port is refused.
+    ca = make_ca()
+    ca_path = write_pair(directory, 'ca', ca)[0]
+    cert, key = write_pair(directory, 'server', make_leaf(ca))
+    servers['tls'] = protected + ' ssl_certificate %s; ssl_certificate_key %s;' % (cert, key)
+    with loopback_nginx(directory, servers, listen_options={'tls': 'ssl'},
                         http_directives='  limit_req_zone $binary_remote_addr zone=login:1m rate=1r/m;') as urls:
-        yield dict(urls, password=password)
+        yield dict(urls, password=password, ca=ca_path)
 
 
 def endpoint(url, name, password, **auth):
@@ -99,3 +105,21 @@ def test_lockout_is_refused_without_a_test_target(nginx):
     assert 'endpoints[0].auth.lockout.target' in out and 'test or staging' in out, out
     assert 'Traceback' not in out
     assert nginx['password'] not in out
+
+
+def test_tls_only_protected_port_refuses_plaintext_and_anonymous_requests(nginx):
+    """A TLS-only port with auth, as the monitoring roles set Prometheus and the exporters up."""
+    port = int(nginx['tls'].rsplit(':', 1)[1].strip('/'))
+    tls_only = dict(endpoint(nginx['tls'], 'metrics', nginx['password'], protected=True),
+                    ca_path=nginx['ca'], https_only=True, plain_port=port)
+    open_plain = dict(endpoint(nginx['open'], 'open', nginx['password'], protected=True))
+    result = run_module('http_check', {'endpoints': [tls_only]})
+    checks = checks_by_name(result)
+    assert checks['auth:metrics']['status'] == 'pass', checks['auth:metrics']
+    https = checks['https_only:metrics']
+    assert https['status'] == 'pass' and 'TLS-only port' in https['message'], https
+    assert 'The plain HTTP request was sent to HTTPS port' in https['message']
+    # The same endpoint served in plaintext on another port fails https_only.
+    served = dict(tls_only, name='also-plain', plain_port=int(open_plain['url'].rsplit(':', 1)[1].strip('/')))
+    https = checks_by_name(run_module('http_check', {'endpoints': [served]}))['https_only:also-plain']
+    assert https['status'] == 'fail' and 'answers plain HTTP with status 200' in https['message'], https

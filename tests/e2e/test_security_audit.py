@@ -18,6 +18,11 @@ with the negotiated TLS version).
 
 Least privilege (security_check): a sudoers drop-in granting NOPASSWD: ALL to a non-admin group
 fails and passes once removed; Redis started as root is named by root_services.
+
+Audit logging: postgres_check logging on Debian's PostgreSQL 15 (stock: fail; log_connections /
+log_disconnections / log_statement set: pass; pgaudit installed but not loaded: fail; loaded with
+pgaudit.log: pass) and security_check log_forwarding with Debian's rsyslog forwarding over TCP to
+a collector in the container (answers: pass; stopped: fail; no rule: fail).
 """
 
 import json
@@ -274,3 +279,96 @@ def test_audit_past_its_budget_is_stopped_and_reported(host):
 def test_bad_input_is_one_line(host, args, message):
     bad = audit(host, args)
     assert bad.get('failed') is True and bad['msg'] == message and 'readiness' not in bad
+
+
+@pytest.fixture(scope='module')
+def log_packages(host):
+    """pgaudit and rsyslog from Debian's packages, in one apt run for both tests (apt is the slow part)."""
+    apt_install(host, 'postgresql-15-pgaudit', 'rsyslog')
+    # Installed, not started: the tests start what they need, in the order they need it.
+    docker('exec', host, 'systemctl', 'stop', 'rsyslog', check=False)
+    return host
+
+
+def apt_install(host, *packages):
+    """Debian packages into the container (its apt uses the machine's mirror)."""
+    proc = docker('exec', '-e', 'DEBIAN_FRONTEND=noninteractive', host, 'sh', '-c',
+                  'apt-get -qq update && apt-get install -y -qq %s >/dev/null' % ' '.join(packages),
+                  timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+def superuser_sql(host, *statements):
+    """Run SQL as postgres in the container, from stdin (no shell quoting)."""
+    proc = subprocess.run(['docker', 'exec', '-i', host, 'su', 'postgres', '-c', 'psql -qX -v ON_ERROR_STOP=1'],
+                          input=';\n'.join(statements) + ';\n', capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def postgres_logging(host, password, **logging):
+    args = {'host': '127.0.0.1', 'user': 'log_probe', 'password': password, 'sslmode': 'prefer',
+            'logging': dict({'required': True}, **logging)}
+    args.update(dict((name, {'enabled': False}) for name in (
+        'server_version', 'database_size', 'table_count', 'connections', 'cache_hit_ratio', 'long_transactions',
+        'idle_in_transaction', 'replication_lag', 'slow_statements', 'query_latency', 'privileges', 'tls')))
+    result = run_module_in(host, 'postgres_check', args)
+    assert password not in json.dumps(result)
+    return by_name(result)['logging']
+
+
+def test_postgres_connection_and_statement_logging_then_pgaudit(log_packages):
+    """Debian's PostgreSQL 15 logs neither connections nor statements: required, that fails; set, it
+    passes; pgaudit installed but not loaded fails again; loaded with pgaudit.log it passes."""
+    host = log_packages
+    password = uuid.uuid4().hex
+    # pgaudit's package is in from the fixture, but nothing loads it yet: like any stock host.
+    docker('exec', host, 'systemctl', 'start', 'postgresql')
+    pg_hba(host, 'host')
+    superuser_sql(host, "CREATE ROLE log_probe LOGIN PASSWORD '%s' IN ROLE pg_monitor" % password)
+    record = postgres_logging(host, password, pgaudit='ignore')
+    assert record['status'] == 'fail', record
+    assert 'log_connections and log_disconnections off' in record['message'] and 'level ddl' in record['message']
+    superuser_sql(host, "ALTER SYSTEM SET log_connections = on", "ALTER SYSTEM SET log_disconnections = on",
+                  "ALTER SYSTEM SET log_statement = 'ddl'", "SELECT pg_reload_conf()")
+    record = postgres_logging(host, password, pgaudit='ignore')
+    assert record['status'] == 'pass' and record['details']['log_statement'] == 'ddl', record
+    assert postgres_logging(host, password, statement='mod', pgaudit='ignore')['status'] == 'fail'
+    record = postgres_logging(host, password)
+    assert record['status'] == 'fail' and 'pgaudit is installed but not in shared_preload_libraries' in record['message']
+    superuser_sql(host, "ALTER SYSTEM SET shared_preload_libraries = 'pgaudit'", "ALTER SYSTEM SET log_statement = 'none'")
+    docker('exec', host, 'systemctl', 'restart', 'postgresql@15-main')
+    superuser_sql(host, "ALTER SYSTEM SET pgaudit.log = 'write, ddl'", "SELECT pg_reload_conf()")
+    record = postgres_logging(host, password, statement='mod')
+    assert record['status'] == 'pass' and record['details']['pgaudit_loaded'] is True, record
+    assert record['details']['log_statement'] == 'none'  # pgaudit alone covers it
+
+
+SINK = 'import socket\ns = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n' \
+       's.bind(("127.0.0.1", 21314)); s.listen(8)\nwhile True:\n    c, _ = s.accept(); c.close()\n'
+
+
+def test_log_forwarding_to_a_tcp_target_that_answers_or_not(log_packages):
+    """rsyslog forwarding over TCP to a collector in the container: it answers (pass), it is stopped
+    (fail, refused), the rule removed (fail, nothing configured)."""
+    host = log_packages
+    check = lambda: security_check(host, {'log_forwarding': {'required': True, 'timeout': 2}})['log_forwarding']  # noqa: E731
+    docker('exec', host, 'systemctl', 'start', 'rsyslog')
+    record = check()
+    assert record['status'] == 'fail' and 'no log forwarding configured' in record['message'], record
+    docker('exec', host, 'sh', '-c', 'echo "*.* @@127.0.0.1:21314" > /etc/rsyslog.d/90-golive-forward.conf'
+                                     ' && systemctl restart rsyslog')
+    docker('exec', host, 'systemd-run', '--unit', 'golive-log-sink', 'python3', '-c', SINK)
+    try:
+        for _ in range(50):  # the sink listens within a second or two
+            if docker('exec', host, 'sh', '-c', 'ss -ltn | grep -q :21314', check=False).returncode == 0:
+                break
+            time.sleep(0.2)
+        record = check()
+        assert record['status'] == 'pass', record
+        assert record['details']['forwarders']['rsyslogd']['running'] is True
+    finally:
+        docker('exec', host, 'systemctl', 'stop', 'golive-log-sink', check=False)
+    record = check()
+    assert record['status'] == 'fail' and '127.0.0.1:21314 (TCP, rsyslogd) does not answer' in record['message'], record
+    docker('exec', host, 'rm', '/etc/rsyslog.d/90-golive-forward.conf')
+    assert check()['status'] == 'fail'

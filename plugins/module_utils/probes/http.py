@@ -101,7 +101,7 @@ ENDPOINTS = Entries(dict(
     # Application authentication (checks auth:<name> and lockout:<name>, see probes/http_auth.py).
     auth=http_auth.AUTH,
 ), limits=dict(response_time=RESPONSE_TIME))
-CATALOGUE = Catalogue('http', instance=lambda params: None, options=dict(
+CATALOGUE = Catalogue('http', instance=lambda params: None, records=('https_only', 'auth', 'lockout'), options=dict(
     endpoints=ENDPOINTS,
     total_timeout=Option('float', 60, low=0, high=MAX_TOTAL_TIMEOUT, low_open=True),
     workers=Option('int', 8, low=1, high=64),
@@ -602,6 +602,12 @@ def plain_url(url, port):
     return urlunsplit(('http', netloc, parts.path or '/', parts.query, ''))
 
 
+# What a TLS port answers a plaintext request: Go's net/http (Prometheus, Alertmanager, the
+# exporters with a web config) and nginx's ``ssl`` listener.
+TLS_PORT_REFUSALS = re.compile(br'Client sent an HTTP request to an HTTPS server|'
+                               br'The plain HTTP request was sent to HTTPS port')
+
+
 def check_https_only(requests, ep):
     """``https_only:<name>``: the endpoint's plain-HTTP path, tried, redirects to https or is closed.
 
@@ -615,12 +621,18 @@ def check_https_only(requests, ep):
         with requests.Session() as session:
             answer = session.get(url, timeout=ep['timeout'], allow_redirects=False, stream=True)
             status, location = answer.status_code, answer.headers.get('Location') or ''
+            head = answer.raw.read(512, decode_content=True) if status == 400 else b''
             answer.close()
     except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
         details['answer'] = type(exc).__name__
         return check_result(name, PASS, value=None, details=details,
                             message='%s serves no plain HTTP (%s)' % (redact_url(url), error_reason(exc)))
     details.update(status_code=status, location=redact_url(location) if location else None)
+    if status == 400 and TLS_PORT_REFUSALS.search(head or b''):
+        # The TLS port itself, asked in plaintext: its server refuses and serves nothing.
+        return check_result(name, PASS, value=status, details=details,
+                            message='%s is a TLS-only port: plain HTTP is refused (status 400, "%s")'
+                                    % (redact_url(url), TLS_PORT_REFUSALS.search(head).group(0).decode()))
     if 300 <= status < 400 and location.lower().startswith('https://'):
         return check_result(name, PASS, value=status, details=details,
                             message='%s redirects to %s (status %d)' % (redact_url(url), redact_url(location), status))

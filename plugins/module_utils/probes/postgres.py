@@ -526,6 +526,86 @@ def check_privileges(connection, opts):
                             '; CREATE granted to %s' % ', '.join(creators) if creators else ''))
 
 
+# ---------------------------------------------------------------- audit logging
+
+
+STATEMENT_LEVELS = ['none', 'ddl', 'mod', 'all']
+# The pgaudit classes that log what a log_statement level logs.
+PGAUDIT_COVERS = dict(none=set(), ddl={'ddl'}, mod={'ddl', 'write'}, all={'ddl', 'write', 'read'})
+PGAUDIT_CLASSES = ('read', 'write', 'function', 'role', 'ddl', 'misc', 'misc_set')
+LOGGING_SETTINGS = ('log_connections', 'log_disconnections', 'log_statement', 'shared_preload_libraries',
+                    'pgaudit.log')
+
+
+def pgaudit_classes(value):
+    """The statement classes a ``pgaudit.log`` value logs (``'all, -misc'`` -> every class but misc)."""
+    classes = set()
+    for word in (value or '').replace(' ', '').lower().split(','):
+        negate = word.startswith('-')
+        word = word.lstrip('-')
+        words = set(PGAUDIT_CLASSES) if word == 'all' else {word} if word and word != 'none' else set()
+        classes = classes - words if negate else classes | words
+    return classes
+
+
+def judge_logging(settings, pgaudit_available, opts):
+    """``logging`` from the server's settings (``{name: setting}``, a name missing when the check
+    user may not read it) and whether the pgaudit extension is installed."""
+    name = 'logging'
+    libraries = settings.get('shared_preload_libraries')
+    loaded = None if libraries is None else 'pgaudit' in [w.strip() for w in libraries.split(',')]
+    classes = pgaudit_classes(settings.get('pgaudit.log')) if loaded else set()
+    details = dict((key, settings.get(key)) for key in LOGGING_SETTINGS)
+    details.update(pgaudit_installed=pgaudit_available, pgaudit_loaded=loaded)
+    summary = 'log_connections=%s, log_disconnections=%s, log_statement=%s, pgaudit %s' % (
+        settings.get('log_connections'), settings.get('log_disconnections'), settings.get('log_statement'),
+        'loaded (pgaudit.log=%s)' % settings.get('pgaudit.log') if loaded else
+        'installed, not loaded' if pgaudit_available and loaded is False else
+        'not installed' if not pgaudit_available else 'unknown')
+    if not opts['required']:
+        return skipped(name, '%s; not judged: logging.required is off' % summary)
+    missing = [key for key in ('log_connections', 'log_disconnections', 'log_statement') if settings.get(key) is None]
+    if missing:
+        return unknown(name, 'the check user may not read %s' % ', '.join(missing),
+                       remediation='Check as a member of pg_read_all_settings (pg_monitor has it).')
+    problems = []
+    if opts['connections']:
+        off = [key for key in ('log_connections', 'log_disconnections') if settings.get(key) != 'on']
+        if off:
+            problems.append('%s off' % ' and '.join(off))
+    wanted = opts['statement']
+    level = settings.get('log_statement')
+    by_setting = STATEMENT_LEVELS.index(level) >= STATEMENT_LEVELS.index(wanted) if level in STATEMENT_LEVELS else False
+    by_pgaudit = bool(loaded) and PGAUDIT_COVERS[wanted] <= classes
+    if not (by_setting or by_pgaudit):
+        problems.append('statements of level %s are not logged (log_statement=%s%s)' % (
+            wanted, level, ', pgaudit.log=%s' % settings.get('pgaudit.log') if loaded else ''))
+    if opts['pgaudit'] == 'required' and not loaded:
+        problems.append('pgaudit is required but %s' % ('not installed' if not pgaudit_available else 'not loaded'))
+    elif opts['pgaudit'] == 'when_installed' and pgaudit_available and loaded is False:
+        problems.append('pgaudit is installed but not in shared_preload_libraries')
+    elif opts['pgaudit'] != 'ignore' and pgaudit_available and loaded is None:
+        return unknown(name, 'the check user may not read shared_preload_libraries, so whether the installed '
+                             'pgaudit is loaded is unknown (%s)' % summary,
+                       remediation='Check as a member of pg_read_all_settings (pg_monitor has it).')
+    if problems:
+        return check_result(name, FAIL, value=level, details=details, message='; '.join(problems) + ' (%s)' % summary,
+                            remediation="ALTER SYSTEM SET log_connections = on; ALTER SYSTEM SET log_disconnections "
+                                        "= on; ALTER SYSTEM SET log_statement = '%s' (or load pgaudit with "
+                                        "shared_preload_libraries and set pgaudit.log), then reload (restart for "
+                                        "shared_preload_libraries)." % wanted)
+    return check_result(name, PASS, value=level, details=details,
+                        message='connections%s and statements of level %s are logged (%s)'
+                        % (' and disconnections' if opts['connections'] else ' (not required)', wanted, summary))
+
+
+def check_logging(connection, opts):
+    """``logging``: connection and statement logging (or pgaudit) as ``opts`` require."""
+    rows = fetchall(connection, 'SELECT name, setting FROM pg_settings WHERE name = ANY(%s)', (list(LOGGING_SETTINGS),))
+    row = fetchone(connection, "SELECT count(*) FROM pg_available_extensions WHERE name = 'pgaudit'")
+    return judge_logging(dict(rows), bool(row and row[0]), opts)
+
+
 # Connect time as the guide's response time (1 s / 2 s); resources 80 % / 90 %; the guide's
 # p95 latency of 1 s as the p95 fail limit.
 CATALOGUE = Catalogue('postgres', instance=instance_of, options=dict(
@@ -571,6 +651,12 @@ CATALOGUE = Catalogue('postgres', instance=instance_of, options=dict(
     Check('tls', check_tls, limits=False, options=dict(
         required=Option('bool', False),
         min_version=Option('str', choices=TLS_VERSIONS))),
+    # Audit logging (see check_logging above).
+    Check('logging', _on(check_logging), limits=False, options=dict(
+        required=Option('bool', False),
+        connections=Option('bool', True),
+        statement=Option('str', 'ddl', choices=STATEMENT_LEVELS),
+        pgaudit=Option('str', 'when_installed', choices=['when_installed', 'required', 'ignore']))),
 ])
 CONNECTION_OPTIONS = tuple(CATALOGUE.options)
 

@@ -41,6 +41,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.catalogue import 
     import_library,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.host_tools import find_tool, run_tool
+from ansible_collections.golive.readiness.plugins.module_utils.probes.log_forwarding import check_log_forwarding
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     PASS,
@@ -946,6 +947,9 @@ CATALOGUE = Catalogue('security', concurrent=('sshd', 'updates', 'time_sync'), c
         names=Option('list', ROOTLESS_SERVICES, elements='str'))),
     Check('journald', lambda ps, o: check_journald(o), limits=False, options=dict(
         retention_days=Option('int', 90, low=0, high=36500))),
+    # Logs leave the host (probes/log_forwarding.py): judged only when required.
+    Check('log_forwarding', lambda ps, o: check_log_forwarding(o, running=process_running), limits=False,
+          options=dict(required=Option('bool', False), timeout=tool_timeout(3))),
 ])
 
 
