@@ -351,7 +351,10 @@ def test_log_forwarding_to_a_tcp_target_that_answers_or_not(log_packages):
     """rsyslog forwarding over TCP to a collector in the container: it answers (pass), it is stopped
     (fail, refused), the rule removed (fail, nothing configured)."""
     host = log_packages
-    check = lambda: security_check(host, {'log_forwarding': {'required': True, 'timeout': 2}})['log_forwarding']  # noqa: E731
+
+    def check():
+        return security_check(host, {'log_forwarding': {'required': True, 'timeout': 2}})['log_forwarding']
+
     docker('exec', host, 'systemctl', 'start', 'rsyslog')
     record = check()
     assert record['status'] == 'fail' and 'no log forwarding configured' in record['message'], record

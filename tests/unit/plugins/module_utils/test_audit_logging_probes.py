@@ -76,8 +76,13 @@ def forwarders(**targets):
 
 def test_forwarding_judgement():
     req = dict(enabled=True, required=True, timeout=1)
-    up = lambda host, port, timeout: (True, 'connected')  # noqa: E731
-    down = lambda host, port, timeout: (False, 'Connection refused')  # noqa: E731
+
+    def up(host, port, timeout):
+        return True, 'connected'
+
+    def down(host, port, timeout):
+        return False, 'Connection refused'
+
     tcp = forwarders(rsyslogd=[('127.0.0.1', 514, 'tcp')])
     assert lf.check_log_forwarding(req, tcp, lambda name: True, up)['status'] == 'pass'
     refused = lf.check_log_forwarding(req, tcp, lambda name: True, down)

@@ -35,8 +35,13 @@ def test_default_user_judgement():
 
 def test_encryption_judgement():
     tls = dict(host='127.0.0.1', port=6380, tls=True)
-    refused = lambda host, port, timeout: (False, 'the server closed the connection')  # noqa: E731
-    served = lambda host, port, timeout: (port == 6379, '+PONG' if port == 6379 else 'closed')  # noqa: E731
+
+    def refused(host, port, timeout):
+        return False, 'the server closed the connection'
+
+    def served(host, port, timeout):
+        return port == 6379, '+PONG' if port == 6379 else 'closed'
+
     assert p.check_encryption(tls, opts(required=True), refused)['status'] == 'pass'
     record = p.check_encryption(tls, opts(required=True, plain_ports=[6379]), served)
     assert record['status'] == 'fail' and '127.0.0.1:6379 answers a plaintext PING (+PONG)' in record['message']
