@@ -362,7 +362,7 @@ def test_log_forwarding_to_a_tcp_target_that_answers_or_not(log_packages):
                                      ' && systemctl restart rsyslog')
     docker('exec', host, 'systemd-run', '--unit', 'golive-log-sink', 'python3', '-c', SINK)
     try:
-        for _ in range(50):  # the sink listens within a second or two
+        for _attempt in range(50):  # the sink listens within a second or two
             if docker('exec', host, 'sh', '-c', 'ss -ltn | grep -q :21314', check=False).returncode == 0:
                 break
             time.sleep(0.2)

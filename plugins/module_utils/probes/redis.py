@@ -395,6 +395,79 @@ class Session:
         return int(value) if value else None
 
 
+# ---------------------------------------------------------------- least privilege
+
+
+# ACL rule words that describe permissions; a user's password hashes (#...) and passwords
+# (>...) are never kept.
+def _permission_rules(rules):
+    """The rules of an ``ACL LIST`` line that grant or deny, without any password material."""
+    return [r for r in rules if r in ('on', 'off', 'nopass', 'allcommands', 'allkeys', 'allchannels')
+            or r[:1] in ('+', '-', '~', '&', '%')]
+
+
+def has_all_commands(rules):
+    """Whether ``rules`` end with every command allowed (``+@all`` / ``allcommands``, nothing taken back)."""
+    allowed = False
+    for rule in rules:
+        if rule in ('+@all', 'allcommands'):
+            allowed = True
+        elif rule in ('-@all', 'nocommands') or (allowed and rule.startswith('-')):
+            allowed = False
+    return allowed
+
+
+def judge_default_user(acl_lines):
+    """``default_user`` from the lines of ``ACL LIST``: with ACL users, ``default`` must not be an
+    enabled user with every command."""
+    name = 'default_user'
+    users = {}
+    for line in acl_lines:
+        words = line.split()
+        if len(words) >= 2 and words[0] == 'user':
+            users[words[1]] = _permission_rules(words[2:])
+    others = sorted(u for u in users if u != 'default')
+    default = users.get('default')
+    details = dict(acl_users=others, default_rules=default)
+    if not others:
+        return skipped(name, 'no ACL user besides default: every client is the default user')
+    if default is None:
+        return check_result(name, PASS, value='absent', details=details,
+                            message='no default user; ACL users: %s' % ', '.join(others))
+    if 'off' in default:
+        return check_result(name, PASS, value='off', details=details,
+                            message='the default user is off; ACL users: %s' % ', '.join(others))
+    if has_all_commands(default):
+        open_ = ' and needs no password (nopass)' if 'nopass' in default else ''
+        return check_result(name, FAIL, value='all commands', details=details,
+                            message='the default user is on with every command%s although ACL users exist '
+                                    '(%s): any client with its password bypasses them' % (open_, ', '.join(others)),
+                            remediation='ACL SETUSER default off (or restrict it, e.g. -@all +@read) and give '
+                                        'each application its own ACL user; write it to the ACL file / '
+                                        'redis.conf so it survives a restart.')
+    return check_result(name, PASS, value='restricted', details=details,
+                        message='the default user is restricted (%s); ACL users: %s'
+                        % (' '.join(default), ', '.join(others)))
+
+
+def check_default_user(session, _opts):
+    """``default_user``: read ``ACL LIST`` (needs the ``acl|list`` permission) and judge it."""
+    errors = session.errors
+    try:
+        lines = session.client.execute_command('ACL', 'LIST')
+    except errors.ResponseError as exc:
+        text = error_text(exc)
+        if 'NOPERM' in text or 'no permissions' in text:
+            return unknown('default_user', 'the check user may not run ACL LIST (%s)' % text,
+                           remediation='Check with a user allowed +acl|list (the default user), or switch '
+                                       'default_user off for this instance.')
+        if 'unknown command' in text.lower():
+            return skipped('default_user', 'no ACLs on this server (before Redis 6): only the default user exists')
+        raise
+    return judge_default_user([line if isinstance(line, str) else line.decode('utf-8', 'replace')
+                               for line in lines or ()])
+
+
 def instance_of(params):
     """The instance a result is about: the socket, or host:port."""
     address = '%s:%s' % (params.get('host') or '127.0.0.1', params.get('port') or 6379)
@@ -442,7 +515,7 @@ CATALOGUE = Catalogue('redis', instance=instance_of, options=dict(
     Check('encryption', lambda s, o: check_encryption(s.conn, o), limits=False, options=dict(
         required=Option('bool', False),
         plain_ports=Option('list', [], low=1, high=65535, elements='int'))),
-    Check('default_user', lambda s, o: check_default_user(s, o), limits=False),
+    Check('default_user', check_default_user, limits=False),
 ])
 CONNECTION_OPTIONS = tuple(CATALOGUE.options)
 
@@ -547,76 +620,3 @@ def check_encryption(conn, opts, answer=plaintext_answer):
     return check_result(name, PASS, value=used, details=details,
                         message='%s: plaintext refused on %s' % (
                             target(conn), '; '.join('%s (%s)' % kv for kv in sorted(tried.items()))))
-
-
-# ---------------------------------------------------------------- least privilege
-
-
-# ACL rule words that describe permissions; a user's password hashes (#...) and passwords
-# (>...) are never kept.
-def _permission_rules(rules):
-    """The rules of an ``ACL LIST`` line that grant or deny, without any password material."""
-    return [r for r in rules if r in ('on', 'off', 'nopass', 'allcommands', 'allkeys', 'allchannels')
-            or r[:1] in ('+', '-', '~', '&', '%')]
-
-
-def has_all_commands(rules):
-    """Whether ``rules`` end with every command allowed (``+@all`` / ``allcommands``, nothing taken back)."""
-    allowed = False
-    for rule in rules:
-        if rule in ('+@all', 'allcommands'):
-            allowed = True
-        elif rule in ('-@all', 'nocommands') or (allowed and rule.startswith('-')):
-            allowed = False
-    return allowed
-
-
-def judge_default_user(acl_lines):
-    """``default_user`` from the lines of ``ACL LIST``: with ACL users, ``default`` must not be an
-    enabled user with every command."""
-    name = 'default_user'
-    users = {}
-    for line in acl_lines:
-        words = line.split()
-        if len(words) >= 2 and words[0] == 'user':
-            users[words[1]] = _permission_rules(words[2:])
-    others = sorted(u for u in users if u != 'default')
-    default = users.get('default')
-    details = dict(acl_users=others, default_rules=default)
-    if not others:
-        return skipped(name, 'no ACL user besides default: every client is the default user')
-    if default is None:
-        return check_result(name, PASS, value='absent', details=details,
-                            message='no default user; ACL users: %s' % ', '.join(others))
-    if 'off' in default:
-        return check_result(name, PASS, value='off', details=details,
-                            message='the default user is off; ACL users: %s' % ', '.join(others))
-    if has_all_commands(default):
-        open_ = ' and needs no password (nopass)' if 'nopass' in default else ''
-        return check_result(name, FAIL, value='all commands', details=details,
-                            message='the default user is on with every command%s although ACL users exist '
-                                    '(%s): any client with its password bypasses them' % (open_, ', '.join(others)),
-                            remediation='ACL SETUSER default off (or restrict it, e.g. -@all +@read) and give '
-                                        'each application its own ACL user; write it to the ACL file / '
-                                        'redis.conf so it survives a restart.')
-    return check_result(name, PASS, value='restricted', details=details,
-                        message='the default user is restricted (%s); ACL users: %s'
-                        % (' '.join(default), ', '.join(others)))
-
-
-def check_default_user(session, _opts):
-    """``default_user``: read ``ACL LIST`` (needs the ``acl|list`` permission) and judge it."""
-    errors = session.errors
-    try:
-        lines = session.client.execute_command('ACL', 'LIST')
-    except errors.ResponseError as exc:
-        text = error_text(exc)
-        if 'NOPERM' in text or 'no permissions' in text:
-            return unknown('default_user', 'the check user may not run ACL LIST (%s)' % text,
-                           remediation='Check with a user allowed +acl|list (the default user), or switch '
-                                       'default_user off for this instance.')
-        if 'unknown command' in text.lower():
-            return skipped('default_user', 'no ACLs on this server (before Redis 6): only the default user exists')
-        raise
-    return judge_default_user([line if isinstance(line, str) else line.decode('utf-8', 'replace')
-                               for line in lines or ()])

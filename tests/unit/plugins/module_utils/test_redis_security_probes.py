@@ -58,7 +58,7 @@ def serve_once(reply):
     sock.listen(1)
 
     def run():
-        conn, _ = sock.accept()
+        conn = sock.accept()[0]
         conn.recv(64)
         if reply:
             conn.sendall(reply)
