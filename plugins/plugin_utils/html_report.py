@@ -1,26 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, golive.readiness contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The fleet report as one self-contained HTML page.
+"""The fleet report as one self-contained HTML page that reads fully without JavaScript.
 
 ``render_html(report)`` returns a page with no external resource (inline CSS and
 vanilla JavaScript, no CDN).  The style and the script are files of their own,
 ``html_assets/report.css`` and ``html_assets/report.js`` (syntax-checked by the unit tests),
-read when a page is rendered; what the script needs to know of the status order and labels
-reaches it as data (``_page`` in the embedded JSON), not as a second copy in JavaScript.
-The report is embedded as JSON in a ``<script type="application/json">`` element with every ``<``, ``>`` and ``&``
-escaped, so no value of the report can close the element or inject markup.
-Check records are embedded as arrays of values (``CHECK_FIELDS`` order, named in the
-data's ``_check_fields``) to keep the page small; ``extract_report(page)`` gives the
-report back exactly.
-The header (fleet status, score, counts, gate) is rendered here, so it reads
-without JavaScript; the script renders the rest from the embedded data.
+read when a page is rendered.
 
-Built to stay usable at 1,000+ hosts x 50 checks: the host table is paged (100
-rows at a time), a host's checks are built only when its row is expanded, and
-long host lists are cut with a "show all" button.  The script escapes nothing by
-hand: every value reaches the page through ``textContent`` or attributes, never
-``innerHTML``.
+Everything is rendered here, on the server side: header, gate, failing checks, comparison,
+groups, every host and every check of every host, checklists.  A page opened where scripts
+are blocked (a CI artifact viewer, a mail client) shows it all.  The script only adds
+filtering, sorting and a view kept in the URL's fragment; what it needs to know of the status
+order reaches it as a small JSON element (``page_config``), not as a second copy in JavaScript.
+
+Built to open within 3 s at 1,000 hosts x 50 checks (tests/e2e/test_html_report_browser.py,
+``benchmarks/report_bench.py --browser``): each host is a ``<details>`` element whose summary
+line is the host's row (status, score, groups, counts and the names of its failing checks) and
+whose body is its check table, failing checks first.  A closed ``<details>`` is parsed but not
+laid out, so the browser's time goes into parsing compact markup (optional end tags left out,
+columns aligned by CSS, not per-cell classes), not into drawing 50,000 rows.
+Every value of the report is escaped (``html.escape``) before it becomes markup; links to
+artifacts (``links`` of a check record) become ``<a href>`` only for a relative path.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,18 +30,26 @@ __metaclass__ = type
 
 import html
 import json
-import math
-import operator
 import os
 import re
 
+try:
+    from urllib.parse import quote
+except ImportError:  # Python 2 (ansible-test sanity's compile test only)
+    from urllib import quote  # type: ignore
+
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import STATUSES, status_rank
-from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import report_title
+from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import check_label, report_title
 
 # Host statuses, worst first, as the header lists them.
 HOST_STATUS_ORDER = ('unreachable', 'fail', 'warn', 'unknown', 'not_evaluated', 'pass')
 CHECK_STATUS_ORDER = ('fail', 'warn', 'unknown', 'pass', 'skip')
 STATUS_LABELS = {'pass': 'ready', 'not_evaluated': 'not evaluated'}
+HOST_RANK = dict((s, len(HOST_STATUS_ORDER) - i) for i, s in enumerate(HOST_STATUS_ORDER))
+# Hosts (and items) listed before the rest fold into a <details> element.
+SHOWN = 15
+# Rows of a comparison table before the rest fold.
+SHOWN_ROWS = 25
 
 # Characters that must never appear raw inside the embedded JSON: ``<`` and ``>`` so
 # nothing can close the script element (``</script>``) or open a comment (``<!--``)
@@ -49,121 +58,26 @@ STATUS_LABELS = {'pass': 'ready', 'not_evaluated': 'not evaluated'}
 _JSON_ESCAPES = {'<': '\\u003c', '>': '\\u003e', '&': '\\u0026',
                  '\u2028': '\\u2028', '\u2029': '\\u2029'}
 _JSON_UNSAFE = re.compile('[<>&\u2028\u2029]')
-
-
-def _finite(value):
-    """``value`` with every NaN / infinity replaced by None (JSON.parse rejects them)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return dict((k, _finite(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-# Check records are embedded as arrays of their values in this order: the names of
-# 50,000 checks' keys would be 40 % of the page, and the browser's HTML parser pays for
-# every byte before the page can show anything.  ``unpack_report`` undoes it.
-CHECK_FIELDS = ('component', 'name', 'status', 'value', 'unit', 'warn', 'fail', 'message',
-                'remediation', 'duration_ms')
-# Keys only some records have (a named instance, a repeated check, a renamed check's old name):
-# packed as null where absent.
-OPTIONAL_FIELDS = ('instance', 'occurrence', 'formerly')
-PACKED_KEY = '_check_fields'
-# The page's own data beside the report's (see page_config); extract_report drops it.
-PAGE_KEY = '_page'
-
-
-def pack_report(report):
-    """A shallow copy of ``report`` whose check records are value arrays (see CHECK_FIELDS).
-
-    The optional fields some record has are packed too; a record with other keys stays a
-    dict (the page reads both).
-    """
-    hosts = report.get('hosts')
-    if not isinstance(hosts, dict):
-        return report
-    required = frozenset(CHECK_FIELDS)
-    size = len(CHECK_FIELDS)
-    extra = set()  # keys beyond CHECK_FIELDS: one cheap length test per record finds them
-    for entry in hosts.values():
-        checks = entry.get('checks') if isinstance(entry, dict) else None
-        if isinstance(checks, list):
-            for check in checks:
-                if isinstance(check, dict) and len(check) != size:
-                    extra.update(check.keys() - required)
-    optional = tuple(f for f in OPTIONAL_FIELDS if f in extra)
-    fields = CHECK_FIELDS + optional
-    allowed = frozenset(fields)
-    values = operator.itemgetter(*CHECK_FIELDS)
-    packed = {}
-    for name, entry in hosts.items():
-        checks = entry.get('checks') if isinstance(entry, dict) else None
-        if isinstance(checks, list) and checks:
-            entry = dict(entry)
-            if optional:
-                entry['checks'] = [[c.get(f) for f in fields]
-                                   if isinstance(c, dict) and required <= c.keys() <= allowed else c
-                                   for c in checks]
-            else:
-                entry['checks'] = [values(c) if isinstance(c, dict) and c.keys() == required else c
-                                   for c in checks]
-        packed[name] = entry
-    out = dict(report)
-    out['hosts'] = packed
-    out[PACKED_KEY] = list(fields)
-    return out
-
-
-def unpack_report(data):
-    """The report back from the data embedded in a page (the inverse of ``pack_report``)."""
-    fields = data.get(PACKED_KEY)
-    if not fields:
-        return dict((k, v) for k, v in data.items() if k != PAGE_KEY)
-    out = dict((k, v) for k, v in data.items() if k not in (PACKED_KEY, PAGE_KEY))
-    hosts = {}
-    for name, entry in (data.get('hosts') or {}).items():
-        if isinstance(entry, dict) and isinstance(entry.get('checks'), list):
-            entry = dict(entry)
-            entry['checks'] = [_unpacked(fields, c) if isinstance(c, list) else c
-                               for c in entry['checks']]
-        hosts[name] = entry
-    out['hosts'] = hosts
-    return out
-
-
-def _unpacked(fields, values):
-    check = dict(zip(fields, values))
-    for field in OPTIONAL_FIELDS:
-        if field in check and check[field] is None:
-            del check[field]
-    return check
-
-
-def extract_report(page):
-    """The report embedded in an HTML page made by ``render_html`` (for tools and tests)."""
-    start = page.index('<script type="application/json" id="report-data">')
-    start = page.index('>', start) + 1
-    return unpack_report(json.loads(page[start:page.index('</script>', start)]))
+# Text html.escape() would change; most values have none, and skipping the call for them
+# saves a third of the time of a 50,000-check page.
+_HTML_SPECIAL = re.compile('[&<>"\']')
+# A link of a check record becomes <a href> only for a relative path: no scheme
+# (``javascript:``, ``data:``), no ``//host``, no absolute path, no way out by ``..``.
+_SCHEME = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:')
+UNIT_SYMBOLS = {'percent': '%', 'count': '', 'ratio': ''}
+STATE_MARKS = {'done': '\u2714 done', 'failed': '\u2718 failed', 'unknown': '? unknown',
+               'manual': '\u2610 manual'}
 
 
 def embed_json(data):
-    """``data`` as JSON text that is safe inside ``<script type="application/json">``.
-
-    ``json.loads`` of the result gives ``data`` back (non-finite floats become null).
-    """
-    try:
-        text = json.dumps(data, separators=(',', ':'), ensure_ascii=False, allow_nan=False,
-                          default=str)
-    except ValueError:
-        text = json.dumps(_finite(data), separators=(',', ':'), ensure_ascii=False,
-                          allow_nan=False, default=str)
+    """``data`` as JSON text that is safe inside ``<script type="application/json">``."""
+    text = json.dumps(data, separators=(',', ':'), ensure_ascii=False, default=str)
     return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
 
 
 def _e(value):
-    return html.escape('' if value is None else str(value), quote=True)
+    text = '' if value is None else value if isinstance(value, str) else str(value)
+    return html.escape(text, quote=True) if _HTML_SPECIAL.search(text) else text
 
 
 def _label(status):
@@ -178,6 +92,67 @@ def _score(score):
     return '&ndash;' if score is None else _e('%g' % score)
 
 
+def _number(value):
+    """A value as the page shows it: at most 3 decimals, no trailing ``.0``."""
+    if value is None:
+        return ''
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _e(json.dumps(value, default=str) if isinstance(value, (dict, list)) else value)
+    if isinstance(value, float):
+        if value != value or value in (float('inf'), float('-inf')):
+            return _e(value)
+        text = ('%.3f' % value).rstrip('0').rstrip('.')
+        return text if text not in ('', '-0') else '0'
+    return str(value)
+
+
+def _with_unit(value, unit):
+    text = _number(value)
+    if not text or not unit:
+        return text
+    symbol = UNIT_SYMBOLS.get(unit, unit)
+    return text + (_e(symbol) if symbol in ('%', '') else ' ' + _e(symbol))
+
+
+def _fragment(**params):
+    """``#key=value&...``: a view of the page its script reads (see readHash in report.js)."""
+    return '#' + '&'.join('%s=%s' % (k, quote(str(v), safe='')) for k, v in sorted(params.items()))
+
+
+def host_anchor(host):
+    """The id of a host's <details> element; ``#h-<host>`` opens it, with or without script."""
+    return 'h-' + str(host)
+
+
+def _host_link(host):
+    return '<a class="chip mono" href="#%s">%s</a>' % (quote(host_anchor(host), safe=''), _e(host))
+
+
+def safe_href(href):
+    """``href`` if it is a relative path inside the report's directory, else None."""
+    if not isinstance(href, str) or not href.strip() or _SCHEME.match(href) or href.startswith(('/', '\\')):
+        return None
+    if '..' in re.split(r'[/\\]', href):
+        return None
+    return href
+
+
+def links_html(links):
+    """A check record's artifact links as ``<a href>`` (relative ones), else their text."""
+    out = []
+    for link in links if isinstance(links, list) else ():
+        if not isinstance(link, dict):
+            continue
+        href = safe_href(link.get('href'))
+        title = link.get('title') or link.get('href') or 'artifact'
+        if href is None:
+            out.append('<span class="link-text">%s: %s</span>' % (_e(title), _e(link.get('href'))))
+        else:
+            out.append('<a class="artifact" href="%s">%s</a>' % (_e(quote(href, safe="/#?=&%:@!$'()*+,;~")),
+                                                                   _e(title)))
+    return ' '.join(out)
+
+
 def _blocker_text(blocker):
     if isinstance(blocker, dict):
         return ', '.join('%s: %s' % (k, ', '.join(map(str, v)) if isinstance(v, list) else v)
@@ -185,14 +160,18 @@ def _blocker_text(blocker):
     return str(blocker)
 
 
+def _fold(items, shown, wrap='%s', more='%d more', sep=''):
+    """The first ``shown`` rendered ``items``; the rest in a <details> element."""
+    out = wrap % sep.join(items[:shown])
+    if len(items) > shown:
+        out += '<details class="more"><summary>%s</summary>%s</details>' % (
+            more % (len(items) - shown), wrap % sep.join(items[shown:]))
+    return out
+
+
 def _items_html(items, shown=20):
     """A list of text items; those past ``shown`` fold into a <details> element."""
-    texts = ['<li>%s</li>' % _e(_blocker_text(item)) for item in items]
-    out = '<ul>%s</ul>' % ''.join(texts[:shown])
-    if len(texts) > shown:
-        out += ('<details><summary>%d more</summary><ul>%s</ul></details>'
-                % (len(texts) - shown, ''.join(texts[shown:])))
-    return out
+    return _fold(['<li>%s</li>' % _e(_blocker_text(item)) for item in items], shown, '<ul>%s</ul>')
 
 
 def _gate_html(gate):
@@ -227,6 +206,9 @@ def _header_html(report):
         meta.append('generated <b>%s</b>' % _e(report['generated_at']))
     if report.get('schema_version'):
         meta.append('schema %s' % _e(report['schema_version']))
+    slices = report.get('slices')
+    if isinstance(slices, list) and slices:
+        meta.append('merged from <b>%d</b> slice reports' % len(slices))
     host_counts = ''.join(
         '<li class="s-%s"><span class="n">%d</span> %s</li>' % (_e(s), hosts.get(s) or 0, _e(_label(s)))
         for s in HOST_STATUS_ORDER)
@@ -251,12 +233,253 @@ def _header_html(report):
              errors=('<p class="errors">%d hosts with failed tasks</p>' % errors) if errors else '')
 
 
-def _section(ident, title, present=True, extra=''):
-    if not present:
-        return ''
-    return ('<section id="%s"><h2>%s</h2>%s<div class="body" id="%s-body">'
-            '<p class="muted">rendering&hellip;</p></div></section>' % (ident, title, extra, ident))
+def _section(ident, title, body):
+    return '<section id="%s"><h2>%s</h2><div class="body" id="%s-body">%s</div></section>' % (
+        ident, title, ident, body)
 
+
+# -- failing checks ----------------------------------------------------------------
+
+def _failing_html(report):
+    items = report.get('failing_checks') or []
+    if not items:
+        return '<p>No check fails, warns or is unknown on any host.</p>'
+    parts = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        key = check_label(item)
+        hosts = [h for h in item.get('hosts') or ()]
+        by_status = item.get('by_status') or {item.get('status'): hosts}
+        lines = []
+        for status in ('fail', 'warn', 'unknown'):
+            names = by_status.get(status) or []
+            if names:
+                lines.append('<div class="fc-hosts"><span class="st s-%s">%s:</span> %s</div>' % (
+                    status, status, _fold([_host_link(h) for h in names], SHOWN, more='+%d more hosts', sep=' ')))
+        parts.append(
+            '<div class="fc-item" data-check="%(key)s"><div class="fc-head">%(badge)s'
+            '<span class="fc-name">%(key)s</span><span class="muted">%(n)d %(hosts)s</span>'
+            '<a class="link js" href="%(filter)s">filter hosts</a></div>%(lines)s</div>' % dict(
+                key=_e(key), badge=_badge(item.get('status')), n=len(hosts),
+                hosts='host' if len(hosts) == 1 else 'hosts', filter=_e(_fragment(check=key)),
+                lines=''.join(lines)))
+    return _fold(parts, SHOWN, more='%d more failing checks')
+
+
+# -- comparison ----------------------------------------------------------------------
+
+def _table(cls, headers, rows, shown=SHOWN_ROWS):
+    head = '<thead><tr>%s</tr></thead>' % ''.join('<th>%s</th>' % h for h in headers)
+    return _fold(['<tr>%s</tr>' % ''.join('<td>%s</td>' % c for c in row) for row in rows], shown,
+                 '<table class="%s">%s<tbody>%%s</tbody></table>' % (cls, head), more='%d more rows')
+
+
+def _comparison_html(comparison):
+    out = []
+    previous = comparison.get('previous_generated_at')
+    if previous or comparison.get('previous_score') is not None:
+        text = 'Previous report: %s' % _e(previous or 'unknown')
+        if comparison.get('previous_status'):
+            text += ', %s' % _e(_label(comparison['previous_status']))
+        if isinstance(comparison.get('previous_score'), (int, float)):
+            text += ', score %s' % _number(comparison['previous_score'])
+        out.append('<p class="muted">%s</p>' % text)
+
+    def check(row):
+        return '<span class="mono">%s</span>' % _e(check_label(row))
+
+    def host(row):
+        return '<span class="mono">%s</span>' % _e(row.get('host'))
+
+    tables = (
+        ('Newly failing', 'newly_failing', ('Host', 'Check', 'Before', 'Now', 'Value'), lambda r: (
+            host(r), check(r), _badge(r['previous_status']) if r.get('previous_status') else 'new',
+            _badge(r.get('status')), _with_unit(r.get('value'), r.get('unit')))),
+        ('Recovered', 'recovered', ('Host', 'Check', 'Before', 'Value'), lambda r: (
+            host(r), check(r), _badge(r.get('previous_status')), _with_unit(r.get('value'), r.get('unit')))),
+        ('Values that moved most', 'moved', ('Host', 'Check', 'Before', 'Now', 'Change'), lambda r: (
+            host(r), check(r), _with_unit(r.get('previous'), r.get('unit')), _with_unit(r.get('value'), r.get('unit')),
+            'from 0' if r.get('previous') == 0 else (
+                ('+' if (r.get('change_percent') or 0) > 0 else '') + _number(r.get('change_percent')) + '%'
+                if isinstance(r.get('change_percent'), (int, float)) else _number(r.get('change_percent'))))),
+    )
+    for title, key, headers, cells in tables:
+        rows = [r for r in comparison.get(key) or () if isinstance(r, dict)]
+        out.append('<h3>%s (%d)</h3>' % (title, len(rows)))
+        out.append(_table('cmp', headers, [cells(r) for r in rows]) if rows else '<p class="muted">none</p>')
+    down = comparison.get('hosts_newly_unreachable') or []
+    if down:
+        out.append('<h3>Newly unreachable hosts (%d)</h3><p>%s</p>' % (
+            len(down), _fold([_host_link(h) for h in down], 30, more='+%d more', sep=' ')))
+    return ''.join(out)
+
+
+# -- groups --------------------------------------------------------------------------
+
+GROUP_COLUMNS = ('pass', 'warn', 'fail', 'unknown', 'unreachable', 'not_evaluated')
+
+
+def _groups_html(groups):
+    if not groups:
+        return '<p class="muted">No inventory groups.</p>'
+    rows = []
+    for name in sorted(groups):
+        group = groups[name] if isinstance(groups[name], dict) else {}
+        counts = group.get('host_status') or {}
+        rows.append('<tr data-group="%s"><td><a class="mono" href="%s">%s</a><td>%s<td>%s<td>%d%s</tr>' % (
+            _e(name), _e(_fragment(group=name)), _e(name), _badge(group.get('status')),
+            _score(group.get('score')), len(group.get('hosts') or ()),
+            ''.join('<td>%s' % (counts.get(c) or '') for c in GROUP_COLUMNS)))
+    return '<table class="groups"><thead><tr><th>Group<th>Status<th>Score<th>Hosts%s</tr></thead><tbody>%s</tbody></table>' % (
+        ''.join('<th>%s' % _e(_label(c)) for c in GROUP_COLUMNS), ''.join(rows))
+
+
+# -- hosts ---------------------------------------------------------------------------
+
+CHECK_HEADERS = ('Status', 'Check', 'Value', 'Warn', 'Fail', 'Message', 'Remediation', 'ms')
+_CHECK_HEAD = '<table class="checks"><thead><tr>%s</tr></thead><tbody>' % ''.join(
+    '<th>%s' % h for h in CHECK_HEADERS)
+_BAD = ('fail', 'warn', 'unknown')
+
+
+def host_order(item):
+    """Worst first: host status, then the lower score, then the name (the page's default sort)."""
+    name, entry = item
+    score = entry.get('score')
+    return (-HOST_RANK.get(entry.get('status'), 0), score if isinstance(score, (int, float)) else -1, name)
+
+
+def _check_order(check):
+    return (-status_rank(check.get('status')), check_label(check), check.get('occurrence') or 1)
+
+
+def _limits(check):
+    warn, fail = check.get('warn'), check.get('fail')
+    if warn is None and fail is None:
+        return ''
+    return '(%s)' % ', '.join('%s %s' % (k, _number(v)) for k, v in (('warn', warn), ('fail', fail)) if v is not None)
+
+
+def _ok_lines(lines):
+    """Passing and skipped checks as aligned lines of text in one ``<pre>``.
+
+    Most of a fleet's checks pass: as table rows they would be most of the page's elements,
+    and the browser's parsing time goes with elements.  One text block per host reads the same
+    (status, check, value, limits, message) at a fraction of the cost.
+    """
+    width = min(48, max(len(line[1]) for line in lines))
+    vwidth = min(16, max(len(line[3]) for line in lines))
+    out = []
+    for status, key, label, value, limits, message in lines:
+        out.append('%-5s %s%s %s%s %s %s' % (status, label, ' ' * (width - len(key)), ' ' * (vwidth - len(value)),
+                                              value, limits, message))
+    return '<pre class="ok">%s</pre>' % '\n'.join(out)
+
+
+def _host_html(name, entry, labels):
+    """One host: a <details> whose summary is its row and whose body is its checks."""
+    status = entry.get('status') or 'unknown'
+    counts = entry.get('check_counts') or {}
+    checks = [c for c in entry.get('checks') or () if isinstance(c, dict)]
+    groups = [str(g) for g in entry.get('groups') or ()]
+    checks.sort(key=_check_order)
+    bad = []  # the summary line names the failing checks: they read without opening the host
+    rows = []  # fail / warn / unknown: a table row each, with the remediation
+    lines = []  # pass / skip: a line of text each (see _ok_lines)
+    for check in checks:
+        cstatus = check.get('status') or 'unknown'
+        key = check_label(check)
+        label = labels.get(key)
+        if label is None:
+            label = labels[key] = _e(key)
+        if check.get('occurrence'):
+            key = '%s (#%s)' % (key, check['occurrence'])
+            label = '%s (#%s)' % (label, _e(check['occurrence']))
+        message = _e(check.get('message'))
+        if check.get('links'):
+            message += ' ' + links_html(check['links'])
+        if cstatus not in _BAD:
+            lines.append((cstatus, key, label, _with_unit(check.get('value'), check.get('unit')),
+                          _limits(check), message))
+            continue
+        bad.append('<span class="s-%s">%s %s</span>' % (cstatus, cstatus, label))  # _BAD: plain words
+        rows.append('<tr class="s-%s"><td>%s<td>%s<td>%s<td>%s<td>%s<td>%s<td>%s<td>%s</tr>' % (
+            cstatus, cstatus, label, _with_unit(check.get('value'), check.get('unit')),
+            _number(check.get('warn')), _number(check.get('fail')), message,
+            _e(check.get('remediation')), _number(check.get('duration_ms'))))
+    body = []
+    if entry.get('unreachable'):
+        body.append('<p><b>Unreachable:</b> %s</p>' % _e(entry.get('unreachable_message')))
+    if status == 'not_evaluated':
+        body.append('<p class="muted">In the play, but no check ran on this host.</p>')
+    for error in entry.get('errors') or ():
+        body.append('<p><b>Task failed%s:</b> %s: %s</p>' % (
+            ' (ignored)' if error.get('ignored') else '', _e(error.get('task')), _e(error.get('message'))))
+        bad.append('<span class="s-fail">task %s failed</span>' % _e(error.get('task')))
+    components = entry.get('components') or {}
+    if components:
+        body.append('<p>Components: %s</p>' % ' '.join(
+            '<span class="mono">%s</span> %s (%s)' % (_e(c), _badge((v or {}).get('status')), (v or {}).get('checks') or 0)
+            for c, v in sorted(components.items())))
+    if rows:
+        body.append(_CHECK_HEAD + ''.join(rows) + '</tbody></table>')
+    if lines:
+        body.append(_ok_lines(lines))
+    if entry.get('unreachable'):
+        bad.insert(0, '<span class="s-unreachable">unreachable</span>')
+    score = entry.get('score')
+    return (
+        '<details class="h s-%(status)s" id="%(anchor)s" data-host="%(name)s" data-status="%(status)s" '
+        'data-score="%(score)s" data-fail="%(fail)d" data-warn="%(warn)d" data-unknown="%(unknown)d" '
+        'data-checks="%(nchecks)d" data-groups="%(groups_attr)s">'
+        '<summary><span class="hn mono">%(name)s</span><span>%(badge)s</span><span class="num">%(score_text)s</span>'
+        '<span class="hg">%(groups)s</span><span class="num">%(fail_text)s</span><span class="num">%(warn_text)s</span>'
+        '<span class="num">%(unknown_text)s</span><span class="num">%(nchecks)d</span>%(bad)s</summary>'
+        '<div class="hd">%(body)s</div></details>\n'
+    ) % dict(status=_e(status), anchor=_e(host_anchor(name)), name=_e(name),
+             score=_e(score if isinstance(score, (int, float)) else -1),
+             fail=counts.get('fail') or 0, warn=counts.get('warn') or 0, unknown=counts.get('unknown') or 0,
+             nchecks=len(checks), groups_attr=_e(' '.join(groups)), badge=_badge(status),
+             score_text=_score(score) if isinstance(score, (int, float)) else '&ndash;',
+             groups=_e(', '.join(groups)), fail_text=counts.get('fail') or '', warn_text=counts.get('warn') or '',
+             unknown_text=counts.get('unknown') or '',
+             bad='<span class="hf">%s</span>' % ' &middot; '.join(bad) if bad else '',
+             body=''.join(body) or '<p class="muted">No check records.</p>')
+
+
+def _hosts_html(report):
+    hosts = report.get('hosts') if isinstance(report.get('hosts'), dict) else {}
+    labels = {}  # check label -> escaped: the same checks repeat on every host
+    ordered = sorted(((str(n), e) for n, e in hosts.items() if isinstance(e, dict)), key=host_order)
+    return HOSTS_HEAD + ''.join(_host_html(name, entry, labels) for name, entry in ordered) + '</div></div>'
+
+
+# -- checklists --------------------------------------------------------------------
+
+def _checklists_html(lists):
+    out = []
+    for checklist in lists:
+        if not isinstance(checklist, dict):
+            continue
+        items = [i for i in checklist.get('items') or () if isinstance(i, dict)]
+        counts = {}
+        for item in items:
+            counts[item.get('state')] = counts.get(item.get('state'), 0) + 1
+        out.append('<h3>%s &mdash; %s</h3><ul class="cl">' % (_e(checklist.get('name')), ', '.join(
+            '%d %s' % (counts[s], s) for s in STATE_MARKS if counts.get(s))))
+        for item in items:
+            state = item.get('state') if item.get('state') in STATE_MARKS else 'unknown'
+            out.append('<li data-state="%s"><span class="st st-%s">%s</span> %s%s%s</li>' % (
+                state, state, STATE_MARKS[state], _e(item.get('text')),
+                '<span class="muted"> &mdash; %s</span>' % _e(item['detail']) if item.get('detail') else '',
+                '<span class="muted mono"> [%s]</span>' % _e(', '.join(map(str, item['checks'])))
+                if item.get('checks') else ''))
+        out.append('</ul>')
+    return ''.join(out)
+
+
+# -- the page ----------------------------------------------------------------------
 
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'html_assets')
 
@@ -273,7 +496,7 @@ def asset(name):
 
 def page_config():
     """What the page script knows of statuses: their ranks (worse is higher) and labels."""
-    host_rank = dict((s, len(HOST_STATUS_ORDER) - i) for i, s in enumerate(HOST_STATUS_ORDER))
+    host_rank = dict(HOST_RANK)
     host_rank['skip'] = 0
     return dict(host_rank=host_rank, check_rank=dict((s, status_rank(s)) for s in STATUSES),
                 labels=dict(STATUS_LABELS))
@@ -286,25 +509,21 @@ def render_html(report):
     score = report.get('score')
     title = '%s: %s%s' % (report_title(report, 'Fleet readiness'), _label(status).upper(),
                           '' if score is None else ' (%g/100)' % score)
-    has_comparison = isinstance(report.get('comparison'), dict)
-    has_checklists = isinstance(report.get('checklists'), list) and bool(report['checklists'])
-    nav = [('failing', 'Failing checks'), ('comparison', 'Comparison') if has_comparison else None,
-           ('groups', 'Groups'), ('hosts', 'Hosts'),
-           ('checklists', 'Checklists') if has_checklists else None]
+    comparison = report.get('comparison') if isinstance(report.get('comparison'), dict) else None
+    checklists = report.get('checklists') if isinstance(report.get('checklists'), list) else None
+    nav = [('failing', 'Failing checks'), ('comparison', 'Comparison') if comparison else None,
+           ('groups', 'Groups'), ('hosts', 'Hosts'), ('checklists', 'Checklists') if checklists else None]
     body = ''.join([
         '<nav class="top">%s</nav>' % ' '.join('<a href="#%s">%s</a>' % n for n in nav if n),
         _header_html(report),
         _gate_html(report.get('gate')),
-        '<noscript><p class="warnbox">The sections below need JavaScript; the data is in the '
-        'JSON report beside this page.</p></noscript>',
-        _section('failing', 'Failing checks'),
-        _section('comparison', 'Since the previous report', has_comparison),
-        _section('groups', 'Groups'),
-        HOSTS_SECTION,
-        _section('checklists', 'Operations checklists', has_checklists),
+        _section('failing', 'Failing checks', _failing_html(report)),
+        _section('comparison', 'Since the previous report', _comparison_html(comparison)) if comparison else '',
+        _section('groups', 'Groups', _groups_html(report.get('groups') or {})),
+        '<section id="hosts"><h2>Hosts</h2>%s</section>' % _hosts_html(report),
+        _section('checklists', 'Operations checklists', _checklists_html(checklists)) if checklists else '',
     ])
-    parts = dict(TITLE=_e(title), CSS=asset('report.css'), BODY=body,
-                 DATA=embed_json(dict(pack_report(report), **{PAGE_KEY: page_config()})),
+    parts = dict(TITLE=_e(title), CSS=asset('report.css'), BODY=body, CONFIG=embed_json(page_config()),
                  SCRIPT=asset('report.js'), STATUS=_e(status))
     # One pass: text substituted in is never scanned for placeholders again.
     return re.sub(r'@@([A-Z]+)@@', lambda m: parts[m.group(1)], PAGE)
@@ -323,14 +542,14 @@ PAGE = '''<!DOCTYPE html>
 <main>
 @@BODY@@
 </main>
-<script type="application/json" id="report-data">@@DATA@@</script>
+<script type="application/json" id="page-config">@@CONFIG@@</script>
 <script>@@SCRIPT@@</script>
 </body>
 </html>
 '''
 
-HOSTS_SECTION = '''<section id="hosts"><h2>Hosts</h2>
-<div class="controls">
+# The filter controls and sort buttons do nothing without the script: hidden until it runs.
+HOSTS_HEAD = '''<div class="controls js" hidden>
 <input id="host-filter" type="search" placeholder="Filter: host, group or failing check" aria-label="Filter hosts">
 <select id="status-filter" aria-label="Status">
 <option value="">every status</option>
@@ -345,23 +564,13 @@ HOSTS_SECTION = '''<section id="hosts"><h2>Hosts</h2>
 <span id="extra-filter"></span>
 <span id="host-count" class="muted"></span>
 </div>
-<table id="host-table" class="hosts">
-<thead><tr>
-<th data-key="name" aria-sort="none"><button type="button">Host</button></th>
-<th data-key="status" aria-sort="descending"><button type="button">Status</button></th>
-<th data-key="score" class="num" aria-sort="none"><button type="button">Score</button></th>
-<th data-key="groups" aria-sort="none"><button type="button">Groups</button></th>
-<th data-key="fail" class="num" aria-sort="none"><button type="button">Fail</button></th>
-<th data-key="warn" class="num" aria-sort="none"><button type="button">Warn</button></th>
-<th data-key="unknown" class="num" aria-sort="none"><button type="button">Unknown</button></th>
-<th data-key="checks" class="num" aria-sort="none"><button type="button">Checks</button></th>
-</tr></thead>
-<tbody id="host-rows"></tbody>
-</table>
-<div class="pager">
-<button type="button" id="page-prev">&larr; Previous</button>
-<span id="page-info"></span>
-<button type="button" id="page-next">Next &rarr;</button>
-<label>rows per page <select id="page-size"><option>50</option><option selected>100</option><option>250</option><option>500</option></select></label>
+<p class="muted hint">Worst first. Open a host for its checks, failing checks first.</p>
+<div id="host-table" class="hosts">
+<div class="hrow hhead" id="host-head">
+<span data-key="name" aria-sort="none">Host</span><span data-key="status" aria-sort="descending">Status</span>
+<span data-key="score" class="num" aria-sort="none">Score</span><span data-key="groups" aria-sort="none">Groups</span>
+<span data-key="fail" class="num" aria-sort="none">Fail</span><span data-key="warn" class="num" aria-sort="none">Warn</span>
+<span data-key="unknown" class="num" aria-sort="none">Unknown</span><span data-key="checks" class="num" aria-sort="none">Checks</span>
 </div>
-</section>'''
+<div id="host-rows">
+'''

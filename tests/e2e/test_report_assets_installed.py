@@ -48,6 +48,7 @@ def test_assets_ship_and_render_from_the_installed_collection(tmp_path):
     for asset in ASSETS:
         text = (installed / asset).read_text()
         assert text in page, '%s of the installed collection is not in the page' % asset
-    data = page[page.index('id="report-data">') + len('id="report-data">'):]
+    data = page[page.index('id="page-config">') + len('id="page-config">'):]
     data = json.loads(data[:data.index('</script>')])
-    assert data['_page']['host_rank']['unreachable'] == 6
+    assert data['host_rank']['unreachable'] == 6
+    assert 'id="h-localhost"' in page, 'the host is rendered in the page itself'

@@ -1,6 +1,7 @@
-"""The HTML report page: escaping, embedded JSON, sections, self-containment.
+"""The HTML report page: escaping, server-side rendering of every section, self-containment.
 
-The page's JavaScript is exercised in a real browser by tests/e2e/test_html_report.py.
+The page's JavaScript (filtering, sorting) and the page with JavaScript off are exercised in a
+real browser by tests/e2e/test_html_report_browser.py.
 """
 
 import json
@@ -24,15 +25,19 @@ class Page(HTMLParser):
         self.tags = []
         self.scripts = []  # (attrs, text)
         self._script = None
+        self._style = False
+        self.texts = []  # the text a reader sees (not scripts, not the style)
         self.feed(text)
         self.close()
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+        self._style = self._style or tag == 'style'
         if tag == 'script':
             self._script = (dict(attrs), [])
 
     def handle_endtag(self, tag):
+        self._style = self._style and tag != 'style'
         if tag == 'script' and self._script is not None:
             self.scripts.append((self._script[0], ''.join(self._script[1])))
             self._script = None
@@ -40,14 +45,22 @@ class Page(HTMLParser):
     def handle_data(self, data):
         if self._script is not None:
             self._script[1].append(data)
+        elif not self._style:
+            self.texts.append(data)
 
-    def raw(self):
+    def text(self):
+        return ''.join(self.texts)
+
+    def config(self):
         found = [text for attrs, text in self.scripts if attrs.get('type') == 'application/json']
         assert len(found) == 1, 'exactly one JSON data element'
         return json.loads(found[0])
 
-    def data(self):
-        return html_report.unpack_report(self.raw())
+    def host(self, name):
+        """The text of host ``name``'s <details> element."""
+        text = self.text()
+        start = text.index('\n' + name) if ('\n' + name) in text else text.index(name)
+        return text[start:]
 
 
 def readiness(component, *checks):
@@ -92,77 +105,6 @@ def full_extra():
     )
 
 
-def roundtrip(data):
-    return json.loads(json.dumps(data, default=str))
-
-
-def test_embedded_json_round_trips():
-    report = build_report(extra=full_extra())
-    page = Page(html_report.render_html(report))
-    assert page.data() == roundtrip(report)
-
-
-def test_checks_are_packed_and_extract_report_gives_the_report_back():
-    report = build_report(extra=full_extra())
-    text = html_report.render_html(report)
-    raw = Page(text).raw()
-    assert raw['_check_fields'] == list(html_report.CHECK_FIELDS)
-    first = raw['hosts']['web1']['checks'][0]
-    assert isinstance(first, list) and first[:3] == ['system', 'disk_usage:/', 'pass']
-    assert html_report.extract_report(text) == roundtrip(report)
-    assert '_check_fields' not in report, 'the caller\'s report is not changed'
-    assert isinstance(report['hosts']['web1']['checks'][0], dict)
-
-
-def test_a_check_with_other_keys_stays_a_dict():
-    report = build_report()
-    report['hosts']['web1']['checks'][0]['details'] = {'mount': '/'}
-    del report['hosts']['web1']['checks'][1]['duration_ms']
-    page = Page(html_report.render_html(report))
-    assert isinstance(page.raw()['hosts']['web1']['checks'][0], dict)
-    assert isinstance(page.raw()['hosts']['web1']['checks'][1], dict)
-    assert page.data() == roundtrip(report)
-
-
-def test_hostile_text_stays_text():
-    extra = full_extra()
-    extra['gate']['verdict'] = HOSTILE
-    extra['checklists'][0]['items'][0]['text'] = HOSTILE
-    report = build_report(message=HOSTILE, extra=extra)
-    report['playbook'] = HOSTILE
-    report['status'] = HOSTILE  # even a field the header shows verbatim
-    text = html_report.render_html(report)
-    # The only markup is ours: two script elements, no <img> anywhere.
-    assert text.lower().count('</script') == 2
-    assert '<img' not in text.lower()
-    page = Page(text)
-    assert not [t for t, _attrs in page.tags if t == 'img']
-    assert [a.get('type') for a, _text in page.scripts] == ['application/json', None]
-    data = page.data()
-    assert data['hosts']['web1']['checks'][0]['message'] == HOSTILE
-    assert data['gate']['verdict'] == HOSTILE and data['playbook'] == HOSTILE
-
-
-@pytest.mark.parametrize('nasty', ['<!--', '<script>', '<!-- <script>', ']]>', '&amp;', '\u2028\u2029',
-                                   '</SCRIPT >', '</scrip', '\\u003c/script>', '"\'\\'])
-def test_nothing_in_the_data_can_change_how_the_page_parses(nasty):
-    report = build_report(message=nasty)
-    text = html_report.render_html(report)
-    json_text = text.split('<script type="application/json" id="report-data">', 1)[1].split('</script>', 1)[0]
-    assert not re.search('[<>&\u2028\u2029]', json_text)
-    assert Page(text).data() == roundtrip(report)
-
-
-def test_non_finite_numbers_become_null():
-    report = build_report()
-    report['hosts']['web1']['checks'][0]['value'] = float('nan')
-    report['hosts']['web1']['checks'][1]['value'] = float('inf')
-    data = Page(html_report.render_html(report)).data()
-    assert data['hosts']['web1']['checks'][0]['value'] is None
-    assert data['hosts']['web1']['checks'][1]['value'] is None
-    assert 'NaN' not in html_report.embed_json(report)
-
-
 def section_ids(text):
     return [a.get('id') for t, a in Page(text).tags if t in ('section', 'header') and a.get('id')]
 
@@ -171,8 +113,7 @@ def test_sections_present():
     text = html_report.render_html(build_report(extra=full_extra()))
     assert section_ids(text) == ['fleet', 'gate', 'failing', 'comparison', 'groups', 'hosts',
                                  'checklists']
-    for ident in ('host-filter', 'status-filter', 'host-table', 'host-rows', 'page-prev', 'page-next',
-                  'report-data'):
+    for ident in ('host-filter', 'status-filter', 'host-table', 'host-rows', 'page-config'):
         assert 'id="%s"' % ident in text
 
 
@@ -204,7 +145,7 @@ def test_long_gate_lists_fold_and_ignored_checks_are_listed():
     gate = dict(go=False, verdict='NO-GO', blockers=['blocker %d' % i for i in range(50)],
                 ignored=[dict(check='system/ntp_offset', reason='known drift', hosts=['a', 'b'])])
     text = html_report.render_html(build_report(extra=dict(gate=gate)))
-    assert '<li>blocker 19</li></ul><details><summary>30 more</summary><ul><li>blocker 20</li>' in text
+    assert '<li>blocker 19</li></ul><details class="more"><summary>30 more</summary><ul><li>blocker 20</li>' in text
     assert '<li>check: system/ntp_offset, hosts: a, b, reason: known drift</li>' in text
 
 
@@ -220,7 +161,7 @@ def test_self_contained():
         assert 'src' not in attrs, tag
         assert tag not in ('link', 'iframe', 'img', 'object', 'embed')
         href = attrs.get('href')
-        assert href is None or href.startswith('#'), href
+        assert href is None or href.startswith('#'), href  # no link leaves the page here
     assert '@import' not in text and 'url(' not in text
     assert not re.search(r'https?://', text.replace('https://www.gnu.org', ''))
 
@@ -253,37 +194,114 @@ def test_script_is_valid_javascript():
     assert proc.returncode == 0, proc.stderr
 
 
+
+
+def test_every_host_and_check_is_in_the_page_text():
+    """Rendered on the server: the text without any script holds every host and check."""
+    report = build_report(extra=full_extra())
+    page = Page(html_report.render_html(report))
+    text = page.text()
+    for host, entry in report['hosts'].items():
+        assert host in text
+        for check in entry['checks']:
+            assert '%s/%s' % (check['component'], check['name']) in text
+            assert check['message'] in text
+    assert 'Failed to connect to the host via ssh' in text  # unreachable app1's reason
+    assert 'port: must be an int' in text  # db1's failed task
+    assert 'fix disk_usage:/' in text, 'a failing check shows its remediation'
+    for section in ('Newly failing (1)', 'Values that moved most', 'Before deployment', 'Disk space checked'):
+        assert section in text
+    assert 'rendering' not in text and '<noscript' not in html_report.render_html(report)
+
+
+def test_hosts_worst_first_with_failing_checks_on_their_line():
+    report = build_report()
+    text = html_report.render_html(report)
+    order = re.findall(r'<details class="h s-(\w+)" id="h-([^"]+)"', text)
+    assert order == [('unreachable', 'app1'), ('fail', 'db1'), ('fail', 'web2'), ('warn', 'web1'),
+                     ('not_evaluated', 'quiet1')]
+    summary = re.search(r'id="h-web1".*?</summary>', text).group(0)
+    assert 'warn system/load_per_core' in summary, 'a failing check reads without opening its host'
+    assert 'disk_usage' not in summary, 'a passing check is not on the line'
+    web1 = text[text.index('id="h-web1"'):]
+    web1 = web1[:web1.index('</details>')]
+    # Failing checks first, in a table; passing ones after, as lines of text.
+    assert web1.index('system/load_per_core') < web1.index('<pre class="ok">') < web1.index('system/disk_usage:/')
+    db1 = text[text.index('id="h-db1"'):]
+    assert 'task redis_check failed' in db1[:db1.index('</summary>')]
+
+
+def test_hostile_text_stays_text():
+    extra = full_extra()
+    extra['gate']['verdict'] = HOSTILE
+    extra['checklists'][0]['items'][0]['text'] = HOSTILE
+    report = build_report(message=HOSTILE, extra=extra)
+    report['playbook'] = HOSTILE
+    report['status'] = HOSTILE  # even a field the header shows verbatim
+    report['hosts'][HOSTILE] = dict(report['hosts']['web1'], groups=[HOSTILE])
+    text = html_report.render_html(report)
+    # The only markup is ours: two script elements, no <img> anywhere.
+    assert text.lower().count('</script') == 2
+    assert '<img' not in text.lower()
+    page = Page(text)
+    assert not [t for t, _attrs in page.tags if t == 'img']
+    assert [a.get('type') for a, _text in page.scripts] == ['application/json', None]
+    assert page.text().count(HOSTILE) >= 6
+
+
+@pytest.mark.parametrize('nasty', ['<!--', '<script>', '<!-- <script>', ']]>', '&amp;', '\u2028\u2029',
+                                   '</SCRIPT >', '</scrip', '\\u003c/script>', '"\'\\', '</pre>', '</details>'])
+def test_nothing_in_the_data_can_change_how_the_page_parses(nasty):
+    report = build_report(message=nasty)
+    text = html_report.render_html(report)
+    page = Page(text)
+    assert page.text().count(nasty) == 2, 'each message shows as it is (web1, web2)'
+    assert [t for t, _a in page.tags].count('script') == 2
+    assert [t for t, _a in page.tags].count('details') == len(report['hosts'])
+
+
+def test_odd_values_render():
+    report = build_report()
+    report['hosts']['web1']['checks'][0]['value'] = float('nan')
+    report['hosts']['web1']['checks'][1]['value'] = {'p95': 1.5}
+    report['hosts']['web2']['checks'][0]['value'] = 0.1 + 0.2
+    text = Page(html_report.render_html(report)).text()
+    assert 'nan' in text and '{"p95": 1.5}' in text and '0.3%' in text
+    for report in ({}, fleet.FleetCollector().report(), dict(status='pass', score=None)):
+        text = html_report.render_html(report)
+        assert text.startswith('<!DOCTYPE html>') and 'id="host-rows"' in text
+
+
 def test_status_ranks_reach_the_page_as_data_not_code():
     """The script declares no rank of its own: the renderer passes the status order."""
     script = html_report.asset('report.js')
     for status in ('unreachable', 'not_evaluated'):
         assert '%s:' % status not in script, 'a status rank or label is declared in the script'
-    data = Page(html_report.render_html(build_report())).raw()
-    assert data['_page']['check_rank'] == {'skip': 0, 'pass': 1, 'unknown': 2, 'warn': 3, 'fail': 4}
-    ranks = data['_page']['host_rank']
+    config = Page(html_report.render_html(build_report())).config()
+    assert config['check_rank'] == {'skip': 0, 'pass': 1, 'unknown': 2, 'warn': 3, 'fail': 4}
+    ranks = config['host_rank']
     assert sorted(ranks, key=ranks.get) == ['skip', 'pass', 'not_evaluated', 'unknown', 'warn',
                                             'fail', 'unreachable']
-    assert '_page' not in html_report.extract_report(html_report.render_html(build_report()))
-
-
-def test_hosts_are_not_rendered_up_front():
-    """Rows are built by the script, a page at a time: no host name outside the data."""
-    report = build_report()
-    text = html_report.render_html(report)
-    outside = text.split('<script type="application/json"', 1)[0]
-    for host in report['hosts']:
-        assert host not in outside
-
-
-def test_minimal_and_empty_reports_render():
-    for report in ({}, fleet.FleetCollector().report(), dict(status='pass', score=None)):
-        text = html_report.render_html(report)
-        assert Page(text).data() == roundtrip(report)
-        assert text.startswith('<!DOCTYPE html>')
 
 
 def test_placeholders_in_data_are_not_expanded():
-    report = build_report(message='@@SCRIPT@@ @@DATA@@')
+    report = build_report(message='@@SCRIPT@@ @@CONFIG@@')
     text = html_report.render_html(report)
-    assert Page(text).data()['hosts']['web1']['checks'][0]['message'] == '@@SCRIPT@@ @@DATA@@'
+    assert '@@SCRIPT@@ @@CONFIG@@' in Page(text).text()
     assert text.count('use strict') == 1
+
+
+def test_artifact_links_are_relative_links_only():
+    report = build_report()
+    check = report['hosts']['web1']['checks'][0]
+    check['links'] = [dict(title='Lighthouse report', href='lighthouse/shop home.lighthouse.html'),
+                      dict(title='bad', href='javascript:alert(1)'), dict(title='abs', href='/etc/passwd'),
+                      dict(title='up', href='../secret.html'), dict(title='far', href='//evil.example/x')]
+    text = html_report.render_html(report)
+    page = Page(text)
+    hrefs = [a['href'] for t, a in page.tags if t == 'a' and not a['href'].startswith('#')]
+    assert hrefs == ['lighthouse/shop%20home.lighthouse.html']
+    assert 'javascript:alert(1)' in page.text(), 'a link that is not relative shows as text'
+    assert html_report.safe_href('a/b.html') == 'a/b.html'
+    for bad in ('https://x/', 'javascript:x', '/abs', '..', 'a/../../b', '', None, 5):
+        assert html_report.safe_href(bad) is None, bad
