@@ -130,8 +130,13 @@ UNIT_SYMBOLS = {'percent': '%', 'ms': 'ms', 's': 's', 'h': 'h', 'days': 'days', 
 
 
 def check_result(name, status, value=None, unit=None, warn=None, fail=None,
-                 message='', remediation=None, duration_ms=None, details=None):
-    """Build one check record as the report expects it; every key is always present."""
+                 message='', remediation=None, duration_ms=None, details=None, links=None):
+    """Build one check record as the report expects it; every key is always present.
+
+    ``links``: artifacts a person opens next to the report (a Lighthouse page, a log), each
+    ``{'title': ..., 'href': ...}`` with ``href`` relative to the fleet report's directory;
+    the key is present only when there are links.
+    """
     if status not in STATUS_RANK:
         raise ValueError('unknown status %r' % (status,))
     record = dict(
@@ -147,11 +152,13 @@ def check_result(name, status, value=None, unit=None, warn=None, fail=None,
     )
     if details:
         record['details'] = details
+    if links:
+        record['links'] = [dict(title=str(link['title']), href=str(link['href'])) for link in links]
     return record
 
 
 def measured(name, value, unit, warn=None, fail=None, direction=HIGHER_IS_WORSE,
-             subject=None, remediation=None, duration_ms=None, details=None):
+             subject=None, remediation=None, duration_ms=None, details=None, links=None):
     """Judge a measured ``value`` and build its record with a readable message.
 
     ``subject`` is the text the message starts with, e.g. ``"/ use"``.
@@ -165,7 +172,7 @@ def measured(name, value, unit, warn=None, fail=None, direction=HIGHER_IS_WORSE,
         message += ' (%s)' % limits
     return check_result(name, status, value=value, unit=unit, warn=warn, fail=fail,
                         message=message, remediation=remediation,
-                        duration_ms=duration_ms, details=details)
+                        duration_ms=duration_ms, details=details, links=links)
 
 
 def unknown(name, message, unit=None, warn=None, fail=None, remediation=None,

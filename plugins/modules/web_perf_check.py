@@ -34,7 +34,10 @@ description:
     not finish in time is C(unknown) with the reason, never C(pass).
   - With O(report_dir) each page's Lighthouse HTML report is kept there as
     C(<page>.lighthouse.html) and its path is in the records' C(details.report), in check
-    mode too (auditing only reads the pages, and the report is the audit's output).
+    mode too (auditing only reads the pages, and the report is the audit's output). The
+    C(performance) record also carries it as C(links) (C(title), C(href) relative to the parent
+    of O(report_dir), the fleet report's directory when the readiness role keeps the Lighthouse
+    reports there); the fleet report's HTML page makes it a link and Markdown lists it.
 author:
   - golive.readiness contributors (@golive)
 requirements:

@@ -79,6 +79,22 @@ def _short(text, limit=MESSAGE_LIMIT):
     return text if len(text) <= limit else text[:limit - 3] + '...'
 
 
+LINKS_LIMIT = 10
+
+
+def check_links(links):
+    """A check record's ``links`` as the report keeps them: at most LINKS_LIMIT
+    ``{'title', 'href'}`` dicts of text; anything else is dropped."""
+    if not isinstance(links, (list, tuple)):
+        return []
+    kept = []
+    for link in links:
+        if isinstance(link, dict) and link.get('href') and len(kept) < LINKS_LIMIT:
+            href = str(plain(link['href']))
+            kept.append(dict(title=_short(link.get('title') or href, 200), href=_short(href, 1000)))
+    return kept
+
+
 def check_label(check):
     """``component/name``, or ``component[instance]/name`` for a check of a named instance."""
     instance = check.get('instance')
@@ -185,6 +201,9 @@ class FleetCollector:
             formerly = check.get('formerly')
             if formerly is not None:  # a renamed check's old name (ignore lists still match it)
                 compact['formerly'] = str(plain(formerly))
+            links = check_links(check.get('links'))
+            if links:  # artifacts beside the report (a Lighthouse page): present only when given
+                compact['links'] = links
             key = (component, instance, compact['name'], 1)
             if key in checks:
                 self._repeated(host, checks, key, compact, task, earlier_task)

@@ -27,7 +27,7 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     check_label,
     report_title,
 )
-from ansible_collections.golive.readiness.plugins.plugin_utils.html_report import render_html
+from ansible_collections.golive.readiness.plugins.plugin_utils.html_report import render_html, safe_href
 
 # Prometheus encoding of a check status; skip is not exported.
 STATUS_CODES = {'pass': 0, 'warn': 1, 'fail': 2, 'unknown': 3}
@@ -135,6 +135,8 @@ def to_markdown(report, max_rows=200):
                                                                 _md(error['message'])))
         lines.append('')
 
+    lines += _markdown_artifacts(report, max_rows)
+
     if report.get('groups'):
         lines += ['## Groups', '', '| group | status | score | hosts |', '|---|---|---|---|']
         for name, group in report['groups'].items():
@@ -165,6 +167,27 @@ def to_markdown(report, max_rows=200):
             lines.append('- %s %s (%s)' % (mark, _md(item['text']), _md(item['detail'])))
         lines.append('')
     return '\n'.join(lines)
+
+
+def _md_link_target(href):
+    """``href`` for a Markdown link: spaces and parentheses would end it early."""
+    return href.replace(' ', '%20').replace('(', '%28').replace(')', '%29')
+
+
+def _markdown_artifacts(report, max_rows):
+    """"Artifacts": the links of check records (a Lighthouse page), relative to the report."""
+    lines = []
+    for host, entry in report['hosts'].items():
+        for check in entry['checks']:
+            for link in check.get('links') or ():
+                href = safe_href(link.get('href'))
+                target = '[%s](%s)' % (_md(link.get('title')).replace(']', '\\]'), _md_link_target(href)) if href \
+                    else '%s: `%s`' % (_md(link.get('title')), _md(link.get('href')))
+                lines.append('- %s `%s` (%s): %s' % (_md(host), _md(check_label(check)), check['status'], target))
+    if not lines:
+        return []
+    more = len(lines) - max_rows
+    return ['## Artifacts', ''] + lines[:max_rows] + (['', '%d more in the JSON report.' % more] if more > 0 else []) + ['']
 
 
 def _markdown_comparison(comparison, max_rows):

@@ -152,6 +152,16 @@ def test_the_readiness_role_audits_from_the_probe_host_and_keeps_the_report_besi
     assert checks['cache_lifetime:heavy']['component'] == 'web_perf'
     assert os.path.exists(os.path.join(str(report_dir), 'lighthouse', 'heavy.lighthouse.html'))
     assert 'Lighthouse report: lighthouse/heavy.lighthouse.html' in checks['performance:heavy']['message']
+    # The record links the Lighthouse page (issue R20): a real link, relative to the report
+    # directory, to a file that is there, in the HTML page and in Markdown.
+    links = checks['performance:heavy']['links']
+    assert links == [dict(title='Lighthouse report: heavy', href='lighthouse/heavy.lighthouse.html')]
+    target = os.path.join(str(report_dir), links[0]['href'])
+    with open(target) as handle:
+        assert 'Lighthouse' in handle.read(1 << 16), 'the link points at the Lighthouse report'
     with open(os.path.join(str(report_dir), 'readiness.html')) as handle:
-        assert 'lighthouse/heavy.lighthouse.html' in handle.read()
+        assert ('<a class="artifact" href="lighthouse/heavy.lighthouse.html">Lighthouse report: heavy</a>'
+                in handle.read())
+    with open(os.path.join(str(report_dir), 'readiness.md')) as handle:
+        assert '[Lighthouse report: heavy](lighthouse/heavy.lighthouse.html)' in handle.read()
     assert 'web_perf/page_weight:heavy' in proc.stdout or 'page_weight:heavy' in proc.stdout

@@ -301,19 +301,20 @@ def page_record(name, page, audit, own):
     value, extra = reader(audit['lhr'])
     if value is None:
         return unknown(check_name, '%s: %s' % (page, extra), duration_ms=0, **limits)
+    # Named relative to the report directory's parent (the fleet report's directory when the
+    # role keeps them there), so every report format points at the file.
+    kept = audit.get('kept') if name == 'performance' else None
+    relative = os.path.join(os.path.basename(os.path.dirname(kept)), os.path.basename(kept)) if kept else None
     # The audit's time goes on one record, so the component's durations add up to it.
     record = measured(check_name, value, check.unit, own.get('warn'), own.get('fail'), check.direction,
                       subject='%s %s' % (page, subject), remediation=remediation,
                       duration_ms=audit['ms'] if name == 'performance' else 0,
-                      details=dict(report=audit.get('kept')) if audit.get('kept') else None)
+                      details=dict(report=audit.get('kept')) if audit.get('kept') else None,
+                      links=[dict(title='Lighthouse report: %s' % page, href=relative)] if relative else None)
     if extra and record['status'] != 'pass':
         record['message'] += '; e.g. %s' % ', '.join(extra)
-    if name == 'performance' and audit.get('kept'):
-        # Named relative to the report directory's parent (the fleet report's directory when
-        # the role keeps them there), so every report format points at the file.
-        kept = audit['kept']
-        record['message'] += '; Lighthouse report: %s' % os.path.join(
-            os.path.basename(os.path.dirname(kept)), os.path.basename(kept))
+    if relative:
+        record['message'] += '; Lighthouse report: %s' % relative
     return record
 
 

@@ -165,3 +165,10 @@ def test_in_range_names_the_option_and_the_range():
     r.in_range(errors, 'ratio', 0.25, 0.5, 2.0)
     assert errors == ['port: 0 is out of range 1 to 65535', 'timeout: 0 is out of range (0, 60]',
                       'ratio: 0.25 is out of range 0.5 to 2']
+
+
+def test_links_only_when_given():
+    record = r.check_result('performance:home', 'pass', links=[dict(title='Lighthouse', href='lh/home.html')])
+    assert record['links'] == [dict(title='Lighthouse', href='lh/home.html')]
+    assert 'links' not in r.check_result('x', 'pass')
+    assert r.measured('p', 95, 'score', 90, 50, r.LOWER_IS_WORSE, links=[dict(title='t', href='a')])['links']

@@ -297,3 +297,49 @@ def test_moved_needs_a_relative_and_an_absolute_change():
     moved = compare(before, after)['moved']
     # 0.02 -> 0.09 ms is +350 % but 0.07 ms; 40 -> 40.5 % is half a point; 30 -> 29 days is 3 %.
     assert [(m['name'], m['change_percent']) for m in moved] == [('http_p95', 300.0), ('mem', 20.0)]
+
+
+# -- artifact links (issue R20: a Lighthouse page beside the report) ----------------
+
+def links_report():
+    from ansible_collections.golive.readiness.plugins.module_utils import readiness as r
+    comp = r.Component('web_perf')
+    comp.add(r.measured('performance:shop', 42, 'score', 90, 50, r.LOWER_IS_WORSE, links=[
+        dict(title='Lighthouse report: shop', href='lighthouse/shop (1).lighthouse.html')]))
+    comp.add(r.measured('lcp:shop', 900, 'ms', 2500, 4000, links=[
+        dict(title='abs', href='/etc/passwd'), dict(title='js', href='javascript:alert(1)')]))
+    c = fleet.FleetCollector()
+    c.add_readiness('web1', comp.result())
+    return c.report()
+
+
+def test_links_are_kept_and_rendered_as_links():
+    import json as _json
+    rep = links_report()
+    checks = dict((c['name'], c) for c in rep['hosts']['web1']['checks'])
+    assert checks['performance:shop']['links'] == [dict(title='Lighthouse report: shop',
+                                                        href='lighthouse/shop (1).lighthouse.html')]
+    assert 'links' in _json.loads(rf.to_json(rep))['hosts']['web1']['checks'][1]
+    md = rf.to_markdown(rep)
+    assert '## Artifacts' in md
+    assert ('- web1 `web_perf/performance:shop` (fail): '
+            '[Lighthouse report: shop](lighthouse/shop%20%281%29.lighthouse.html)') in md
+    assert '- web1 `web_perf/lcp:shop` (pass): abs: `/etc/passwd`' in md, 'not relative: text, no link'
+    assert '](javascript:' not in md
+    page = rf.render(rep, 'html')
+    assert '<a class="artifact" href="lighthouse/shop%20(1).lighthouse.html">Lighthouse report: shop</a>' in page
+    assert 'href="javascript' not in page and 'href="/etc' not in page
+    assert '## Artifacts' not in rf.to_markdown(REPORT), 'no section without links'
+
+
+def test_odd_links_are_dropped_or_made_text():
+    c = fleet.FleetCollector()
+    c.add_readiness('h', dict(component='x', checks=[dict(
+        name='a', status='pass', message='m',
+        links=[dict(href='ok.html'), 'not a dict', dict(title='no href'), dict(title=5, href=7)] + [
+            dict(title='t', href='f%d.html' % i) for i in range(20)])]))
+    links = c.report()['hosts']['h']['checks'][0]['links']
+    assert links[:2] == [dict(title='ok.html', href='ok.html'), dict(title='5', href='7')]
+    assert len(links) == fleet.LINKS_LIMIT
+    c.add_readiness('g', dict(component='x', checks=[dict(name='a', status='pass', message='m')]))
+    assert 'links' not in c.report()['hosts']['g']['checks'][0], 'absent unless given'
