@@ -143,6 +143,35 @@ options:
     ini:
       - section: golive_fleet_report
         key: summary_max_hosts
+  slice:
+    description:
+      - The id of this run's slice, for a fleet run as several jobs over parts of the inventory
+        (AWX / Automation Controller job slicing, or C(--limit) by slice). The report set is then
+        named C(<report_name>.slice-<id>.*) (no Prometheus file; the merged report writes it) and
+        carries a C(slice) record (id, run id, inventory, limit) that
+        P(golive.readiness.report_merge#module) merges into one fleet report.
+      - V(awx) takes the id from the C(JOB_ID) environment variable AWX sets for each job.
+      - Letters, digits, C(_), C(.) and C(-), at most 64. Unset, the run is not a slice.
+    type: str
+    version_added: 0.3.0
+    env:
+      - name: GOLIVE_REPORT_SLICE
+    ini:
+      - section: golive_fleet_report
+        key: slice
+  run_id:
+    description:
+      - The id the slices of one run share (a pipeline's run number); a slice report of
+        another run is stale for P(golive.readiness.report_merge#module).
+      - Unset, the AWX workflow job that runs the slices (the extra variable
+        C(awx_workflow_job_id) AWX gives every job of a workflow), else none.
+    type: str
+    version_added: 0.3.0
+    env:
+      - name: GOLIVE_RUN_ID
+    ini:
+      - section: golive_fleet_report
+        key: run_id
   heartbeat:
     description:
       - Seconds after which a task still running prints a progress line naming the hosts
@@ -159,7 +188,6 @@ options:
 '''
 
 import datetime
-import json
 import os
 
 from ansible import context
@@ -171,7 +199,7 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import
     report_settings,
     set_active_collector,
 )
-from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare
+from ansible_collections.golive.readiness.plugins.plugin_utils.compare import compare, previous_report
 from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
     FleetCollector,
     failure_message,
@@ -188,6 +216,12 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.report_formats im
     write_reports,
     write_text_atomic,
 )
+from ansible_collections.golive.readiness.plugins.plugin_utils.slices import (
+    AWX_SLICE,
+    slice_errors,
+    slice_record,
+    slice_stem,
+)
 
 # The gate's action (resolved; the short name when it cannot be resolved).
 GATE_ACTIONS = ('golive.readiness.gate', 'gate')
@@ -203,6 +237,8 @@ RUN_SUMMARY_KEY = 'golive_run_summary'
 CHECK_MODE_SUFFIX = '.check'
 # set_stats data carrying release metadata (DEPLOY_ENV, build, version, checksum) has this source.
 RELEASE_SOURCE = 'golive.readiness.release'
+# Merging slice reports reads reports, it measures nothing: its task is no readiness result.
+MERGE_ACTIONS = ('golive.readiness.report_merge', 'report_merge')
 
 
 class CallbackModule(CallbackBase):
@@ -230,6 +266,7 @@ class CallbackModule(CallbackBase):
         self.release = None
         self.sections = []
         self.heartbeat = Heartbeat(0, None)
+        self.awx_workflow_job_id = None
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
         super(CallbackModule, self).set_options(task_keys=task_keys, var_options=var_options,
@@ -267,7 +304,11 @@ class CallbackModule(CallbackBase):
         # kept aside until the play shows it measures readiness (a set-up play does not).
         self._flush_play_hosts()
         try:
-            inventory = play.get_variable_manager()._inventory
+            manager = play.get_variable_manager()
+            workflow = (getattr(manager, 'extra_vars', None) or {}).get('awx_workflow_job_id')
+            if workflow not in (None, ''):
+                self.awx_workflow_job_id = str(plain(workflow))
+            inventory = manager._inventory
             hosts = inventory.get_hosts(play.hosts)
         except Exception:  # pylint: disable=broad-except
             return  # an inventory API we do not know: the hosts that report still count
@@ -279,6 +320,8 @@ class CallbackModule(CallbackBase):
         """True for a task of the collection's modules (checks, gate, load test) or its readiness role."""
         action = getattr(task, 'resolved_action', None) or getattr(task, 'action', None) or ''
         role = getattr(task, '_role', None)
+        if action in MERGE_ACTIONS:
+            return False
         return (isinstance(action, str) and action.startswith(READINESS_NAMESPACE)
                 or (role is not None and role.get_name() in READINESS_ROLES))
 
@@ -325,6 +368,11 @@ class CallbackModule(CallbackBase):
         return (getattr(task, 'resolved_action', None) or action) in GATE_ACTIONS
 
     @staticmethod
+    def _is_merge(task):
+        """True for a task of golive.readiness.report_merge."""
+        return (getattr(task, 'resolved_action', None) or getattr(task, 'action', None)) in MERGE_ACTIONS
+
+    @staticmethod
     def _is_gate_stop(task):
         """True for the task that stops the run on the gate's no-go (marked by GATE_STOP_VAR)."""
         marker = (getattr(task, 'vars', None) or {}).get(GATE_STOP_VAR)
@@ -354,6 +402,8 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_ok(self, result):
         self.heartbeat.host_done(result._host.get_name())
+        if self._is_merge(result._task):
+            return
         if self._is_gate(result._task):
             # The gate's play counts its hosts: a run whose tags select no area still reports
             # every host it targeted, not evaluated, instead of none or one.
@@ -371,8 +421,10 @@ class CallbackModule(CallbackBase):
         self.heartbeat.host_done(result._host.get_name())
         task = result._task
         data = self._data(result)
-        if self._is_gate_stop(task):
-            return  # the playbook stopping on the gate's no-go, not a problem of the host
+        if self._is_gate_stop(task) or self._is_merge(task):
+            # The playbook stopping on the gate's no-go, or merged slice reports that say
+            # no-go: neither is a problem of the host.
+            return
         if self._is_gate(task):
             self.play_measures = self.run_measures = True
             stats = data.get('ansible_stats')
@@ -492,7 +544,9 @@ class CallbackModule(CallbackBase):
                                        finished=finished, extra=self._extra(self.gate))
         if self.get_option('checklists'):
             report['checklists'] = checklists.evaluate(report)
-        self.report_path, problem = self._write(report, finished)
+        stem, problem = self._slice(report)
+        if not problem:
+            self.report_path, problem = self._write(report, finished, stem=stem)
         if self.get_option('show_summary'):
             for line in summary_lines(report, self.get_option('summary_max_hosts')):
                 self._display.display(line)
@@ -500,6 +554,28 @@ class CallbackModule(CallbackBase):
                 self._display.display('report: %s' % self.report_path)
         if problem:
             self._report_failed(stats, problem)
+
+    def _slice(self, report):
+        """For a slice's run (option ``slice``): its record in ``report`` and its file stem.
+
+        ``(None, None)`` for a run that is not a slice; ``(None, problem)`` for a bad id.
+        """
+        slice_id = self.get_option('slice')
+        if slice_id in (None, ''):
+            return None, None
+        if slice_id == AWX_SLICE:
+            slice_id = os.environ.get('JOB_ID') or None
+            if slice_id is None:
+                return None, 'slice=awx needs the JOB_ID environment variable AWX sets; no report written'
+        problem = slice_errors(slice_id)
+        if problem:
+            return None, '%s; no report written' % problem
+        cli = getattr(context, 'CLIARGS', None) or {}
+        inventory = os.environ.get('INVENTORY_ID') or ','.join(
+            sorted(os.path.abspath(i) if os.path.exists(i) else i for i in cli.get('inventory') or ()))
+        report['slice'] = slice_record(slice_id, run_id=self.get_option('run_id') or self.awx_workflow_job_id,
+                                       inventory=inventory or None, limit=cli.get('subset'))
+        return slice_stem(self.get_option('report_name'), slice_id), None
 
     def _report_failed(self, stats, problem):
         """Warn that the report was not written; with report_required, end the run non-zero.
@@ -518,17 +594,6 @@ class CallbackModule(CallbackBase):
         failures = getattr(stats, 'failures', None) or {}
         unreachable = getattr(stats, 'dark', None) or {}
         raise SystemExit(2 if any(failures.values()) else 4 if any(unreachable.values()) else 1)
-
-    def _previous(self, path):
-        """The previous real JSON report at ``path``, or None (absent, unreadable, check mode)."""
-        try:
-            with open(path) as handle:
-                previous = json.load(handle)
-        except (IOError, OSError, ValueError):
-            return None
-        if not isinstance(previous, dict) or 'hosts' not in previous or previous.get('check_mode'):
-            return None
-        return previous
 
     @staticmethod
     def _keep_history(json_path, history_path):
@@ -559,13 +624,14 @@ class CallbackModule(CallbackBase):
             # Beside the real set, never over it; node_exporter would read a second .prom.
             stem += CHECK_MODE_SUFFIX
             formats = [f for f in formats if f != 'prometheus']
-        elif report.get('section'):
-            # node_exporter's textfile collector would read each section's series as duplicates.
+        elif report.get('section') or report.get('slice'):
+            # node_exporter's textfile collector would read each section's (each slice's)
+            # series as duplicates; the merged report of the slices writes the fleet's.
             formats = [f for f in formats if f != 'prometheus']
         json_path = os.path.join(directory, stem + '.json')
         try:
             if self.get_option('compare'):
-                previous = previous or self._previous(baseline)
+                previous = previous or previous_report(baseline)
                 report['comparison'] = compare(previous, report) if previous else None
                 del previous  # not held while every format renders
             if not os.path.isdir(directory):

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 from ansible_collections.golive.readiness.plugins.module_utils.readiness import (
     FAIL,
     PASS,
@@ -22,6 +24,19 @@ MIN_ABSOLUTE = {'ms': 1.0, 's': 0.001, 'percent': 1.0, 'ratio': 0.01, 'count': 1
                 'bits': 1, 'MiB': 1.0}
 # Units not listed: the relative threshold alone.
 DEFAULT_MIN_ABSOLUTE = 0.0
+
+
+def previous_report(path):
+    """The previous real JSON report at ``path`` to compare with, or None (absent, unreadable,
+    not a report, a check-mode run's)."""
+    try:
+        with open(path) as handle:
+            previous = json.load(handle)
+    except (IOError, OSError, ValueError):
+        return None
+    if not isinstance(previous, dict) or 'hosts' not in previous or previous.get('check_mode'):
+        return None
+    return previous
 
 
 def _index(report):

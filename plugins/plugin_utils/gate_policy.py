@@ -33,8 +33,9 @@ RULES = dict(
 )
 RULE_KEYS = tuple(RULES)
 DEFAULT_RULE = dict((key, spec['default']) for key, spec in RULES.items())
-# The other options of the gate.
-OPTIONS = dict(
+# The policy's other options, shared with golive.readiness.report_merge (the doc fragment
+# golive.readiness.gate_policy documents RULES and these).
+POLICY_OPTIONS = dict(
     groups=dict(type='dict', default={}),
     ignore=dict(type='list', elements='dict', default=[], options=dict(
         check=dict(type='str', required=True),
@@ -43,6 +44,10 @@ OPTIONS = dict(
     )),
     fail_on_nogo=dict(type='bool', default=True),
     stats_key=dict(type='str', default='golive_readiness'),
+)
+# The other options of the gate.
+OPTIONS = dict(
+    POLICY_OPTIONS,
     # Sections of one run (a release: before, each batch, after), see section_errors().
     section=dict(type='str'),
     baseline=dict(type='str'),
@@ -53,10 +58,17 @@ SECTION_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 _SPEC_ONLY = ('minimum', 'maximum')  # checked by validate_policy, unknown to Ansible's spec
 
 
-def argument_spec():
-    """The gate's argument spec (for ``validate_argument_spec``), from RULES and OPTIONS."""
+def policy_spec():
+    """The argument spec of the policy (RULES and POLICY_OPTIONS), for any action that judges."""
     spec = dict((key, dict((k, v) for k, v in rule.items() if k not in _SPEC_ONLY))
                 for key, rule in RULES.items())
+    spec.update(POLICY_OPTIONS)
+    return spec
+
+
+def argument_spec():
+    """The gate's argument spec (for ``validate_argument_spec``), from RULES and OPTIONS."""
+    spec = policy_spec()
     spec.update(OPTIONS)
     return spec
 

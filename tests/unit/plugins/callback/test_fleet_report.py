@@ -97,7 +97,7 @@ def make_callback(report_dir, **options):
     callback._plugin_options.update(dict(
         report_dir=str(report_dir), report_name='readiness', formats=['json', 'markdown', 'html', 'junit', 'prometheus'],
         compare=True, checklists=True, keep_history=False, show_summary=True, summary_max_hosts=10,
-        report_required=False))
+        report_required=False, slice=None, run_id=None))
     callback._plugin_options.update(options)
     return callback
 
@@ -365,3 +365,29 @@ def test_a_gate_section_writes_its_own_report_and_starts_a_fresh_collector(tmp_p
     # Nothing left after the last section: no whole-run report replaces them.
     run_stats(callback)
     assert not (tmp_path / 'readiness.json').exists()
+
+
+def test_a_slice_writes_its_own_report_set_with_its_slice_record(tmp_path, monkeypatch):
+    """Issue R17.6: with the slice option the set is <name>.slice-<id>.*, without .prom."""
+    callback = make_callback(tmp_path, slice='awx', run_id='77')
+    monkeypatch.setenv('JOB_ID', '1234')
+    monkeypatch.setenv('INVENTORY_ID', '9')
+    callback.v2_runner_on_ok(callback_result(dict(changed=False, readiness=readiness())))
+    run_stats(callback)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'readiness.slice-1234.html', 'readiness.slice-1234.json', 'readiness.slice-1234.junit.xml',
+        'readiness.slice-1234.md']
+    assert written(tmp_path, 'readiness.slice-1234.json')['slice'] == dict(id='1234', run_id='77', inventory='9', limit=None)
+    bad = make_callback(tmp_path / 'bad', slice='../x')
+    bad.v2_runner_on_ok(callback_result(dict(changed=False, readiness=readiness())))
+    display = run_stats(bad)
+    assert any("slice: '../x' is not a slice id" in w for w in display.warnings)
+    assert not (tmp_path / 'bad').exists()
+
+
+def test_merging_is_no_readiness_result():
+    callback = CallbackModule()
+    merge = new_task('Merge the slices', action='golive.readiness.report_merge')
+    callback.v2_runner_on_failed(callback_result(dict(failed=True, msg='NO-GO: slices: ...'), task=merge))
+    callback.v2_runner_on_ok(callback_result(dict(changed=True, go=True), task=merge))
+    assert callback.collector.hosts == {}

@@ -212,15 +212,24 @@ def test_the_verdict_is_found_in_custom_stats_by_its_source():
     assert verdict_from_stats({'web1': {'x': data}}) is None, 'per-host stats are not the verdict'
 
 
-def module_documentation():
-    """The options of the gate module's DOCUMENTATION (the literal ansible-doc reads)."""
+def documentation(path, name='DOCUMENTATION'):
+    """A DOCUMENTATION literal (the text ansible-doc reads) of a module or doc fragment."""
     import ast
-    path = os.path.join(REPO, 'plugins', 'modules', 'gate.py')
     tree = ast.parse(open(path).read())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and node.targets[0].id == 'DOCUMENTATION':
-            return yaml.safe_load(node.value.value)['options']
-    raise AssertionError('no DOCUMENTATION in %s' % path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == name:
+            return yaml.safe_load(node.value.value)
+    raise AssertionError('no %s in %s' % (name, path))
+
+
+def module_documentation(module='gate'):
+    """The options of a module's DOCUMENTATION with those of its golive.readiness.gate_policy fragment."""
+    docs = documentation(os.path.join(REPO, 'plugins', 'modules', '%s.py' % module))
+    assert 'golive.readiness.gate_policy' in docs.get('extends_documentation_fragment', ())
+    options = dict(documentation(os.path.join(REPO, 'plugins', 'doc_fragments', 'gate_policy.py'))['options'])
+    assert not set(options) & set(docs['options']), 'an option documented twice'
+    options.update(docs['options'])
+    return options
 
 
 def test_module_documentation_is_held_to_the_one_definition():
