@@ -29,7 +29,11 @@ it also reads and compares with run 1's report, as every run after the first doe
 Memory: the peak of Python allocations (tracemalloc) during a separate, untimed pass, and
 the growth of the process's maximum resident set size (ru_maxrss) over the timed runs.
 
-    python3 benchmarks/report_bench.py [--hosts 1000] [--checks 50] [--repeat 1] [--strict]
+``--browser`` also opens run 2's HTML page in headless Chromium (as tests/e2e/test_html_report_browser.py
+does: the wall time of a whole ``chromium --screenshot`` process, best of 3, beside an empty page's),
+with JavaScript on and off: the page must open within 3 s at 1,000 hosts and read fully without it.
+
+    python3 benchmarks/report_bench.py [--hosts 1000] [--checks 50] [--repeat 1] [--strict] [--browser]
 """
 
 import argparse
@@ -207,6 +211,40 @@ def breakdown(fleet, tmp):
         print('  %-40s %7.3f' % (label, seconds))
 
 
+CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                  '--hide-scrollbars', '--mute-audio', '--window-size=1400,1000']
+
+
+def browser(page, attempts=3):
+    """Wall seconds of headless Chromium screenshotting ``page``: best of ``attempts``, JS on / off."""
+    import shutil
+    import subprocess
+    chromium = shutil.which('chromium') or shutil.which('chromium-browser')
+    if not chromium:
+        print('browser: chromium is not installed (scripts/setup.sh --test)')
+        return
+    directory = os.path.dirname(page)
+    empty = os.path.join(directory, 'empty.html')
+    with open(empty, 'w') as handle:
+        handle.write('<!DOCTYPE html><title>empty</title><p>empty')
+    print()
+    print('browser (headless Chromium, whole process wall time, best of %d):' % attempts)
+    for label, path in (('empty page', empty), ('report page %.1f MB' % (os.path.getsize(page) / 1e6), page)):
+        for javascript in (True, False):
+            walls = []
+            for _attempt in range(attempts):
+                with tempfile.TemporaryDirectory(prefix='golive-chromium-') as profile:
+                    extra = [] if javascript else ['--blink-settings=scriptEnabled=false']
+                    start = time.perf_counter()
+                    subprocess.run([chromium] + CHROMIUM_FLAGS + extra + [
+                        '--user-data-dir=%s' % profile, '--screenshot=%s' % os.path.join(directory, 'shot.png'),
+                        'file://%s' % path], capture_output=True, check=False, timeout=120)
+                    walls.append(time.perf_counter() - start)
+            print('  %-28s JavaScript %-3s %6.2f s  (%s)' % (label, 'on' if javascript else 'off', min(walls),
+                                                          ', '.join('%.2f' % w for w in walls)))
+
+
 def medians(runs):
     """Per key, the median over ``runs`` (dicts of one run's figures)."""
     return dict((key, statistics.median(r[key] for r in runs) if isinstance(runs[0][key], (int, float))
@@ -224,6 +262,7 @@ def main():
     parser.add_argument('--strict', action='store_true', help='exit 1 when a target is missed')
     parser.add_argument('--repeat', type=int, default=1, help='time both runs N times and print the medians')
     parser.add_argument('--breakdown', action='store_true', help='also time each step of the write phase')
+    parser.add_argument('--browser', action='store_true', help='also open the HTML page in headless Chromium')
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -257,6 +296,8 @@ def main():
             tracemalloc.stop()
         if args.breakdown:
             breakdown(fleets[0], tmp)
+        if args.browser:
+            browser(os.path.join(report_dir, 'readiness.html'))
 
     print()
     print('%-34s %9s %9s %9s %9s' % ('seconds' + (' (medians of %d)' % args.repeat if args.repeat > 1 else ''),

@@ -148,8 +148,8 @@ def links_html(links):
         if href is None:
             out.append('<span class="link-text">%s: %s</span>' % (_e(title), _e(link.get('href'))))
         else:
-            out.append('<a class="artifact" href="%s">%s</a>' % (_e(quote(href, safe="/#?=&%:@!$'()*+,;~")),
-                                                                   _e(title)))
+            target = _e(quote(href, safe="/#?=&%:@!$'()*+,;~"))
+            out.append('<a class="artifact" href="%s">%s</a>' % (target, _e(title)))
     return ' '.join(out)
 
 
@@ -372,8 +372,8 @@ def _ok_lines(lines):
     vwidth = min(16, max(len(line[3]) for line in lines))
     out = []
     for status, key, label, value, limits, message in lines:
-        out.append('%-5s %s%s %s%s %s %s' % (status, label, ' ' * (width - len(key)), ' ' * (vwidth - len(value)),
-                                              value, limits, message))
+        out.append('%-5s %s%s %s%s %s %s' % (
+            status, label, ' ' * (width - len(key)), ' ' * (vwidth - len(value)), value, limits, message))
     return '<pre class="ok">%s</pre>' % '\n'.join(out)
 
 

@@ -68,16 +68,22 @@ def docker(*args, timeout=120, check=True):
     return subprocess.run(['docker'] + list(args), capture_output=True, text=True, timeout=timeout, check=check)
 
 
-def start_systemd_container(image, name, boot_s=90):
-    """Start ``name`` from ``image`` with systemd as PID 1 and wait for the boot to finish."""
+def start_systemd_container(image, name, boot_s=90, wait=True):
+    """Start ``name`` from ``image`` with systemd as PID 1 and (``wait``) wait for the boot to finish."""
     docker('run', '-d', '--name', name, '--hostname', name, *(SYSTEMD_FLAGS + [image, '/sbin/init']))
+    if wait:
+        wait_booted(name, boot_s)
+    return name
+
+
+def wait_booted(name, boot_s=90):
+    """Wait (at most ``boot_s``) until systemd in container ``name`` has finished booting."""
     deadline = time.monotonic() + boot_s
     while time.monotonic() < deadline:
         state = docker('exec', name, 'systemctl', 'is-system-running', check=False).stdout.strip()
         if state in ('running', 'degraded'):
-            break
+            return
         time.sleep(1)
-    return name
 
 
 def run_module_in(container, module, args, check_mode=False, timeout=300):

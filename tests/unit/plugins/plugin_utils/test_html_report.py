@@ -194,8 +194,6 @@ def test_script_is_valid_javascript():
     assert proc.returncode == 0, proc.stderr
 
 
-
-
 def test_every_host_and_check_is_in_the_page_text():
     """Rendered on the server: the text without any script holds every host and check."""
     report = build_report(extra=full_extra())
