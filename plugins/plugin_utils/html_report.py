@@ -30,6 +30,7 @@ __metaclass__ = type
 
 import html
 import json
+import math
 import os
 import re
 
@@ -99,7 +100,7 @@ def _number(value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _e(json.dumps(value, default=str) if isinstance(value, (dict, list)) else value)
     if isinstance(value, float):
-        if value != value or value in (float('inf'), float('-inf')):
+        if math.isnan(value) or math.isinf(value):
             return _e(value)
         text = ('%.3f' % value).rstrip('0').rstrip('.')
         return text if text not in ('', '-0') else '0'
@@ -249,7 +250,7 @@ def _failing_html(report):
         if not isinstance(item, dict):
             continue
         key = check_label(item)
-        hosts = [h for h in item.get('hosts') or ()]
+        hosts = list(item.get('hosts') or ())
         by_status = item.get('by_status') or {item.get('status'): hosts}
         lines = []
         for status in ('fail', 'warn', 'unknown'):

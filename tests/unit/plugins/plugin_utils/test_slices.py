@@ -22,7 +22,7 @@ def sliced(hosts=60, count=3, run_id='42', inventory='/inv/prod', when='2026-11-
     """The synthetic fleet as one report, and as ``count`` slice reports (AWX's round robin)."""
     items = list(fleet_data.fleet(hosts, 20, 5))
     whole = fleet.FleetCollector()
-    parts = [fleet.FleetCollector() for _ in range(count)]
+    parts = [fleet.FleetCollector() for _part in range(count)]
     for index, item in enumerate(items):
         for collector in (whole, parts[index % count]):
             feed(collector, *item)
