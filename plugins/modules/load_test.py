@@ -252,6 +252,15 @@ options:
         description: Statuses that count as success for this step; defaults to O(status_codes).
         type: list
         elements: int
+  cookies:
+    description:
+      - With a O(transaction), keep the cookies the server sets (a session, a cart) and send
+        them back with the transaction's later steps, as a browser would. Each transaction
+        starts without cookies (a new session, as k6 resets its jar per iteration).
+      - Only C(name=value) and C(Max-Age) are looked at (every step goes to one origin); a
+        step whose headers give C(Cookie) sends that one instead.
+    type: bool
+    default: true
   tps:
     description:
       - Limits of the successful transactions per second (lower is worse). The guide has no
@@ -479,6 +488,7 @@ def argument_spec():
             body_format=dict(type='str', choices=list(transaction.BODY_FORMATS)),
             status_codes=dict(type='list', elements='int'),
         )),
+        cookies=dict(type='bool', default=d['cookies']),
         tps=limits_spec(transaction.TPS),
         transaction_p95=limits_spec(dict(warn=None, fail=None)),  # per step, see transaction.py
         transaction_error_rate=limits_spec(transaction.TRANSACTION_ERROR_RATE),

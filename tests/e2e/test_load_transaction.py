@@ -6,6 +6,8 @@ answers 503 to about a quarter of the requests (on purpose, by nginx's random re
 transactions are counted, end at the cart (checkout never sees them), the successful
 transactions per second drop and the transaction error rate rises, and the figures reach
 every report format. nginx's access log is the server's own count of what it received.
+The cart is a session cookie the checkout needs, so the transaction only succeeds with
+the cookies kept within it (and dropped between transactions).
 Bounded: 2 x 3 s at 100 transactions/s, at most 3,000 requests each; only 127.0.0.1.
 """
 
@@ -18,11 +20,14 @@ from loopback_nginx import loopback_nginx
 
 RATE = 100
 SECONDS = 3
+# The cart is a session: POST /cart sets its cookie, the checkout refuses (403) without it,
+# and the products page refuses (409) any cookie, so each transaction must start a new session.
 SHOP = '''
     access_log %(log)s;
-    location = /products { default_type application/json; return 200 '[{"id":1,"price":24.9}]'; }
-    location = /cart { %(cart)s default_type application/json; return 201 '{"items":1}'; }
-    location = /checkout { default_type application/json; return 200 '{"total":24.9}'; }
+    default_type application/json;
+    location = /products { if ($http_cookie) { return 409; } return 200 '[{"id":1,"price":24.9}]'; }
+    location = /cart { %(cart)s add_header Set-Cookie "cart=$request_id; Path=/; HttpOnly"; return 201 '{"items":1}'; }
+    location = /checkout { if ($cookie_cart = "") { return 403; } return 200 '{"total":24.9}'; }
 '''
 # A quarter of the carts fail: nginx's request id is random hex, a quarter start with 0-3.
 FAILING_CART = 'if ($request_id ~ "^[0-3]") { return 503; }'

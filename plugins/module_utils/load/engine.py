@@ -57,6 +57,8 @@ from ansible_collections.golive.readiness.plugins.module_utils.load.http import 
     ProtocolError,
     chunked_end,
     parse_head,
+    set_cookies,
+    with_cookies,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
 
@@ -92,7 +94,7 @@ class _Conn:
     """One virtual user: its connection and the state of its request in flight."""
 
     __slots__ = ('sock', 'fd', 'state', 'events', 'out', 'buf', 'need', 'framing', 'status',
-                 'close', 'start', 'sent_at', 'tls', 'step', 'tx_start')
+                 'close', 'start', 'sent_at', 'tls', 'step', 'tx_start', 'cookies')
 
     def __init__(self):
         self.status = 0
@@ -101,6 +103,7 @@ class _Conn:
         self.sent_at = 0.0
         self.step = 0
         self.tx_start = 0.0
+        self.cookies = None
         self.detach()
 
     def detach(self):
@@ -144,8 +147,9 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
     ``server_hostname`` (None for plain HTTP).  Sending stops after
     ``duration`` seconds (if given) and everything stops after ``budget_s``.
     ``rate`` switches to the open model, ``phase`` delays its first request.
-    With ``steps`` (a list of dicts with ``request``, ``head_request`` and
-    ``expected``) every user sends transactions of those steps instead; then
+    With ``steps`` (a list of dicts with ``request``, ``head_request``,
+    ``expected`` and ``cookies``: whether the step sends back the cookies set
+    earlier in its transaction) every user sends transactions of those steps instead; then
     ``requests`` allows ``requests // len(steps)`` transactions and ``rate``
     is in transactions per second.
 
@@ -185,6 +189,8 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
         step_request = [step['request'] for step in steps]
         step_head = [step['head_request'] for step in steps]
         step_expected = [frozenset(step['expected']) for step in steps]
+        step_cookies = [bool(step.get('cookies')) for step in steps]
+        keep_cookies = any(step_cookies)
         tx = _transaction_tallies(nsteps)
         tx_limit = requests // nsteps
         tx_latencies = tx['latencies']
@@ -285,6 +291,8 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
         conn.sent_at = now
         if steps:
             conn.out = step_request[conn.step]
+            if conn.cookies and step_cookies[conn.step]:
+                conn.out = with_cookies(conn.out, conn.cookies)
             step_tallies[conn.step]['sent'] += 1
         if conn.sock is not None:
             write(conn)
@@ -317,6 +325,7 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
     def start_transaction(conn, due, now):
         conn.step = 0
         conn.tx_start = due
+        conn.cookies = None  # every transaction starts a new session, as k6 iterations do
         tx['started'] += 1
         begin(conn, due, now)
 
@@ -427,6 +436,8 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
             if 100 <= status < 200 and status != 101:
                 buf = buf[body:]
                 continue
+            if steps and keep_cookies and b'\r\nset-cookie:' in buf[:end].lower():
+                conn.cookies = set_cookies(buf[:end], conn.cookies or {})
             break
         if framing == LENGTH:
             have = len(buf) - body

@@ -175,6 +175,42 @@ def chunked_end(buf, pos=0):
             return -1
 
 
+def set_cookies(head, jar):
+    """Apply the ``Set-Cookie`` headers of a response head (bytes) to ``jar`` ({name: value}).
+
+    A browser-like minimum for a transaction on one origin: ``name=value`` is kept,
+    ``Max-Age=0`` (or negative) removes it; Path, Domain, Expires and Secure are not
+    looked at.  Returns the jar.
+    """
+    for line in head.split(b'\r\n')[1:]:
+        if line[:11].lower() != b'set-cookie:':
+            continue
+        parts = line[11:].decode('latin-1').split(';')
+        name, sep, value = parts[0].strip().partition('=')
+        if not sep or not name.strip():
+            continue
+        expired = False
+        for attribute in parts[1:]:
+            key, _sep, setting = attribute.strip().partition('=')
+            if key.lower() == 'max-age':
+                try:
+                    expired = int(setting.strip()) <= 0
+                except ValueError:
+                    pass
+        if expired:
+            jar.pop(name.strip(), None)
+        else:
+            jar[name.strip()] = value.strip()
+    return jar
+
+
+def with_cookies(request, jar):
+    """``request`` (bytes) with a ``Cookie`` header of ``jar`` added after its other headers."""
+    end = request.find(b'\r\n\r\n') + 2
+    line = 'Cookie: %s\r\n' % '; '.join('%s=%s' % item for item in jar.items())
+    return request[:end] + line.encode('latin-1') + request[end:]
+
+
 def parse_response(buf, head_request=False):
     """Parse one complete response at the start of ``buf``.
 

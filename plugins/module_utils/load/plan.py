@@ -98,7 +98,7 @@ DEFAULTS = {
     'warmup_duration': 0.0, 'keepalive': True, 'timeout': 10.0, 'validate_certs': True,
     'ca_path': None, 'client_cert': None, 'client_key': None, 'processes': None,
     'max_requests': MAX_REQUESTS_DEFAULT, 'max_duration': MAX_DURATION_DEFAULT,
-    'stop_at_break': False, 'transaction': None,
+    'stop_at_break': False, 'transaction': None, 'cookies': True,
 }
 
 REMEDIATION = {
@@ -350,6 +350,7 @@ def plan(opts):
         max_requests=opts['max_requests'], max_duration=opts['max_duration'],
         stop_at_break=opts['stop_at_break'],
         transaction=tx.plan_steps(opts) if opts.get('transaction') else None,
+        cookies=opts['cookies'] if opts.get('transaction') else None,
     )
 
 
@@ -479,7 +480,9 @@ def breaking_record(opts, ran, broke):
                                 throughput_rps=stats['throughput_rps'])
                            for stage, stats in ran])
     unit = level_of(ran[-1][0])[1] if ran else 'count'
-    words = 'req/s' if unit == 'req/s' else 'users'
+    if unit == 'req/s':
+        unit = rate_unit_of(opts)  # a transaction's rate is in transactions per second
+    words = unit if unit != 'count' else 'users'
     if broke:
         stage, failing = broke
         value = level_of(held[-1])[0] if held else 0

@@ -9,7 +9,9 @@ transaction controller): a user sends step 1, waits for its answer, sends step
 expected statuses, and a failing step ends it (the next one starts again at
 step 1).  Every step goes to the scheme, host and port of ``url`` (one
 connection per user, as a browser keeps one), so a step gives a ``path`` or a
-``url`` on that origin.
+``url`` on that origin.  With ``cookies`` (the default) the cookies the server
+sets in a transaction go back with its later steps (a session, a cart), and
+each transaction starts without any, as k6 resets its jar per iteration.
 
 Each stage then gives three more checks:
 
@@ -184,6 +186,8 @@ def build_steps(opts):
         headers = dict(opts['headers'] or {})
         headers.update(step.get('headers') or {})
         headers.update(opts['secret_headers'] or {})
+        # A Cookie header given for the step is sent as it is, never a second one.
+        cookies = opts.get('cookies', True) and not any(name.lower() == 'cookie' for name in headers)
         body = step.get('body') if step.get('body') is not None else step.get('secret_body')
         try:
             request = build_request(method, step_url(opts['url'], step), headers, body,
@@ -191,7 +195,7 @@ def build_steps(opts):
         except (ValueError, TypeError, UnicodeError) as exc:
             raise ValueError('transaction[%d]: cannot build the request: %s'
                              % (index, type(exc).__name__))
-        steps.append(dict(request=request, head_request=method == 'HEAD',
+        steps.append(dict(request=request, head_request=method == 'HEAD', cookies=cookies,
                           expected=list(step.get('status_codes') or opts['status_codes'])))
     return steps
 

@@ -12,6 +12,10 @@ from ansible_collections.golive.readiness.plugins.module_utils.load.engine impor
     empty_transactions,
     run_processes,
 )
+from ansible_collections.golive.readiness.plugins.module_utils.load.http import (
+    set_cookies,
+    with_cookies,
+)
 from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
 
 SHOP = [dict(name='products', path='/products'),
@@ -212,9 +216,20 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         if length:
             self.rfile.read(length)
+        cookie = self.headers.get('Cookie')
+        self.server.cookies.append((self.path, cookie))
         code = 503 if self.path == '/fail' else 201 if self.command == 'POST' else 200
+        if self.path == '/first' and cookie:  # each transaction starts without cookies
+            code = 409
+        if self.path == '/account' and 'sid=' not in (cookie or ''):
+            code = 403
         body = b'{"ok":true}'
         self.send_response(code)
+        if self.path == '/login':
+            self.send_header('Set-Cookie', 'sid=%d; Path=/; HttpOnly' % len(self.server.cookies))
+            self.send_header('set-cookie', 'theme=dark')
+        if self.path == '/logout':
+            self.send_header('Set-Cookie', 'theme=; Max-Age=0')
         self.send_header('Content-Length', str(len(body)))
         if self.path == '/close':  # the step after this one needs a new connection
             self.send_header('Connection', 'close')
@@ -231,6 +246,7 @@ def server():
     httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
     httpd.daemon_threads = True
     httpd.seen = []
+    httpd.cookies = []
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield httpd
@@ -238,9 +254,9 @@ def server():
     httpd.server_close()
 
 
-def engine_run(server, transaction, requests, processes=1, concurrency=3, **kw):
+def engine_run(server, transaction, requests, processes=1, concurrency=3, cookies=True, **kw):
     o = opts(url='http://127.0.0.1:%d/' % server.server_address[1], transaction=transaction,
-             requests=requests)
+             requests=requests, cookies=cookies)
     return run_processes(plan.target_of(o), processes, concurrency, requests, budget_s=20, **kw)
 
 
@@ -277,3 +293,49 @@ def test_engine_paces_transactions_in_the_open_model(server):
     started = result['transactions']['started']
     assert 15 <= started <= 21 and result['transactions']['ok'] == started
     assert result['sent'] == 2 * started
+
+
+def test_cookies_set_in_a_transaction_go_back_with_its_later_steps(server):
+    steps = [dict(path='/first'), dict(method='POST', path='/login', status_codes=[201]),
+             dict(path='/account'), dict(path='/logout'), dict(path='/account')]
+    result = engine_run(server, steps, 50)
+    tx_result = result['transactions']
+    assert (tx_result['started'], tx_result['ok'], tx_result['failed']) == (10, 10, 0), tx_result['steps']
+    sent = [cookie for path, cookie in server.cookies if path == '/account']
+    assert len(sent) == 20 and all(cookie.startswith('sid=') for cookie in sent)
+    # The session cookie after the login, the theme cookie until the logout removes it.
+    assert sum('; theme=dark' in cookie for cookie in sent) == 10
+    # Without the cookie jar the account step is refused: every transaction fails there.
+    server.cookies[:] = []
+    result = engine_run(server, steps, 50, cookies=False)
+    assert result['transactions']['failed'] == 10
+    assert result['transactions']['steps'][2]['status_counts'] == {'403': 10}
+
+
+def test_set_cookie_parsing_and_the_cookie_header():
+    head = (b'HTTP/1.1 200 OK\r\nSet-Cookie: sid=abc; Path=/; HttpOnly\r\nSET-COOKIE: a=1\r\n'
+            b'Set-Cookie: gone=; Max-Age=0\r\nSet-Cookie: broken\r\nX-Set-Cookie: no=1')
+    assert set_cookies(head, {'gone': 'x'}) == {'sid': 'abc', 'a': '1'}
+    request = b'GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\n\r\n'
+    assert with_cookies(request, {'sid': 'abc', 'a': '1'}) == (
+        b'GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\nCookie: sid=abc; a=1\r\n\r\n')
+    # A step that gives its own Cookie header keeps it: the jar is off for that step.
+    o = opts(requests=300, transaction=[dict(path='/a', headers={'cookie': 'x=1'}), dict(path='/b')])
+    assert [step['cookies'] for step in tx.build_steps(o)] == [False, True]
+    assert [step['cookies'] for step in tx.build_steps(dict(o, cookies=False))] == [False, False]
+
+
+def test_a_stress_test_of_transactions_breaks_at_a_transaction_rate():
+    good = tallies(100, 100, 0, [(100, {200: 100}, 0, 0.01), (100, {201: 100}, 0, 0.01),
+                                 (100, {200: 100}, 0, 0.01)], durations_s=[0.03] * 100)
+    bad = tallies(100, 50, 50, [(100, {200: 100}, 0, 0.01), (100, {201: 50, 503: 50}, 50, 0.01),
+                                (50, {200: 50}, 0, 0.01)], durations_s=[0.03] * 50)
+    answers = {10: good, 20: bad}
+
+    def runner(target, processes, concurrency, requests, duration, rate, budget):
+        return tx_runner(answers[rate])(target, processes, concurrency, requests, duration, rate, budget)
+    o = opts(stop_at_break=True, stages=[dict(name='r10', rate=10, duration=1), dict(name='r20', rate=20, duration=1)])
+    checks = by_name(plan.run(o, runner=runner)[0])
+    point = checks['load_breaking_point:shop']
+    assert point['unit'] == 'tx/s' and point['value'] == 10 and point['status'] == 'warn'
+    assert 'broke at stage r20 (20 tx/s' in point['message'] and 'transaction error rate' in point['message']
