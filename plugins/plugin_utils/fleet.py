@@ -242,24 +242,32 @@ class FleetCollector:
         hosts = {}
         for name in sorted(self.hosts):
             hosts[name] = host_entry(self.hosts[name])
-        summary = summarise(hosts)
-        report = dict(
-            schema_version=SCHEMA_VERSION,
-            generated_at=_iso(finished or _now()),
-            started_at=_iso(started) if started else None,
-            playbook=playbook,
-            status=fleet_status(summary),
-            score=fleet_score(hosts),
-            summary=summary,
-            groups=group_rollups(hosts),
-            failing_checks=failing_checks(hosts),
-            hosts=hosts,
-            warnings=list(self.warnings),
-            check_mode=bool(self.check_mode),
-        )
+        report = fleet_report(hosts, generated_at=_iso(finished or _now()),
+                              started_at=_iso(started) if started else None, playbook=playbook,
+                              warnings=self.warnings, check_mode=self.check_mode)
         if extra:
             report.update(extra)
         return report
+
+
+def fleet_report(hosts, generated_at, started_at=None, playbook=None, warnings=(), check_mode=False):
+    """The versioned fleet report of ``hosts`` (name -> host entry, sorted by name): the one way
+    a report is built, from one run's collector or from merged slice reports."""
+    summary = summarise(hosts)
+    return dict(
+        schema_version=SCHEMA_VERSION,
+        generated_at=generated_at,
+        started_at=started_at,
+        playbook=playbook,
+        status=fleet_status(summary),
+        score=fleet_score(hosts),
+        summary=summary,
+        groups=group_rollups(hosts),
+        failing_checks=failing_checks(hosts),
+        hosts=hosts,
+        warnings=list(warnings),
+        check_mode=bool(check_mode),
+    )
 
 
 def host_entry(record):

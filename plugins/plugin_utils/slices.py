@@ -22,14 +22,7 @@ import json
 import os
 import re
 
-from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import (
-    SCHEMA_VERSION,
-    failing_checks,
-    fleet_score,
-    fleet_status,
-    group_rollups,
-    summarise,
-)
+from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import fleet_report
 
 # A slice id is part of its report's file names: <report_name>.slice-<id>.json
 SLICE_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
@@ -161,21 +154,11 @@ def merge(loaded, expected=None, run_id=None, inventory=None, max_age=None, now=
             owner[name] = report['slice']['id']
         warnings.extend(report.get('warnings') or ())
     hosts = dict((name, hosts[name]) for name in sorted(hosts))
-    summary = summarise(hosts)
     started = [r.get('started_at') for _p, r in used if r.get('started_at')]
-    merged = dict(
-        schema_version=SCHEMA_VERSION,
-        generated_at=_iso(now),
-        started_at=min(started) if started else None,
-        playbook=used[0][1].get('playbook') if used else None,
-        status=fleet_status(summary),
-        score=fleet_score(hosts),
-        summary=summary,
-        groups=group_rollups(hosts),
-        failing_checks=failing_checks(hosts),
-        hosts=hosts,
-        warnings=warnings,
-        check_mode=any(bool(r.get('check_mode')) for _p, r in used),
+    merged = fleet_report(hosts, generated_at=_iso(now), started_at=min(started) if started else None,
+                          playbook=used[0][1].get('playbook') if used else None, warnings=warnings,
+                          check_mode=any(bool(r.get('check_mode')) for _p, r in used))
+    merged.update(
         slices=[dict(id=r['slice']['id'], run_id=r['slice'].get('run_id'), inventory=r['slice'].get('inventory'),
                      limit=r['slice'].get('limit'), generated_at=r.get('generated_at'), file=p,
                      hosts=len(r['hosts']), status=r.get('status'),

@@ -89,7 +89,7 @@ def finish(proc, timeout=400):
     return proc.returncode, out
 
 
-def merge(root, src, dest, **options):
+def merge(root, src, dest, check_mode=False, **options):
     """report_merge from a playbook on the controller, as an AWX workflow's next step runs it."""
     playbook = root / ('merge-%s.yml' % uuid.uuid4().hex[:6])
     args = dict(dict(src=[str(src)], dest=str(dest), slices=SLICES, fail_on_nogo=False), **options)
@@ -99,7 +99,8 @@ def merge(root, src, dest, **options):
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ANSIBLE_', 'GOLIVE_')))
     env.update(ANSIBLE_CONFIG=os.path.join(REPO, 'ansible.cfg'), ANSIBLE_STDOUT_CALLBACK='json',
                GOLIVE_REPORT_DIR=str(root / 'merge-callback'))
-    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(playbook)],
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(playbook)]
+                          + (['--check'] if check_mode else []),
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
     try:
         result = json.loads(proc.stdout)['plays'][0]['tasks'][0]['hosts']['localhost']
@@ -152,7 +153,11 @@ def test_merged_slices_equal_the_unsliced_run(runs):
         assert report['slice']['limit'] == ','.join(part)
     assert not list(slice_dir.glob('*.prom')), 'slices write no Prometheus file'
     dest = runs['root'] / 'merged'
+    # Check mode: the same verdict, nothing written.
+    checked = merge(runs['root'], slice_dir, dest, check_mode=True)
+    assert not dest.exists() and checked['changed'] is False
     result = merge(runs['root'], slice_dir, dest)
+    assert result['changed'] is True and result['verdict'] == checked['verdict']
     with open(str(dest / 'readiness.json')) as handle:
         merged = json.load(handle)
     whole = runs['whole']

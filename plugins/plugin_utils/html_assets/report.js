@@ -148,7 +148,8 @@ function renderExtraFilter() {
 }
 
 function onHash() {
-  var raw = decodeURIComponent((location.hash || '').replace(/^#/, ''));
+  var raw = (location.hash || '').replace(/^#/, '');
+  try { raw = decodeURIComponent(raw); } catch (e) { /* a stray % in a hand-written fragment */ }
   if (raw.slice(0, 2) === 'h-' && BY_NAME[raw.slice(2)]) {
     // A host's own anchor (the failing checks link to it): show and open it.
     var h = BY_NAME[raw.slice(2)];

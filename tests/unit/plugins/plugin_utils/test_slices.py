@@ -132,3 +132,15 @@ def test_merge_options_are_documented_with_the_gate_policy():
         assert docs[name].get('default') == option.get('default'), name
         assert docs[name].get('choices') == option.get('choices'), name
         assert docs[name].get('required', False) == option.get('required', False), name
+
+
+def test_bad_merge_options_are_named(tmp_path):
+    from ansible_collections.golive.readiness.plugins.action.report_merge import input_errors
+    args = dict(src=[str(tmp_path / 'nope')], slices=0, max_age=-1, report_name='a/b', dest=None)
+    assert input_errors(args) == [
+        'slices: must be a whole number >= 1, got 0',
+        'max_age: must be seconds >= 0 (0: no age limit), got -1',
+        "report_name: 'a/b' must be a plain file name",
+        'src: %s does not exist' % (tmp_path / 'nope'),
+        'dest: give the directory for the merged report (src names no single directory)']
+    assert input_errors(dict(src=[str(tmp_path)], slices=3, max_age=0, report_name='readiness', dest=None)) == []
