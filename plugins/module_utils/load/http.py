@@ -60,6 +60,44 @@ def host_header(scheme, host, port):
     return '%s:%d' % (name, port)
 
 
+def request_errors(prefix, request, methods):
+    """Every problem with a request's method, expected codes, body and headers.
+
+    ``request`` has ``method``, ``status_codes`` (None: not given), ``body``,
+    ``secret_body``, ``body_format``, ``headers`` and ``secret_headers``; each
+    error names its option after ``prefix`` (``''`` or ``'transaction[1].'``).
+    A secret header is never named.
+    """
+    errors = []
+    method = request['method']
+    if method not in methods:
+        errors.append('%smethod: %s is not one of %s' % (prefix, method, ', '.join(methods)))
+    codes = request['status_codes']
+    if codes is not None and not codes:
+        errors.append('%sstatus_codes: give at least one status code' % prefix)
+    for code in codes or ():
+        if not isinstance(code, int) or not 100 <= code <= 599:
+            errors.append('%sstatus_codes: %s is not an HTTP status code (100-599)' % (prefix, code))
+    if request['body'] is not None and request['secret_body'] is not None:
+        errors.append('%sbody and secret_body are mutually exclusive' % prefix)
+    body = request['body'] if request['body'] is not None else request['secret_body']
+    if body is not None and request['body_format'] == 'form' and not isinstance(body, dict):
+        errors.append('%sbody_format: form needs the body as a dict of fields' % prefix)
+    if body is not None and method in ('GET', 'HEAD'):
+        errors.append('%smethod: %s requests carry no body; use POST, PUT or PATCH' % (prefix, method))
+    for option in ('headers', 'secret_headers'):
+        given = request[option]
+        if given is not None and not isinstance(given, dict):
+            errors.append('%s%s: give a dict of header names and values' % (prefix, option))
+            continue
+        for key, value in (given or {}).items():
+            if not key or any(c in key for c in ':\r\n ') or any(c in str(value) for c in '\r\n'):
+                errors.append('%s%s: header %r: a name must be non-empty without colons or '
+                              'spaces, and neither names nor values may contain line breaks'
+                              % (prefix, option, key if option == 'headers' else '<secret header>'))
+    return errors
+
+
 def encode_body(body, body_format):
     """Return ``(bytes, content type)`` for a body given as JSON, form fields or raw text."""
     if body is None:

@@ -45,6 +45,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.load.engine impor
 )
 from ansible_collections.golive.readiness.plugins.module_utils.load.http import (
     build_request,
+    request_errors,
     split_url,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
@@ -179,27 +180,7 @@ def input_errors(opts, path_exists=os.path.exists):
     except ValueError:
         errors.append('url: %r is not an http:// or https:// URL with a host'
                       % redact_url(opts.get('url') or ''))
-    if opts['method'] not in METHODS:
-        errors.append('method: %s is not one of %s' % (opts['method'], ', '.join(METHODS)))
-    codes = opts['status_codes'] or []
-    if not codes:
-        errors.append('status_codes: give at least one status code')
-    for code in codes:
-        if not 100 <= code <= 599:
-            errors.append('status_codes: %d is not an HTTP status code (100-599)' % code)
-    if opts['body'] is not None and opts['secret_body'] is not None:
-        errors.append('body and secret_body are mutually exclusive')
-    body = opts['body'] if opts['body'] is not None else opts['secret_body']
-    if body is not None and opts['body_format'] == 'form' and not isinstance(body, dict):
-        errors.append('body_format: form needs the body as a dict of fields')
-    if body is not None and opts['method'] in ('GET', 'HEAD'):
-        errors.append('method: %s requests carry no body; use POST, PUT or PATCH' % opts['method'])
-    for option in ('headers', 'secret_headers'):
-        for key, value in (opts[option] or {}).items():
-            if not key or any(c in key for c in ':\r\n ') or any(c in str(value) for c in '\r\n'):
-                errors.append('%s: header %r: a name must be non-empty without colons or '
-                              'spaces, and neither names nor values may contain line breaks'
-                              % (option, key if option == 'headers' else '<secret header>'))
+    errors.extend(request_errors('', dict(opts, status_codes=opts['status_codes'] or []), METHODS))
     in_range(errors, 'max_requests', opts['max_requests'], 1, MAX_REQUESTS_CEILING)
     in_range(errors, 'max_duration', opts['max_duration'], 0, MAX_DURATION_CEILING, low_open=True)
     in_range(errors, 'timeout', opts['timeout'], 0, MAX_TIMEOUT, low_open=True)

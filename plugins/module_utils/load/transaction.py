@@ -33,6 +33,7 @@ __metaclass__ = type
 from ansible_collections.golive.readiness.plugins.module_utils.load.engine import empty_transactions
 from ansible_collections.golive.readiness.plugins.module_utils.load.http import (
     build_request,
+    request_errors,
     split_url,
 )
 from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
@@ -119,8 +120,14 @@ def step_errors(opts):
             errors.append('%s: unknown key(s) %s; a step has %s'
                           % (where, ', '.join(map(str, unknown)), ', '.join(STEP_KEYS)))
         method = str(step.get('method') or opts.get('method') or 'GET').upper()
-        if method not in METHODS:
-            errors.append('%s.method: %s is not one of %s' % (where, method, ', '.join(METHODS)))
+        body_format = step.get('body_format') or opts.get('body_format') or 'json'
+        errors.extend(request_errors(where + '.', dict(
+            method=method, status_codes=step.get('status_codes'), body=step.get('body'),
+            secret_body=step.get('secret_body'), body_format=body_format,
+            headers=step.get('headers'), secret_headers=None), METHODS))
+        if body_format not in BODY_FORMATS:
+            errors.append('%s.body_format: %s is not one of %s' % (where, body_format,
+                                                                   ', '.join(BODY_FORMATS)))
         path, url = step.get('path'), step.get('url')
         if path and url:
             errors.append('%s: give path or url, not both' % where)
@@ -136,35 +143,6 @@ def step_errors(opts):
                                   'keeps one connection); give a path' % where)
             except ValueError:
                 errors.append('%s.url: not an http:// or https:// URL with a host' % where)
-        if step.get('body') is not None and step.get('secret_body') is not None:
-            errors.append('%s: body and secret_body are mutually exclusive' % where)
-        body = step.get('body') if step.get('body') is not None else step.get('secret_body')
-        body_format = step.get('body_format') or opts.get('body_format') or 'json'
-        if body_format not in BODY_FORMATS:
-            errors.append('%s.body_format: %s is not one of %s' % (where, body_format,
-                                                                   ', '.join(BODY_FORMATS)))
-        if body is not None and body_format == 'form' and not isinstance(body, dict):
-            errors.append('%s.body_format: form needs the body as a dict of fields' % where)
-        if body is not None and method in ('GET', 'HEAD'):
-            errors.append('%s.method: %s requests carry no body; use POST, PUT or PATCH'
-                          % (where, method))
-        codes = step.get('status_codes')
-        if codes is not None:
-            if not isinstance(codes, list) or not codes:
-                errors.append('%s.status_codes: give a list of at least one status code' % where)
-            else:
-                for code in codes:
-                    if not isinstance(code, int) or not 100 <= code <= 599:
-                        errors.append('%s.status_codes: %r is not an HTTP status code (100-599)'
-                                      % (where, code))
-        headers = step.get('headers')
-        if headers is not None and not isinstance(headers, dict):
-            errors.append('%s.headers: give a dict of header names and values' % where)
-        for key, value in (headers if isinstance(headers, dict) else {}).items():
-            if not key or any(c in key for c in ':\r\n ') or any(c in str(value) for c in '\r\n'):
-                errors.append('%s.headers: header %r: a name must be non-empty without colons '
-                              'or spaces, and neither names nor values may contain line breaks'
-                              % (where, key))
         name = step_name(step, index)
         if name in names:
             errors.append('%s.name: %r is also the name of transaction[%d]; give each step a '
