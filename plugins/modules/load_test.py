@@ -252,6 +252,14 @@ options:
         description: Statuses that count as success for this step; defaults to O(status_codes).
         type: list
         elements: int
+      think_time:
+        description:
+          - Seconds the user waits after this step's answer before the next step (a person
+            reading the page; k6's sleep, JMeter's timers), 0 to 300. Left out of the
+            transaction's duration.
+          - After the last step, the wait before the user's next transaction (closed model only;
+            with a O(rate) transactions start when due).
+        type: float
   cookies:
     description:
       - With a O(transaction), keep the cookies the server sets (a session, a cart) and send
@@ -359,7 +367,7 @@ EXAMPLES = r'''
     duration: 60
     concurrency: 20
     transaction:
-      - {name: products, path: /api/products}
+      - {name: products, path: /api/products, think_time: 2}
       - {name: cart, method: POST, path: /api/cart, body: {product: 1, quantity: 1}, status_codes: [200, 201]}
       - {name: checkout, path: /checkout}
     tps: {warn: 100, fail: 50}
@@ -487,6 +495,7 @@ def argument_spec():
             secret_body=dict(type='raw', no_log=True),
             body_format=dict(type='str', choices=list(transaction.BODY_FORMATS)),
             status_codes=dict(type='list', elements='int'),
+            think_time=dict(type='float'),
         )),
         cookies=dict(type='bool', default=d['cookies']),
         tps=limits_spec(transaction.TPS),

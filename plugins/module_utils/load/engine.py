@@ -27,7 +27,9 @@ user send the steps in order, each after the previous answer (k6's iteration,
 JMeter's transaction controller): the transaction succeeds when every step got
 an expected status, a step that fails ends it (the next transaction starts
 again at the first step), and its duration runs from when its first step was
-due to the last step's answer.  The request count is then shared out in whole
+due to the last step's answer, less the think time a step may ask for before
+the next one (a user reading the page; JMeter leaves its timers out alike).
+The request count is then shared out in whole
 transactions, and a transaction that has started finishes its steps after
 ``duration`` (never after the time budget).
 
@@ -41,6 +43,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
+import heapq
 import json
 import os
 import select
@@ -62,7 +65,7 @@ from ansible_collections.golive.readiness.plugins.module_utils.load.http import 
 )
 from ansible_collections.golive.readiness.plugins.module_utils.load.stats import Histogram
 
-IDLE, CONNECTING, HANDSHAKING, SENDING, READING = range(5)
+IDLE, CONNECTING, HANDSHAKING, SENDING, READING, THINKING = range(6)
 RECV_BYTES = 65536  # below malloc's mmap threshold: larger reads cost a syscall each
 SCAN_EVERY_S = 0.05
 CONNECT_KINDS = ('connect', 'dns')
@@ -94,7 +97,7 @@ class _Conn:
     """One virtual user: its connection and the state of its request in flight."""
 
     __slots__ = ('sock', 'fd', 'state', 'events', 'out', 'buf', 'need', 'framing', 'status',
-                 'close', 'start', 'sent_at', 'tls', 'step', 'tx_start', 'cookies')
+                 'close', 'start', 'sent_at', 'tls', 'step', 'tx_start', 'cookies', 'thought')
 
     def __init__(self):
         self.status = 0
@@ -104,6 +107,7 @@ class _Conn:
         self.step = 0
         self.tx_start = 0.0
         self.cookies = None
+        self.thought = 0.0
         self.detach()
 
     def detach(self):
@@ -191,10 +195,15 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
         step_expected = [frozenset(step['expected']) for step in steps]
         step_cookies = [bool(step.get('cookies')) for step in steps]
         keep_cookies = any(step_cookies)
+        step_think = [float(step.get('think_time') or 0.0) for step in steps]
         tx = _transaction_tallies(nsteps)
         tx_limit = requests // nsteps
         tx_latencies = tx['latencies']
         step_tallies = tx['steps']
+    # Users thinking: a heap of (when they go on, order, user); a step index of
+    # ``nsteps`` means the user thinks after its transaction, before the next one.
+    thinking = []
+    think_order = [0]
 
     def drop(conn):
         """Close the connection of ``conn`` (its request, if any, is accounted by the caller)."""
@@ -326,6 +335,7 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
         conn.step = 0
         conn.tx_start = due
         conn.cookies = None  # every transaction starts a new session, as k6 iterations do
+        conn.thought = 0.0
         tx['started'] += 1
         begin(conn, due, now)
 
@@ -341,17 +351,42 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
             tally['unexpected'] += 1
         if close or not keepalive:
             drop(conn)  # a next step opens a new connection
+        think = step_think[conn.step] if good else 0.0
         if good and conn.step + 1 < nsteps:
             conn.step += 1
+            if think:
+                conn.thought += think
+                pause(conn, now + think)
+                return
             begin(conn, now, now)
             return
         if good:
             tx['ok'] += 1
-            tx_latencies.append(now - conn.tx_start)
+            tx_latencies.append(now - conn.tx_start - conn.thought)
         else:
             tx['failed'] += 1
+        # Think after the transaction only in the closed model and when another one may start.
+        if think and not interval and tx['started'] < tx_limit and now + think < send_end:
+            conn.step = nsteps
+            pause(conn, now + think)
+            return
         conn.state = IDLE
         idle.append(conn)
+
+    def pause(conn, until):
+        conn.state = THINKING
+        think_order[0] += 1
+        heapq.heappush(thinking, (until, think_order[0], conn))
+
+    def wake(now):
+        """Users whose think time is over send their next step (or become idle)."""
+        while thinking and thinking[0][0] <= now:
+            conn = heapq.heappop(thinking)[2]
+            if conn.step >= nsteps:
+                conn.state = IDLE
+                idle.append(conn)
+            else:
+                begin(conn, now, now)
 
     def complete(conn, status, close, now):
         nonlocal in_flight, answered
@@ -464,7 +499,7 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
 
     def scan(now):
         for conn in conns:
-            if conn.state != IDLE and now - conn.sent_at > timeout:
+            if conn.state not in (IDLE, THINKING) and now - conn.sent_at > timeout:
                 if conn.state in (CONNECTING, HANDSHAKING):
                     fail(conn, 'connect' if conn.state == CONNECTING else 'tls',
                          'no connection within %gs' % timeout)
@@ -485,6 +520,8 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
             if now >= hard_end:
                 stopped = 'budget'
                 break
+            if thinking:
+                wake(now)
             more = tx['started'] < tx_limit if steps else sent < requests
             can_send = more and now < send_end and not unreachable
             if can_send and idle:
@@ -503,7 +540,7 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
                 else:
                     while idle and sent < requests:
                         begin(idle.pop(), now, now)
-            if not in_flight:
+            if not in_flight and not thinking:
                 if unreachable:
                     stopped = 'unreachable'
                     break
@@ -518,6 +555,8 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
             wait = SCAN_EVERY_S
             if interval and can_send and idle:
                 wait = min(wait, max(0.0, next_due - now))
+            if thinking:
+                wait = min(wait, max(0.0, thinking[0][0] - now))
             wait = min(wait, max(0.0, hard_end - now))
             # In the steady state (every connection busy, closed model) housekeeping above is
             # needed only now and then: poll in bursts and come back when a connection is idle.
@@ -593,7 +632,12 @@ def run_load(target, concurrency, requests, duration=None, rate=None, budget_s=6
                             connected(conn)
                     elif conn_state == HANDSHAKING:
                         handshake(conn)
-                if idle or not events:
+                    elif conn_state == THINKING:
+                        # The server closed the idle connection (or sent what nobody asked
+                        # for): the next step opens a new one.
+                        drop(conn)
+                        conn.state = THINKING
+                if idle or not events or (thinking and thinking[0][0] <= clock()):
                     break
             now = clock()
             if now - last_scan >= SCAN_EVERY_S:

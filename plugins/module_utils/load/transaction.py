@@ -48,8 +48,9 @@ from ansible_collections.golive.readiness.plugins.module_utils.readiness import 
 )
 
 MAX_STEPS = 50
+MAX_THINK_S = 300.0
 STEP_KEYS = ('name', 'method', 'path', 'url', 'headers', 'body', 'secret_body', 'body_format',
-             'status_codes')
+             'status_codes', 'think_time')
 BODY_FORMATS = ('json', 'form', 'raw')
 TPS = {'warn': None, 'fail': None}
 # Per step: a transaction of N steps warns at N times the guide's p95 and fails at twice that.
@@ -143,6 +144,10 @@ def step_errors(opts):
                                   'keeps one connection); give a path' % where)
             except ValueError:
                 errors.append('%s.url: not an http:// or https:// URL with a host' % where)
+        think = step.get('think_time')
+        if think is not None and (not isinstance(think, (int, float)) or not 0 <= think <= MAX_THINK_S):
+            errors.append('%s.think_time: %s is out of range 0 to %s seconds'
+                          % (where, think, fmt_number(MAX_THINK_S)))
         name = step_name(step, index)
         if name in names:
             errors.append('%s.name: %r is also the name of transaction[%d]; give each step a '
@@ -174,7 +179,8 @@ def build_steps(opts):
             raise ValueError('transaction[%d]: cannot build the request: %s'
                              % (index, type(exc).__name__))
         steps.append(dict(request=request, head_request=method == 'HEAD', cookies=cookies,
-                          expected=list(step.get('status_codes') or opts['status_codes'])))
+                          expected=list(step.get('status_codes') or opts['status_codes']),
+                          think_time=float(step.get('think_time') or 0.0)))
     return steps
 
 
@@ -186,6 +192,7 @@ def plan_steps(opts):
         out.append(dict(name=step_name(step, index),
                         method=str(step.get('method') or opts['method']).upper(), path=target,
                         status_codes=list(step.get('status_codes') or opts['status_codes']),
+                        think_time=step.get('think_time'),
                         body=('secret' if step.get('secret_body') is not None
                               else 'given' if step.get('body') is not None else None)))
     return out

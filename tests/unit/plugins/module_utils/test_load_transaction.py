@@ -67,6 +67,7 @@ def test_a_valid_transaction_and_its_default_limits():
     (dict(transaction=[dict(path='/a'), dict(path='/b', name='step1')]),
      "transaction[1].name: 'step1' is also the name of transaction[0]"),
     (dict(transaction=[dict(path='/a')] * 51), 'transaction: 51 steps, at most 50'),
+    (dict(transaction=[dict(path='/a', think_time=-1)]), 'transaction[0].think_time: -1 is out of range 0 to 300'),
     (dict(method='POST', body={'x': 1}), 'body: give it per step (transaction[].body)'),
     (dict(requests=2), 'requests: 2 is fewer than the 3 requests of one transaction'),
     (dict(requests=300, warmup_requests=1), 'warmup_requests: 1 is fewer than the 3 requests'),
@@ -101,7 +102,7 @@ def test_steps_are_built_with_the_module_defaults_and_their_own_options():
     text = json.dumps(plan.plan(o)) + json.dumps(plan.check_mode_records(o))
     assert 'hunter2' not in text and 's3cr3t' not in text
     assert plan.plan(o)['transaction'][1] == dict(name='step2', method='POST', path='/cart',
-                                                  status_codes=[201], body='secret')
+                                                  status_codes=[201], body='secret', think_time=None)
     records = plan.check_mode_records(o)
     assert [r['name'] for r in records][-3:] == ['load_tps:shop', 'load_transaction_p95:shop',
                                                  'load_transaction_error_rate:shop']
@@ -234,6 +235,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == '/close':  # the step after this one needs a new connection
             self.send_header('Connection', 'close')
             self.close_connection = True
+        if self.path == '/drop':  # closes the kept-alive connection unannounced, as a timeout does
+            self.close_connection = True
         self.end_headers()
         if self.command != 'HEAD':
             self.wfile.write(body)
@@ -339,3 +342,21 @@ def test_a_stress_test_of_transactions_breaks_at_a_transaction_rate():
     point = checks['load_breaking_point:shop']
     assert point['unit'] == 'tx/s' and point['value'] == 10 and point['status'] == 'warn'
     assert 'broke at stage r20 (20 tx/s' in point['message'] and 'transaction error rate' in point['message']
+
+
+def test_think_time_pauses_users_between_steps_but_not_the_transaction_duration(server):
+    steps = [dict(path='/products', think_time=0.3), dict(path='/checkout')]
+    result = engine_run(server, steps, 6)
+    tx_result = result['transactions']
+    assert (tx_result['started'], tx_result['ok']) == (3, 3)
+    # Three users, each one transaction: everyone thought 0.3 s, which the durations leave out.
+    assert 0.3 <= result['elapsed_s'] < 2.0
+    assert tx_result['histogram'].max_us < 250000
+    # After the last step the user thinks before its next transaction (closed model).
+    steps = [dict(path='/products'), dict(path='/checkout', think_time=0.25)]
+    result = engine_run(server, steps, 12, concurrency=2)
+    assert result['transactions']['ok'] == 6 and 0.5 <= result['elapsed_s'] < 2.5
+
+    # The server drops the kept-alive connection while the user thinks: the next step reconnects.
+    result = engine_run(server, [dict(path='/drop', think_time=0.2), dict(path='/checkout')], 6)
+    assert result['transactions']['ok'] == 3 and result['transport_errors'] == {}, result
