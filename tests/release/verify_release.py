@@ -3,17 +3,22 @@
 Runs the real playbook through the real fleet_report callback, with a bounded client polling
 the load balancer during each release, and asserts on the hosts, the client's record and the
 reports.  Also runs by hand on a prepared scenario:
-    python3 tests/release/verify_release.py [step ...]     (bad_input kill staging production v3 v4)
+    python3 tests/release/verify_release.py [step ...]     (bad_input backup_fails kill staging production v3 v4)
 Order (each step starts from the state the previous one left):
   1. bad input, one line each, nothing changed: missing artifact, checksum mismatch, batch
      size 0, staging verdict required but missing;
-  2. version 2 released while the controller is killed mid-way: every host on a whole version;
-  3. version 2 on staging (load scenarios, security area): both batches go, zero client errors,
-     no regression, release metadata in every report, the release candidate verdict written;
-  4. version 2 in production requiring that verdict: accepted, and nothing changes (idempotent);
-  5. version 3 (500 on /api/products) and 4 (slow): stopped at the canary, rolled back, rl-web2
-     never gets them, the client sees no error.
-Prints the release, batch and rollback times.
+  2. a failing backup (PostgreSQL stopped on rl-lb) stops version 2 on staging before any host
+     changed; staging's verdict says NO-GO (stage backup) and production refuses it;
+  3. version 2 released while the controller is killed right after the canary's switch: the
+     host-side switch unit finishes, every host on a whole version it runs;
+  4. version 2 on staging (load scenarios, security area): a real pgBackRest backup before the
+     deploy, recorded in the reports; both batches go, zero client errors, no regression,
+     release metadata in every report, the release candidate verdict GO;
+  5. version 2 in production requiring that verdict: a stale one is refused; accepted, and
+     nothing changes (idempotent, no backup: nothing to deploy);
+  6. version 3 (500 on /api/products, on staging: verdict NO-GO, stage batch1) and 4 (slow):
+     stopped at the canary, rolled back, rl-web2 never gets them, the client sees no error.
+Prints the release, batch, backup and rollback times.
 """
 
 import glob
@@ -132,6 +137,25 @@ class Run:
         return proc.returncode, proc.stdout + proc.stderr, took, poller
 
 
+def verdict(ctx, version):
+    with open(os.path.join(ctx['verdicts'], 'shopapp-%s.staging.json' % version)) as handle:
+        return json.load(handle)
+
+
+def upstream():
+    return sh('docker', 'exec', 'rl-lb', 'cat', '/etc/nginx/conf.d/golive-release-upstream.conf')
+
+
+def preflight_refusal(run, version, extra, fragment):
+    """A production run refused at the pre-flight with one line naming ``fragment``."""
+    proc = subprocess.run(run.argv(version, extra), cwd=REPO, env=run.env('production'), capture_output=True,
+                          text=True, timeout=300, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, 'the release ran: %s' % out[-2000:]
+    assert 'Before the release' not in out, 'went past the pre-flight:\n%s' % out[-3000:]
+    return one_line_error(out, fragment)
+
+
 def report(ctx, section):
     with open(os.path.join(ctx['reports'], 'readiness-%s.json' % section)) as handle:
         return json.load(handle)
@@ -177,29 +201,64 @@ def step_bad_input(run, ctx):
     assert state() == before, 'bad input changed a host: %s -> %s' % (before, state())
 
 
+def step_backup_fails(run, ctx):
+    """PostgreSQL stopped on rl-lb: the backup before the deploy fails, the release stops there."""
+    before, lb_before = state(), upstream()
+    sh('docker', 'exec', 'rl-lb', 'systemctl', 'stop', 'postgresql@15-main')
+    try:
+        rc, out, took, poller = run.release('2', deploy_env='staging')
+    finally:
+        sh('docker', 'exec', 'rl-lb', 'systemctl', 'start', 'postgresql@15-main')
+    assert rc != 0, 'the release went on without a backup:\n%s' % out[-3000:]
+    line = one_line_error(out, 'stopped before the deploy, no host changed: the backup on rl-lb')
+    assert 'did not complete' in line, line
+    assert 'Rolling deploy' not in out, 'the deploy started:\n%s' % out[-3000:]
+    assert state() == before and upstream() == lb_before, 'a host changed: %s -> %s' % (before, state())
+    assert not poller.errors, poller.errors[:5]
+    found = verdict(ctx, '2')
+    assert found['go'] is False and found['stage'] == 'backup' and 'rl-lb' in found['verdict'], found
+    refused = preflight_refusal(run, '2', dict(release_require_staging_verdict=True),
+                                'release_require_staging_verdict: staging said NO-GO for 2 (stage backup')
+    print('failing backup: exit %d in %.0f s, %s' % (rc, took, line[:400]))
+    print('  staging verdict NO-GO (stage backup); production refuses it: %s' % refused[:300])
+
+
 def step_kill(run, ctx):
-    """Kill the controller while version 2 is unpacked on the canary; every host stays whole."""
+    """Kill the controller right after the canary's switch; the host-side unit finishes it."""
     poller = Poller()
     poller.start()
     proc = subprocess.Popen(run.argv('2', {}), cwd=REPO, env=run.env('production'), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
+    # One watcher on the host sees the symlink change within 20 ms of the switch.
+    watch = subprocess.Popen(['docker', 'exec', 'rl-web1', 'sh', '-c',
+                              'for _ in $(seq 20000); do [ "$(readlink /opt/shopapp/current)" = '
+                              '/opt/shopapp/releases/2 ] && exit 0; sleep 0.02; done; exit 1'])
     deadline, killed = time.time() + 400, None
-    while time.time() < deadline and proc.poll() is None:
-        if '2' in sh('docker', 'exec', 'rl-web1', 'ls', '/opt/shopapp/releases').split():
-            os.killpg(proc.pid, signal.SIGKILL)
-            killed = time.time()
-            break
-        time.sleep(0.1)
+    while time.time() < deadline and proc.poll() is None and watch.poll() is None:
+        time.sleep(0.01)
+    if watch.poll() == 0 and proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        killed = time.time()
+    unit_running = sh('docker', 'exec', 'rl-web1', 'systemctl', 'is-active', 'golive-release-shopapp')
+    if watch.poll() is None:
+        watch.kill()
     proc.wait(30)
-    assert killed, 'the release never reached the canary (exit %s)' % proc.returncode
-    time.sleep(1)
+    assert killed, 'the release never switched the canary (exit %s)' % proc.returncode
+    # The host-side switch unit ends by itself (restart, health check, or back to 1).
+    for _ in range(120):
+        if sh('docker', 'exec', 'rl-web1', 'systemctl', 'is-active', 'golive-release-shopapp') != 'active':
+            break
+        time.sleep(0.5)
+    settled = time.time() - killed
     found = state()
     whole(found)
     time.sleep(1)
     poller.stop()
     assert not poller.errors, 'the client saw errors around the kill: %s' % poller.errors[:5]
-    print('killed mid-release: hosts %s, each whole; client %d requests, 0 errors'
-          % (dict((h, s[0]) for h, s in found.items()), poller.requests))
+    FIGURES.append('controller killed right after the canary switch (host-side unit then %s): settled %.1f s '
+                   'later on %s, each whole and answering; client %d requests, 0 errors'
+                   % (unit_running, settled, dict((h, s[0]) for h, s in found.items()), poller.requests))
+    print(FIGURES[-1])
 
 
 def step_good_staging(run, ctx):
@@ -226,9 +285,25 @@ def step_good_staging(run, ctx):
     assert any(n.startswith('security/') for n in names), 'no security area on staging'
     ticked = {(c['name'], i['text']): i['state'] for c in after['checklists'] for i in c['items']}
     assert ticked[('After deployment', 'Application endpoints answer within response-time limits')] == 'done', ticked
-    with open(os.path.join(ctx['verdicts'], 'shopapp-2.staging.json')) as handle:
-        verdict = json.load(handle)
-    assert verdict['go'] is True and verdict['version'] == '2', verdict
+    found = verdict(ctx, '2')
+    assert found['go'] is True and found['version'] == '2' and found['stage'] == 'after', found
+    # The backup passphrase (molecule/release/inventory/group_vars/db.yml) is in no output or report.
+    for path in glob.glob(os.path.join(ctx['reports'], '*')) + [None]:
+        text = out if path is None else open(path, encoding='utf-8', errors='replace').read()
+        assert 'CanaryRelease-2c9d41e7' not in text, 'the backup passphrase appears in %s' % (path or 'the output')
+    backup = report(ctx, 'after')['release']['backup']
+    assert backup['method'] == 'golive.readiness.backup' and backup['hosts'] == ['rl-lb'], backup
+    taken = backup['taken'][0]
+    assert taken['host'] == 'rl-lb' and taken['postgres']['label'] and taken['postgres']['type'] == 'incr', taken
+    assert taken['postgres']['database_bytes'] > 0 and taken['redis']['bytes'] > 0, taken
+    assert report(ctx, 'batch1')['release']['backup'] == backup
+    labels = sh('docker', 'exec', 'rl-lb', 'runuser', '-u', 'postgres', '--', 'pgbackrest', '--stanza=main',
+                '--output=json', 'info')
+    assert taken['postgres']['label'] in labels, 'the backup is not in the repository: %s' % labels[:500]
+    FIGURES.append('backup before the deploy (pgBackRest incr %s, %d bytes stored, database %d bytes; Redis %d bytes):'
+                   ' %.1f s' % (taken['postgres']['label'], taken['postgres']['repository_bytes'],
+                                taken['postgres']['database_bytes'], taken['redis']['bytes'], taken['seconds']))
+    print(FIGURES[-1])
     batches = [section_seconds(report(ctx, s)) for s in ('batch1', 'batch2')]
     FIGURES.append('release 2 (staging, 2 batches + load scenarios): %.1f s whole run, batches %s s; '
                    'client %d requests, 0 errors' % (took, ', '.join('%.0f' % b for b in batches), poller.requests))
@@ -236,6 +311,17 @@ def step_good_staging(run, ctx):
 
 
 def step_production_requires_verdict(run, ctx):
+    path = os.path.join(ctx['verdicts'], 'shopapp-2.staging.json')
+    with open(path) as handle:
+        fresh = handle.read()
+    with open(path, 'w') as handle:
+        json.dump(dict(json.loads(fresh), decided_at='2026-01-01T00:00:00Z'), handle)
+    try:
+        refused = preflight_refusal(run, '2', dict(release_require_staging_verdict=True), 'stale, run the release')
+    finally:
+        with open(path, 'w') as handle:
+            handle.write(fresh)
+    print('stale staging verdict refused: %s' % refused[:200])
     rc, out, took, poller = run.release('2', extra=dict(release_require_staging_verdict=True))
     assert rc == 0, 'version 2 in production failed (exit %d):\n%s' % (rc, out[-5000:])
     changed = [l for l in out.splitlines() if l.startswith(('rl-', 'localhost')) and 'changed=0' not in l]
@@ -245,9 +331,9 @@ def step_production_requires_verdict(run, ctx):
     print(FIGURES[-1])
 
 
-def step_bad_version(run, ctx, version, why):
+def step_bad_version(run, ctx, version, why, deploy_env='production'):
     before = dict((host, s[0]) for host, s in state().items())
-    rc, out, took, poller = run.release(version)
+    rc, out, took, poller = run.release(version, deploy_env=deploy_env)
     assert rc != 0, 'version %s was not stopped' % version
     stop = [l for l in out.splitlines() if 'stopped at batch 1' in l]
     assert stop, 'no stop message:\n%s' % out[-5000:]
@@ -263,6 +349,9 @@ def step_bad_version(run, ctx, version, why):
     assert why in blocking, (why, blocking)
     assert not os.path.exists(os.path.join(ctx['reports'], 'readiness-batch2.json'))
     rollback = float(stop[0].split(' in ')[1].split(' s')[0])
+    if deploy_env == 'staging':
+        found = verdict(ctx, version)
+        assert found['go'] is False and found['stage'] == 'batch1' and why in found['verdict'], found
     FIGURES.append('release %s stopped at the canary in %.1f s, rollback %.1f s; blocked by: %s'
                    % (version, took, rollback, blocking[:150]))
     print(FIGURES[-1])
@@ -280,10 +369,11 @@ def main():
     run = Run(ctx)
     steps = dict(
         bad_input=lambda: step_bad_input(run, ctx),
+        backup_fails=lambda: step_backup_fails(run, ctx),
         kill=lambda: step_kill(run, ctx),
         staging=lambda: step_good_staging(run, ctx),
         production=lambda: step_production_requires_verdict(run, ctx),
-        v3=lambda: step_bad_version(run, ctx, '3', 'products'),
+        v3=lambda: step_bad_version(run, ctx, '3', 'products', deploy_env='staging'),
         v4=lambda: step_bad_version(run, ctx, '4', 'load_p95'))
     # By hand, some steps only (each needs the state the previous ones leave: v3 / v4 need
     # every host on 2, production a staging verdict): verify_release.py v3 v4
