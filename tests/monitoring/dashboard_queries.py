@@ -86,9 +86,16 @@ def main(argv=None):
     password = os.environ.get('PROMETHEUS_PASSWORD', '')
     auth = '%s:%s' % (args.user, password) if password else None
     problems, counts = [], {'parsed': 0, 'series': 0}
+    known = set(query['exporter'] for query in dashboards.queries())
+    if expect - known:
+        parser.error('--expect: %s is no exporter of a dashboard query (known: %s)'
+                     % (', '.join(sorted(expect - known)), ', '.join(sorted(known))))
+    per_exporter = {}  # exporter -> [queries, queries with series]
     for query in dashboards.queries():
         expr = substitute(query['expr'], values)
         where = '%s / %s [%s]' % (query['dashboard'], query['panel'], query['exporter'])
+        tally = per_exporter.setdefault(query['exporter'], [0, 0])
+        tally[0] += 1
         status, parsed = call(args.url, '/api/v1/format_query', expr, auth)
         if status != 200 or parsed.get('status') != 'success':
             problems.append('%s: does not parse: %s: %s' % (where, parsed.get('error', status), expr))
@@ -96,6 +103,7 @@ def main(argv=None):
         counts['parsed'] += 1
         status, result = call(args.url, '/api/v1/query', expr, auth)
         series = len(result.get('data', {}).get('result', [])) if status == 200 else 0
+        tally[1] += 1 if series else 0
         print('%-70s %s %3d series' % (where[:70], 'parses', series))
         if status != 200:
             problems.append('%s: query failed: %s: %s' % (where, result.get('error', status), expr))
@@ -104,6 +112,10 @@ def main(argv=None):
                 counts['series'] += 1
             else:
                 problems.append('%s: no series, though its exporter runs: %s' % (where, expr))
+    # One line per exporter: how many of its queries returned series (the scenario's log shows it).
+    print('per exporter (queries with series / queries): ' + ', '.join(
+        '%s %d/%d%s' % (name, tally[1], tally[0], '' if name in expect else ' (not expected)')
+        for name, tally in sorted(per_exporter.items())))
     print('dashboard queries: %d parse, %d of those whose exporter runs (%s) return series'
           % (counts['parsed'], counts['series'], ','.join(sorted(expect)) or 'none'))
     for problem in problems:
