@@ -336,8 +336,12 @@ def _metric_value(value):
     return None
 
 
-def to_prometheus(report, timestamp=None):
-    """Text format for node_exporter's textfile collector (write it as ``*.prom``)."""
+def to_prometheus(report, timestamp=None, fleet=True):
+    """Text format for node_exporter's textfile collector (write it as ``*.prom``).
+
+    ``fleet=False`` leaves out the fleet's series (hosts per status, fleet score, the gate's
+    verdict): a per-host file (prometheus_textfile) where one host carries them for the fleet.
+    """
     out = []
     label = _LabelValues()
 
@@ -388,13 +392,14 @@ def to_prometheus(report, timestamp=None):
     family('golive_readiness_host_score', 'gauge', 'Host readiness score, 0 to 100.')
     for host, entry in report['hosts'].items():
         out.append('golive_readiness_host_score%s %s' % (_labels(host=host), float(entry['score'])))
-    family('golive_readiness_hosts', 'gauge', 'Hosts per readiness status.')
-    for status in HOST_STATUSES:
-        out.append('golive_readiness_hosts%s %d' % (_labels(status=status),
-                                                    report['summary']['host_status'].get(status, 0)))
-    family('golive_readiness_fleet_score', 'gauge', 'Fleet readiness score, 0 to 100.')
-    out.append('golive_readiness_fleet_score %s' % float(report.get('score') or 0))
-    gate = report.get('gate')
+    if fleet:
+        family('golive_readiness_hosts', 'gauge', 'Hosts per readiness status.')
+        for status in HOST_STATUSES:
+            out.append('golive_readiness_hosts%s %d' % (_labels(status=status),
+                                                        report['summary']['host_status'].get(status, 0)))
+        family('golive_readiness_fleet_score', 'gauge', 'Fleet readiness score, 0 to 100.')
+        out.append('golive_readiness_fleet_score %s' % float(report.get('score') or 0))
+    gate = report.get('gate') if fleet else None
     if gate:
         family('golive_readiness_gate_go', 'gauge', '1 if the gate said go, 0 for no-go.')
         out.append('golive_readiness_gate_go %d' % (1 if gate.get('go') else 0))
