@@ -10,6 +10,7 @@ __metaclass__ = type
 from ansible.plugins.action import ActionBase
 from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import (
     active_collector,
+    no_collector_message,
     report_preflight,
     report_settings,
     section_report,
@@ -48,10 +49,7 @@ class ActionModule(ActionBase):
             return result
         collector = active_collector()
         if collector is None:
-            result.update(failed=True, msg=(
-                'golive.readiness.gate reads the results the golive.readiness.fleet_report callback '
-                'collects: enable it (callbacks_enabled = golive.readiness.fleet_report in ansible.cfg '
-                'or ANSIBLE_CALLBACKS_ENABLED)'))
+            result.update(failed=True, msg=no_collector_message('golive.readiness.gate'))
             return result
         # report_required: a report set that cannot be written blocks now, not after the verdict.
         preflight = report_preflight() if (report_settings() or {}).get('required') else []

@@ -52,6 +52,13 @@ def active_collector():
     return _ACTIVE['collector']
 
 
+def no_collector_message(plugin):
+    """Why ``plugin`` (an action reading the run's results) cannot work: the callback is off."""
+    return ('%s reads the results the golive.readiness.fleet_report callback collects: enable it '
+            '(callbacks_enabled = golive.readiness.fleet_report in ansible.cfg or ANSIBLE_CALLBACKS_ENABLED)'
+            % plugin)
+
+
 def set_active_collector(collector, report=None):
     """Make ``collector`` the run's collector (called by the callback).
 
