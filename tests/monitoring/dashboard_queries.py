@@ -7,10 +7,8 @@ Grafana's variables get the values a user's "All" selection gives them.
     dashboard_queries.py --url http://mon-server:9090 --expect node,app,readiness \\
         --set http_metric=prometheus_http          # password in PROMETHEUS_PASSWORD
 
-Prints one line per query and a summary; exit 1 if any query fails to parse or an expected
-one returns nothing. ``--readiness-metrics HOST,...`` instead prints a fleet readiness report
-of those hosts in the Prometheus text format the fleet_report callback writes (its own code:
-FleetCollector and report_formats.to_prometheus), for node_exporter's textfile collector.
+Prints one line per query, the queries with series per exporter and a summary; exit 1 if any
+query fails to parse or an expected one returns nothing.
 """
 
 import argparse
@@ -19,7 +17,6 @@ import json
 import os
 import re
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,8 +26,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'scripts'))
 # pylint: disable=wrong-import-position
 import dashboards  # noqa: E402
-from ansible_collections.golive.readiness.plugins.module_utils import readiness  # noqa: E402
-from ansible_collections.golive.readiness.plugins.plugin_utils import fleet, report_formats  # noqa: E402
 
 # What Grafana puts in for its own variables and the dashboards' "All" selections.
 DEFAULTS = {'__rate_interval': '1m', 'http_metric': 'http', 'active_users_metric': 'active_users'}
@@ -53,34 +48,13 @@ def call(url, path, query, auth):
         return error.code, json.load(error)
 
 
-def readiness_metrics(hosts):
-    """A fleet report of ``hosts`` (one passing, one warning and one failing check each, the
-    gate's no-go) in the Prometheus text format."""
-    collector = fleet.FleetCollector()
-    for host in hosts:
-        collector.add_host(host, groups=['monitoring'])
-        system = readiness.Component('system')
-        system.add(readiness.measured('cpu', 12.5, 'percent', 80, 90, subject='CPU use'))
-        system.add(readiness.measured('load', 1.2, 'ratio', 1.0, 2.0, subject='5-minute load per core'))
-        system.add(readiness.measured('disk:/', 95.0, 'percent', 80, 90, subject='/ use'))
-        collector.add_readiness(host, system.result())
-    report = collector.report(playbook='readiness.yml', extra={'gate': {'go': False, 'reasons': ['test']}})
-    return report_formats.to_prometheus(report, timestamp=time.time())
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
-    parser.add_argument('--readiness-metrics', metavar='HOST,...', help='print readiness metrics and exit')
-    parser.add_argument('--url')
+    parser.add_argument('--url', required=True)
     parser.add_argument('--user', default='admin')
     parser.add_argument('--expect', default='', help='exporters that run there (comma-separated)')
     parser.add_argument('--set', action='append', default=[], metavar='NAME=VALUE', help='a dashboard variable')
     args = parser.parse_args(argv)
-    if args.readiness_metrics:
-        sys.stdout.write(readiness_metrics(args.readiness_metrics.split(',')))
-        return 0
-    if not args.url:
-        parser.error('--url is required')
     values = dict(DEFAULTS, **dict(item.split('=', 1) for item in args.set))
     expect = set(filter(None, args.expect.split(',')))
     password = os.environ.get('PROMETHEUS_PASSWORD', '')
