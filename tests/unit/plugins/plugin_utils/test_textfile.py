@@ -37,8 +37,8 @@ def test_a_host_file_has_its_own_series_only():
     assert 'golive_readiness_host_ready{host="web1"} 0' in text
     assert 'host="db1"' not in text and 'host="gone"' not in text
     # The fleet's series are the fleet host's alone: one series each in Prometheus.
-    assert not [s for s in samples(text) if s.startswith(('golive_readiness_gate_go', 'golive_readiness_fleet_score',
-                                                           'golive_readiness_hosts'))]
+    fleet_series = ('golive_readiness_gate_go', 'golive_readiness_fleet_score', 'golive_readiness_hosts')
+    assert not [s for s in samples(text) if s.startswith(fleet_series)]
     assert 'golive_readiness_report_timestamp_seconds 1.0' in text
 
 
