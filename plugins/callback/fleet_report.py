@@ -30,6 +30,11 @@ description:
     then takes the same data from that task's result, recognised by its action.
   - A task that stops the run on the gate's no-go is not a failure of the host when it sets
     the task variable C(golive_readiness_gate_stop=true), as C(playbooks/readiness.yml) does.
+  - A task that sets the task variable C(golive_readiness_record=false) is a probe whose result
+    feeds another check, not a readiness result of its own; its C(readiness) key is not recorded
+    (a failure of the task still is). C(playbooks/dr_drill.yml) marks so the checks it runs
+    while it holds an outage on purpose; the outage they see is judged as the C(drill)
+    component's C(detection) check, not as a failing service.
   - A check-mode run (C(--check)) writes its report as C(<report_name>.check.*) without the
     Prometheus file, marked C(check_mode=true) and "CHECK MODE" in its title; it never
     replaces the last real report nor becomes the comparison baseline.
@@ -227,6 +232,9 @@ from ansible_collections.golive.readiness.plugins.plugin_utils.slices import (
 GATE_ACTIONS = ('golive.readiness.gate', 'gate')
 # A task variable that marks the task stopping the run on the gate's no-go.
 GATE_STOP_VAR = 'golive_readiness_gate_stop'
+# A task variable that marks a probe whose readiness result is another check's input (a
+# drill's detection during an outage it made on purpose): the result is not recorded.
+RECORD_VAR = 'golive_readiness_record'
 # The collection's modules and the readiness role: a task of either measures readiness.
 READINESS_NAMESPACE = 'golive.readiness.'
 READINESS_ROLES = ('golive.readiness.readiness', 'readiness')
@@ -373,15 +381,19 @@ class CallbackModule(CallbackBase):
         return (getattr(task, 'resolved_action', None) or getattr(task, 'action', None)) in MERGE_ACTIONS
 
     @staticmethod
-    def _is_gate_stop(task):
+    def _marked(task, name, default=False):
+        """The boolean task variable ``name`` of ``task`` (``default`` when it is not set)."""
+        marker = (getattr(task, 'vars', None) or {}).get(name)
+        return default if marker is None else boolean(plain(marker), strict=False)
+
+    def _is_gate_stop(self, task):
         """True for the task that stops the run on the gate's no-go (marked by GATE_STOP_VAR)."""
-        marker = (getattr(task, 'vars', None) or {}).get(GATE_STOP_VAR)
-        return marker is not None and boolean(plain(marker), strict=False)
+        return self._marked(task, GATE_STOP_VAR)
 
     def _record(self, result, failed=False):
         host = result._host.get_name()
         task = result._task.get_name() if result._task else None
-        found = self._readiness_results(result)
+        found = self._readiness_results(result) if self._marked(result._task, RECORD_VAR, True) else []
         if found or failed:
             self.collector.add_host(host, groups=[g.get_name() for g in result._host.get_groups()])
             self.play_measures = self.play_measures or bool(found)

@@ -197,6 +197,28 @@ def test_the_stop_task_is_recognised_by_its_marker_not_its_message(tmp_path):
     assert other.collector.report()['hosts']['db9']['errors'][0]['message'] == 'Release blocked'
 
 
+def test_a_probe_marked_not_to_record_is_left_out_but_its_failure_is_not():
+    """dr_drill.yml: the outage a drill makes on purpose is the drill's detection, not a failing host."""
+    down = r.Component('postgres')
+    down.add(r.check_result('connection', 'fail', message='connection refused'))
+    probe = new_task('Detection', action='golive.readiness.postgres_check',
+                     task_vars={'golive_readiness_record': False})
+    callback = CallbackModule()
+    callback.v2_runner_on_ok(callback_result(dict(changed=False, readiness=readiness())))
+    callback.v2_runner_on_ok(callback_result(dict(changed=False, readiness=down.result()), task=probe))
+    host = callback.collector.report()['hosts']['web1']
+    assert [c['component'] for c in host['checks']] == ['system'] and host['status'] == 'warn'
+    # A probe that could not run at all is still a failure of the host.
+    callback.v2_runner_on_failed(callback_result(dict(failed=True, msg='port: must be 1-65535'), task=probe))
+    host = callback.collector.report()['hosts']['web1']
+    assert host['errors'][0]['message'] == 'port: must be 1-65535' and host['status'] == 'fail'
+    # Marked true (or not marked), the same result is recorded.
+    recorded = CallbackModule()
+    recorded.v2_runner_on_ok(callback_result(dict(changed=False, readiness=down.result()), task=new_task(
+        'Detection', action='golive.readiness.postgres_check', task_vars={'golive_readiness_record': 'yes'})))
+    assert recorded.collector.report()['hosts']['web1']['status'] == 'fail'
+
+
 def test_a_failed_task_carries_the_reason_from_stderr():
     callback = CallbackModule()
     callback.v2_runner_on_failed(callback_result(dict(
