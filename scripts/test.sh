@@ -14,7 +14,7 @@ export ANSIBLE_CONFIG=$REPO/ansible.cfg PYTHONDONTWRITEBYTECODE=1
 source "$REPO/scripts/lib/venv.sh" && golive_venv_activate
 
 stages=("$@")
-((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening release)
+((${#stages[@]})) || stages=(unit lint sanity e2e fleet monitoring hardening release backup)
 failed=()
 # Each stage's output is also kept, so the end of the run can repeat what failed: CI shows
 # only the tail of a long log.
