@@ -300,9 +300,10 @@ def step_good_staging(run, ctx):
     labels = sh('docker', 'exec', 'rl-lb', 'runuser', '-u', 'postgres', '--', 'pgbackrest', '--stanza=main',
                 '--output=json', 'info')
     assert taken['postgres']['label'] in labels, 'the backup is not in the repository: %s' % labels[:500]
-    FIGURES.append('backup before the deploy (pgBackRest incr %s, %d bytes stored, database %d bytes; Redis %d bytes):'
-                   ' %.1f s' % (taken['postgres']['label'], taken['postgres']['repository_bytes'],
-                                taken['postgres']['database_bytes'], taken['redis']['bytes'], taken['seconds']))
+    FIGURES.append('backup before the deploy on rl-lb: %.1f s in all (pgBackRest incr %s in %d s, %d bytes stored, '
+                   'database %d bytes; Redis archive %d bytes)'
+                   % (taken['seconds'], taken['postgres']['label'], taken['postgres']['seconds'],
+                      taken['postgres']['repository_bytes'], taken['postgres']['database_bytes'], taken['redis']['bytes']))
     print(FIGURES[-1])
     batches = [section_seconds(report(ctx, s)) for s in ('batch1', 'batch2')]
     FIGURES.append('release 2 (staging, 2 batches + load scenarios): %.1f s whole run, batches %s s; '
@@ -381,7 +382,9 @@ def main():
     try:
         whole(state())
         for name in chosen:
+            started = time.time()
             steps[name]()
+            FIGURES.append('step %s: %.0f s' % (name, time.time() - started))
     except (AssertionError, subprocess.TimeoutExpired) as exc:
         print('FAILED: %s' % exc)
         return 1
