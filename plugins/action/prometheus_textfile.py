@@ -12,7 +12,11 @@ import time
 
 from ansible.plugins.action import ActionBase
 from ansible_collections.golive.readiness.plugins.modules.prometheus_textfile import ARGUMENT_SPEC
-from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import active_collector, no_collector_message
+from ansible_collections.golive.readiness.plugins.plugin_utils.active_run import (
+    active_collector,
+    no_collector_message,
+    report_settings,
+)
 from ansible_collections.golive.readiness.plugins.plugin_utils.textfile import host_textfile
 
 
@@ -37,7 +41,9 @@ class ActionModule(ActionBase):
             play_hosts = list(task_vars.get('ansible_play_hosts') or [host])
             fleet_host = args['fleet_host'] or play_hosts[0]
             extra = {'gate': {'go': args['gate_go']}} if args['gate_go'] is not None else None
-            args['content'] = host_textfile(collector.report(extra=extra), host, fleet_host, play_hosts, time.time())
+            sliced = bool((report_settings() or {}).get('slice'))
+            args['content'] = host_textfile(collector.report(extra=extra), host, fleet_host, play_hosts, time.time(),
+                                            sliced=sliced)
             if fleet_host not in play_hosts and host == play_hosts[0]:
                 result.setdefault('warnings', []).append(
                     'fleet_host %s is not among the hosts this play still runs on: no host exports the '

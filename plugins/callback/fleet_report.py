@@ -282,7 +282,9 @@ class CallbackModule(CallbackBase):
         # What the gate's report pre-flight needs (it runs in a forked worker: active_run).
         set_active_collector(self.collector, report=dict(
             directory=self.get_option('report_dir'),
-            required=bool(self.get_option('report_required'))))
+            required=bool(self.get_option('report_required')),
+            # prometheus_textfile: a slice's fleet series would be the slice's, not the fleet's.
+            slice=self.get_option('slice') or None))
         self.heartbeat = Heartbeat(self.get_option('heartbeat'), self._display.display,
                                    max_hosts=self.get_option('summary_max_hosts'))
 

@@ -56,7 +56,9 @@ options:
     description:
       - The host whose file also carries the fleet's series and those of the report's hosts not
         in the play. Default, the first host of the play.
-      - Only used without O(content).
+      - Only used without O(content). In a run that is one slice of a fleet (the callback's
+        C(slice)), no file carries fleet series (the merged report's are the fleet's); the
+        series of the slice's hosts without a file still go to O(fleet_host).
     type: str
   gate_go:
     description:

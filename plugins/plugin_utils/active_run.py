@@ -80,7 +80,7 @@ def section_report(name):
 
 
 def report_settings():
-    """``{directory, required}`` of the run's report, or None."""
+    """``{directory, required, slice}`` of the run's report, or None."""
     return _ACTIVE['report']
 
 

@@ -25,8 +25,12 @@ def textfile_hosts(report, host, fleet_host, play_hosts):
     return names
 
 
-def host_textfile(report, host, fleet_host, play_hosts, timestamp):
-    """The Prometheus text of ``host``'s file (``report``: the fleet report, gate included)."""
+def host_textfile(report, host, fleet_host, play_hosts, timestamp, sliced=False):
+    """The Prometheus text of ``host``'s file (``report``: the fleet report, gate included).
+
+    ``sliced``: the run is one slice of a fleet (the callback's ``slice``), so no fleet series
+    here; the merged report's (report_merge) are the fleet's.
+    """
     names = textfile_hosts(report, host, fleet_host, play_hosts)
     share = dict(report, hosts=dict((name, report['hosts'][name]) for name in names))
-    return to_prometheus(share, timestamp=timestamp, fleet=host == fleet_host)
+    return to_prometheus(share, timestamp=timestamp, fleet=host == fleet_host and not sliced)

@@ -52,6 +52,12 @@ def test_the_fleet_host_adds_the_fleet_and_the_hosts_without_a_file():
     assert 'golive_readiness_hosts{status="unreachable"} 1' in text
 
 
+def test_a_slice_exports_no_fleet_series():
+    text = host_textfile(report(gate=False), 'db1', 'db1', ['web1', 'db1'], 1.0, sliced=True)
+    assert 'golive_readiness_host_ready{host="gone"} 0' in text
+    assert 'golive_readiness_gate_go' not in text and 'golive_readiness_fleet_score' not in text
+
+
 def test_no_gate_no_gate_series():
     assert 'golive_readiness_gate_go' not in host_textfile(report(), 'db1', 'db1', ['db1'], 1.0)
 
