@@ -101,6 +101,7 @@ def to_markdown(report, max_rows=200):
     lines += ['Score **%s/100** · %d hosts · %d checks · generated %s by `%s`' % (
         report.get('score') if report.get('score') is not None else '-', summary['hosts'],
         summary['checks'], report.get('generated_at'), report.get('playbook')), '']
+    lines += _markdown_slices(report)
     lines += ['| hosts | ' + ' | '.join(s.replace('_', ' ') for s in HOST_STATUSES) + ' |',
               '|---' * (len(HOST_STATUSES) + 1) + '|',
               '| count | ' + ' | '.join(str(summary['host_status'].get(s, 0)) for s in HOST_STATUSES) + ' |', '']
@@ -167,6 +168,18 @@ def to_markdown(report, max_rows=200):
             lines.append('- %s %s (%s)' % (mark, _md(item['text']), _md(item['detail'])))
         lines.append('')
     return '\n'.join(lines)
+
+
+def _markdown_slices(report):
+    """A merged report's slices (golive.readiness.report_merge): those merged and those left out."""
+    merged, stale = report.get('slices'), report.get('stale_slices') or []
+    if not isinstance(merged, list):
+        return []
+    lines = ['Merged from %d slice report(s): %s' % (len(merged), ', '.join(
+        'slice %s (%d hosts, %s)' % (_md(s.get('id')), s.get('hosts') or 0, _md(s.get('status'))) for s in merged))]
+    for item in stale:
+        lines.append('- left out: slice %s (`%s`): %s' % (_md(item.get('id')), _md(item.get('file')), _md(item.get('reason'))))
+    return lines + ['']
 
 
 def _md_link_target(href):

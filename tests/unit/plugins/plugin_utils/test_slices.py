@@ -57,6 +57,17 @@ def test_merged_slices_are_the_report_of_one_run():
     assert decide(merged, {})['verdict'] == decide(whole, {})['verdict']
 
 
+def test_the_merged_report_names_its_slices_in_markdown():
+    from ansible_collections.golive.readiness.plugins.plugin_utils import report_formats
+    _whole, loaded = sliced()
+    _w, other = sliced(run_id='41')
+    merged, _problems = slices.merge([loaded[0], loaded[2], other[1]], expected=3, now=NOW)
+    md = report_formats.to_markdown(merged)
+    assert 'Merged from 2 slice report(s): slice 1 (20 hosts, ' in md
+    assert '- left out: slice 2 (`/r/readiness.slice-2.json`): run id 41, not 42' in md
+    assert 'merged from <b>2</b> slice reports' in report_formats.render(merged, 'html')
+
+
 def test_a_missing_slice_is_named():
     _whole, loaded = sliced()
     merged, problems = slices.merge(loaded[:1] + loaded[2:], expected=3, now=NOW)
