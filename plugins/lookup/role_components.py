@@ -9,7 +9,8 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 name: role_components
-author: golive.readiness contributors
+author:
+  - golive.readiness contributors (@golive)
 short_description: The components the readiness role measures on a host, with their options
 description:
   - Used by the C(golive.readiness.readiness) role; not meant for playbooks.
@@ -49,10 +50,7 @@ from ansible.module_utils.common.collections import is_string
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # pragma: no cover - Python 2
-    from collections import Mapping
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 
 class LookupModule(LookupBase):
