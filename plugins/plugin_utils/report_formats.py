@@ -83,8 +83,9 @@ def _md(text):
     return str('' if text is None else text).replace('|', '\\|').replace('\n', ' ')
 
 
-def _value(check):
-    value = check.get('value')
+def _value(check, key='value'):
+    """The check's ``key`` (value, warn or fail) with its unit."""
+    value = check.get(key)
     if value is None:
         return ''
     unit = check.get('unit') or ''
@@ -160,6 +161,7 @@ def to_markdown(report, max_rows=200):
     if len(ordered) > max_rows:
         lines += ['', '%d more hosts in the JSON report.' % (len(ordered) - max_rows)]
     lines.append('')
+    lines += _markdown_checks(ordered, max_rows)
 
     for checklist in report.get('checklists') or ():
         lines += ['## Checklist: %s' % checklist['name'], '']
@@ -168,6 +170,22 @@ def to_markdown(report, max_rows=200):
             lines.append('- %s %s (%s)' % (mark, _md(item['text']), _md(item['detail'])))
         lines.append('')
     return '\n'.join(lines)
+
+
+def _markdown_checks(ordered_hosts, max_rows):
+    """Every check with its measured value, limits and message, when the report is small enough
+    to read that way (a load test from one probe host, a handful of hosts); else nothing: the
+    failing checks above and the HTML / JSON reports carry them."""
+    checks = [(host, check) for host, entry in ordered_hosts for check in entry['checks']]
+    if not checks or len(checks) > max_rows:
+        return []
+    lines = ['## Checks', '', '| host | check | status | measured | warn | fail | message |',
+             '|---|---|---|---|---|---|---|']
+    for host, check in checks:
+        lines.append('| %s | `%s` | %s | %s | %s | %s | %s |' % (
+            _md(host), _md(check_label(check)), check['status'].upper(), _md(_value(check)),
+            _md(_value(check, 'warn')), _md(_value(check, 'fail')), _md(check.get('message'))))
+    return lines + ['']
 
 
 def _markdown_slices(report):

@@ -81,6 +81,23 @@ def test_markdown_sections():
     assert '| web | warn |' in md
 
 
+def test_markdown_lists_every_check_with_its_figures_when_the_report_is_small():
+    """A load test's mean and p99 must be readable in the Markdown page, passing ones too."""
+    c = fleet.FleetCollector()
+    c.add_host('probe', groups=[])
+    comp = r.Component('load_test')
+    comp.add(r.check_result('load_mean:normal', 'pass', value=212.5, unit='ms', warn=500, fail=1000,
+                            message='mean 212.5 ms'))
+    comp.add(r.check_result('load_p99:normal', 'warn', value=2100.0, unit='ms', warn=2000, fail=4000,
+                            message='p99 2100 ms'))
+    c.add_readiness('probe', comp.result())
+    md = rf.to_markdown(c.report(playbook='load_test.yml'))
+    assert '| probe | `load_test/load_mean:normal` | PASS | 212.5 ms | 500 ms | 1000 ms | mean 212.5 ms |' in md
+    assert '| probe | `load_test/load_p99:normal` | WARN | 2100.0 ms | 2000 ms | 4000 ms | p99 2100 ms |' in md
+    # Past max_rows checks the page keeps to its summary (the HTML and JSON reports have them all).
+    assert '## Checks' not in rf.to_markdown(c.report(playbook='load_test.yml'), max_rows=1)
+
+
 def test_markdown_escapes_table_cells():
     rep = make({'a|b': [('system', 'x', 'fail', 1)]})
     assert '| a\\|b |' in rf.to_markdown(rep)
