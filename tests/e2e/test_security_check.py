@@ -96,12 +96,12 @@ def test_out_of_range_settings_are_bad_input(module_args, message):
 def test_password_aging_records_on_this_machine():
     result = run_module('security_check', dict((name, {'enabled': name == 'password_aging'}) for name in (
         'sshd', 'exposed_services', 'updates', 'auditd', 'world_writable', 'suid',
-        'password_aging', 'time_sync', 'sudoers', 'root_services', 'journald')))
+        'password_aging', 'time_sync', 'sudoers', 'root_services', 'journald', 'log_forwarding')))
     names = [c['name'] for c in result['readiness']['checks'] if c['status'] != 'skip']
     assert names == ['password_aging:max_days', 'password_aging:min_days', 'password_aging:warn_age']
     skipped = [c['name'] for c in result['readiness']['checks'] if c['status'] == 'skip']
     assert skipped == ['sshd', 'exposed_services', 'updates', 'auditd', 'world_writable', 'suid',
-                       'time_sync', 'sudoers', 'root_services', 'journald']
+                       'time_sync', 'sudoers', 'root_services', 'journald', 'log_forwarding']
 
 
 # ---------------------------------------------------------------- containers
