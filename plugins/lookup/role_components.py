@@ -15,9 +15,12 @@ short_description: The components the readiness role measures on a host, with th
 description:
   - Used by the C(golive.readiness.readiness) role; not meant for playbooks.
   - Returns the C(components) option of M(golive.readiness.measure) for the current host, a dict
-    keyed by component. A component is in it when its area (C(readiness_component_areas)) is in
-    C(readiness_selected_areas), its switch C(readiness_<component>_enabled) is on and its entry in
+    keyed by component. A component is in it when its area (C(readiness_component_areas)) is
+    selected, its switch C(readiness_<component>_enabled) is on and its entry in
     C(readiness_component_applies), if any, is true.
+  - The selected areas are C(readiness_selected_areas) when it is defined (a caller that measures
+    some areas only), else those C(--tags) names (every area without C(--tags), or with
+    C(--tags readiness)), minus those C(--skip-tags) names.
   - Each component gets its module options (C(readiness_options_<component>)), its
     C(variable_prefix) and its C(checks) - the component's dict (C(readiness_redis)) with each
     per-check dict variable (C(readiness_redis_memory)) merged over its entry.
@@ -29,12 +32,21 @@ options:
   component:
     description: Only the check settings of this component.
     type: str
+  validate:
+    description:
+      - First validate the role's variables against the role's C(main) argument spec
+        (C(meta/argument_specs.yml)), as ansible-core's validation task of the role would, and
+        fail naming each variable that does not fit.
+      - The role's measuring task does this, so a playbook can import the role with
+        C(rolespec_validate=false) and save ansible-core's extra task per host.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
 - name: Measure the enabled components side by side
   golive.readiness.measure:
-    components: "{{ query('golive.readiness.role_components') | first }}"
+    components: "{{ lookup('golive.readiness.role_components', validate=true) }}"
 """
 
 RETURN = r"""
@@ -45,16 +57,72 @@ _raw:
   elements: dict
 """
 
+import os
+
 from ansible.errors import AnsibleError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.collections import is_string
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
 
+try:
+    import yaml
+    SafeLoader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+except ImportError:  # pragma: no cover - ansible-core requires PyYAML
+    yaml = None
+
+# The role's argument spec: the one definition of its variables, also read by ansible-doc.
+ROLE_SPEC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                         'roles', 'readiness', 'meta', 'argument_specs.yml')
+# Keys of an option that say what it is for, not what it accepts.
+DOC_KEYS = frozenset(('description', 'version_added'))
+
+
+def validation_spec(options):
+    """An argument spec's options without their documentation (nested options too)."""
+    out = {}
+    for name, option in options.items():
+        option = dict((key, value) for key, value in option.items() if key not in DOC_KEYS)
+        if isinstance(option.get('options'), Mapping):
+            option['options'] = validation_spec(option['options'])
+        out[name] = option
+    return out
+
+
+def role_spec(path=ROLE_SPEC):
+    """The options of the role's ``main`` entry point, ready for ArgumentSpecValidator."""
+    with open(path) as handle:
+        document = yaml.load(handle, Loader=SafeLoader)
+    return validation_spec(document['argument_specs']['main']['options'])
+
+
+def native(value):
+    """``value`` as plain Python types: validation messages then name ``str``, not ansible-core's tagged types."""
+    if isinstance(value, Mapping):
+        return dict((native(key), native(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [native(item) for item in value]
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    return value
+
+
+def selected_areas(areas, run_tags, skip_tags):
+    """The areas --tags / --skip-tags select: every area without --tags (or with --tags readiness)."""
+    unique = []
+    for area in areas:
+        if area not in unique:
+            unique.append(area)
+    run = set(run_tags or ('all',))
+    chosen = unique if run & {'all', 'readiness'} else [area for area in unique if area in run]
+    return [area for area in chosen if area not in set(skip_tags or ())]
+
 
 class LookupModule(LookupBase):
-    """``query('golive.readiness.role_components'[, component=...])``."""
+    """``lookup('golive.readiness.role_components'[, component=...][, validate=true])``."""
 
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
@@ -62,6 +130,8 @@ class LookupModule(LookupBase):
         component = self.get_option('component')
         if component:
             return [self._checks(component)]
+        if self.get_option('validate'):
+            self._validate()
         return [self._components()]
 
     def _get(self, name, default=None, required=False):
@@ -71,6 +141,14 @@ class LookupModule(LookupBase):
                 raise AnsibleError('golive.readiness.role_components: the role variable %s is not defined' % name)
             return default
         return self._templar.template(self._variables[name])
+
+    def _validate(self):
+        spec = role_spec()
+        given = dict((name, native(self._get(name))) for name in spec if name in self._variables)
+        errors = ArgumentSpecValidator(spec).validate(given).error_messages
+        if errors:
+            raise AnsibleError("The readiness role's variables do not fit its argument spec "
+                               "(ansible-doc -t role golive.readiness.readiness): %s" % '; '.join(errors))
 
     def _switch(self, name, value):
         try:
@@ -93,7 +171,10 @@ class LookupModule(LookupBase):
 
     def _components(self):
         areas = self._get('readiness_component_areas', required=True)
-        selected = set(self._get('readiness_selected_areas', required=True))
+        if 'readiness_selected_areas' in self._variables:
+            selected = set(self._get('readiness_selected_areas'))
+        else:
+            selected = set(selected_areas(areas.values(), self._get('ansible_run_tags'), self._get('ansible_skip_tags')))
         applies = self._variables.get('readiness_component_applies') or {}
         out = {}
         for component, area in areas.items():

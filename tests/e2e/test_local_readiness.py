@@ -119,6 +119,21 @@ def test_unwritable_report_dir_warns_and_still_prints_summary(tmp_path):
     assert os.listdir(str(tmp_path)) == ['file-not-dir']
 
 
+def test_a_role_variable_that_does_not_fit_the_role_spec_is_named(report_dir):
+    """readiness.yml turns ansible-core's validation task off: the measuring task validates instead."""
+    proc = run_playbook('readiness.yml', report_dir, '-e',
+                        calm(readiness_redis_port='six', readiness_component_timeout='soon'))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out
+    assert "argument 'readiness_redis_port' is of type str" in out
+    assert "argument 'readiness_component_timeout' is of type str" in out
+    assert 'Traceback' not in out
+    host = load_report(report_dir)['hosts']['localhost']
+    assert host['status'] == 'fail' and host['checks'] == []
+    [error] = host['errors']
+    assert 'readiness_redis_port' in error['message'] and 'argument spec' in error['message']
+
+
 @pytest.mark.parametrize('args,fragment', [
     ({'bogus': 1}, 'Unsupported parameters for (golive.readiness.system_check) module: bogus'),
     ({'disk': {'warn': 'lots'}}, "argument 'warn' is of type str found in 'disk'"),

@@ -55,7 +55,8 @@ def test_every_component_is_measured_by_the_one_task():
 
     tasks = [t for t in load(os.path.join(ROLE, 'tasks', 'main.yml')) if 'golive.readiness.measure' in t]
     assert len(tasks) == 1
-    assert tasks[0]['golive.readiness.measure']['components'] == '{{ readiness_measure_components }}'
+    assert tasks[0]['golive.readiness.measure']['components'] == (
+        "{{ lookup('golive.readiness.role_components', validate=true) }}")
     areas = role_vars()['readiness_component_areas']
     assert set(areas) == set(COMPONENTS) == set(RUNNERS)
     spec = load(os.path.join(ROLE, 'meta', 'argument_specs.yml'))['argument_specs']['main']['options']
@@ -69,7 +70,7 @@ def test_every_component_passes_real_options_only(prefix):
     options = role_vars().get('readiness_options_%s' % prefix) or {}
     known = set(catalogue(prefix).argument_spec()) | {'checks', 'variable_prefix'}
     assert set(options) <= known, set(options) - known
-    # checks and variable_prefix come from readiness_measure_components, for every component alike.
+    # checks and variable_prefix come from the role_components lookup, for every component alike.
     assert not {'checks', 'variable_prefix'} & set(options)
 
 

@@ -12,7 +12,8 @@ import sys
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
-ALL = "{{ query('golive.readiness.role_components') | first }}"
+ALL = "{{ lookup('golive.readiness.role_components') }}"
+VALIDATED = "{{ lookup('golive.readiness.role_components', validate=true) }}"
 # In a process of its own: ansible's collection finder, once installed, is global and changes how
 # the other unit tests import the collection.
 RENDER = """
@@ -43,6 +44,10 @@ class Refused(Exception):
     pass
 
 
+# A variable given as UNDEFINED is left out of the host's variables.
+UNDEFINED = object()
+
+
 def render(template, **variables):
     base = {
         'readiness_component_areas': {'system': 'system', 'redis': 'database', 'tls': 'network'},
@@ -52,6 +57,7 @@ def render(template, **variables):
         'readiness_system_enabled': True, 'readiness_redis_enabled': False, 'readiness_tls_enabled': True,
     }
     base.update(variables)
+    base = dict((name, value) for name, value in base.items() if value is not UNDEFINED)
     proc = subprocess.run([sys.executable, '-c', RENDER, REPO, json.dumps(base), template],
                           capture_output=True, text=True, timeout=60, check=True)
     out = json.loads(proc.stdout)
@@ -80,7 +86,7 @@ def test_per_check_variables_are_merged_over_the_component_dict():
 
 
 def test_one_component_checks_only():
-    checks = render("{{ query('golive.readiness.role_components', component='redis') | first }}",
+    checks = render("{{ lookup('golive.readiness.role_components', component='redis') }}",
                     readiness_redis={'memory': {'warn': 70}, 'clients': {'warn': 10}},
                     readiness_redis_clients={'warn': 20})
     assert checks == {'memory': {'warn': 70}, 'clients': {'warn': 20}}
@@ -94,3 +100,58 @@ def test_a_switch_that_is_not_a_boolean_is_named():
 def test_a_missing_role_variable_is_named():
     with pytest.raises(Refused, match='readiness_disk_enabled is not defined'):
         render(ALL, readiness_component_areas={'system': 'system', 'disk': 'system'})
+
+
+def test_the_areas_follow_tags_and_skip_tags_without_an_override():
+    areas = {'system': 'system', 'redis': 'database', 'http': 'application'}
+    # readiness_selected_areas undefined: the areas come from the tags.
+    switches = dict(readiness_component_areas=areas, readiness_redis_enabled=True,
+                    readiness_http_enabled=True, readiness_selected_areas=UNDEFINED)
+
+    def measured(**tags):
+        return sorted(render(ALL, **dict(switches, **tags)))
+
+    assert measured() == ['http', 'redis', 'system']                                    # no --tags
+    assert measured(ansible_run_tags=['all']) == ['http', 'redis', 'system']
+    assert measured(ansible_run_tags=['readiness']) == ['http', 'redis', 'system']
+    assert measured(ansible_run_tags=['database', 'application']) == ['http', 'redis']
+    assert measured(ansible_run_tags=['all'], ansible_skip_tags=['database']) == ['http', 'system']
+    assert measured(ansible_run_tags=['web_perf']) == []                                # another area only
+
+
+def test_a_caller_choosing_the_areas_overrides_the_tags():
+    components = render(ALL, readiness_selected_areas=['system'], ansible_run_tags=['database'],
+                        readiness_redis_enabled=True)
+    assert sorted(components) == ['system']
+
+
+def test_validation_names_each_variable_that_does_not_fit_the_role_spec():
+    with pytest.raises(Refused) as refused:
+        render(VALIDATED, readiness_redis_port='six', readiness_component_timeout='soon',
+               readiness_system_enabled='perhaps')
+    message = str(refused.value)
+    for name in ('readiness_redis_port', 'readiness_component_timeout', 'readiness_system_enabled'):
+        assert name in message
+    assert 'argument spec' in message
+
+
+def test_validation_passes_the_role_defaults_and_good_values():
+    import yaml
+    with open(os.path.join(REPO, 'roles', 'readiness', 'defaults', 'main.yml')) as handle:
+        defaults = yaml.safe_load(handle)
+    variables = dict(defaults, readiness_redis_port='6380', readiness_component_timeout=30)
+    for name in ('readiness_component_areas', 'readiness_component_applies'):
+        variables.pop(name, None)
+    assert 'system' in render(VALIDATED, **variables)
+
+
+def test_without_validate_a_bad_value_is_left_to_the_module():
+    assert 'system' in render(ALL, readiness_redis_port='six')
+
+
+def test_the_validation_spec_keeps_what_values_are_checked_against_and_drops_the_docs():
+    from ansible_collections.golive.readiness.plugins.lookup.role_components import role_spec
+
+    spec = role_spec()
+    assert spec['readiness_redis_port'] == {'type': 'int', 'default': 6379}
+    assert all('description' not in option for option in spec.values())
