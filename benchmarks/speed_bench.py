@@ -17,6 +17,10 @@ probes + start-up.
 ``--system`` compares ``--tags system`` through the role with the floor: one custom module
 call per host (a play with one ``golive.readiness.system_check`` task). ``--scale N`` repeats
 that on the first N hosts and on all of them and prints the seconds per extra host of each.
+``--aliases N`` runs it on N inventory hosts spread over the fleet's containers (more hosts than
+the machine carries containers: each alias is a host of its own to Ansible), and adds a variant
+with every area switched on but only the system area selected: the areas a run skips should
+cost nothing measurable.
 
 A script, not a timed test: it prints figures and exits 0 unless a run writes no report.
 
@@ -24,6 +28,7 @@ A script, not a timed test: it prints figures and exits 0 unless a run writes no
         --app 7 --controller --slow-ms 2500 --blackhole
     python3 benchmarks/speed_bench.py --inventory .cache/bench/r18/inventory --before 2ddfddf -n 3
     python3 benchmarks/speed_bench.py --inventory .cache/bench/r18/inventory --system --scale 10
+    python3 benchmarks/speed_bench.py --inventory .cache/bench/r18/inventory --system --aliases 100
 """
 
 import argparse
@@ -35,6 +40,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Checks that measure the shared machine (every container sees its CPU and load) or the
@@ -200,16 +207,44 @@ def whole_run(args, inventory, work):
                  % (len(problems), '\n  '.join(problems[:20]))))
 
 
+# Every area's switch: with --tags system the others are switched on but not selected.
+ALL_SWITCHES = json.dumps(dict(('readiness_%s_enabled' % c, True) for c in (
+    'postgres', 'redis', 'http', 'ports', 'docker', 'network', 'security', 'lynis', 'backup')))
+
+
+def alias_inventory(inventory, work, count):
+    """An inventory of ``count`` hosts ``alias<n>``, each the n-th fleet host round robin (its group too)."""
+    with open(os.path.join(inventory, 'hosts.yml')) as handle:
+        shipped = yaml.safe_load(handle)['all']
+    members = [(group, name, host_vars) for group, entry in sorted(shipped.get('children', {}).items())
+               for name, host_vars in sorted((entry.get('hosts') or {}).items()) if name != 'controller']
+    children = {}
+    for index in range(count):
+        group, _name, host_vars = members[index % len(members)]
+        children.setdefault(group, {'hosts': {}})['hosts']['alias%d' % (index + 1)] = dict(host_vars or {})
+    directory = os.path.join(work, 'aliases')
+    os.makedirs(directory, exist_ok=True)
+    if os.path.isdir(os.path.join(inventory, 'group_vars')):
+        os.symlink(os.path.realpath(os.path.join(inventory, 'group_vars')), os.path.join(directory, 'group_vars'))
+    with open(os.path.join(directory, 'hosts.yml'), 'w') as handle:
+        yaml.safe_dump({'all': {'vars': shipped.get('vars', {}), 'children': children}}, handle)
+    return directory
+
+
 def system_vs_floor(args, inventory, work):
     """``--tags system`` through the role (and at ``--before``) against one module call per host."""
     floor_play = os.path.join(work, 'floor.yml')
     with open(floor_play, 'w') as handle:
         handle.write(FLOOR_PLAY)
+    if args.aliases:
+        inventory = alias_inventory(inventory, work, args.aliases)
     hosts = json.loads(subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', inventory, '--list'],
         capture_output=True, text=True, check=True).stdout)['_meta']['hostvars']
     names = sorted(h for h in hosts if h != 'controller')
     variants = {'floor': (REPO, floor_play, []), 'role': (REPO, None, ['--tags', 'system'])}
+    if args.aliases:
+        variants['role_all_on'] = (REPO, None, ['--tags', 'system', '-e', ALL_SWITCHES])
     if args.before:
         variants['before'] = (checkout(args.before, tempfile.mkdtemp(prefix='before-', dir=work)), None,
                               ['--tags', 'system'])
@@ -250,6 +285,7 @@ def main():
     parser.add_argument('--limit', help='the hosts of the whole-run comparison (ansible-playbook --limit)')
     parser.add_argument('--system', action='store_true', help='the system area against the one-module floor')
     parser.add_argument('--scale', type=int, help='with --system: also on the first N hosts only')
+    parser.add_argument('--aliases', type=int, help='with --system: on N inventory hosts over the fleet')
     args = parser.parse_args()
     inventory = os.path.abspath(args.inventory)
     with tempfile.TemporaryDirectory(prefix='golive-speed-bench-') as work:
