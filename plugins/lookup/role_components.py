@@ -57,8 +57,6 @@ _raw:
   elements: dict
 """
 
-import os
-
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.collections import is_string
@@ -66,48 +64,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
-
-try:
-    import yaml
-    SafeLoader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
-except ImportError:  # pragma: no cover - ansible-core requires PyYAML
-    yaml = None
-
-# The role's argument spec: the one definition of its variables, also read by ansible-doc.
-ROLE_SPEC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         'roles', 'readiness', 'meta', 'argument_specs.yml')
-# Keys of an option that say what it is for, not what it accepts.
-DOC_KEYS = frozenset(('description', 'version_added'))
-
-
-def validation_spec(options):
-    """An argument spec's options without their documentation (nested options too)."""
-    out = {}
-    for name, option in options.items():
-        option = dict((key, value) for key, value in option.items() if key not in DOC_KEYS)
-        if isinstance(option.get('options'), Mapping):
-            option['options'] = validation_spec(option['options'])
-        out[name] = option
-    return out
-
-
-def role_spec(path=ROLE_SPEC):
-    """The options of the role's ``main`` entry point, ready for ArgumentSpecValidator."""
-    with open(path) as handle:
-        document = yaml.load(handle, Loader=SafeLoader)
-    return validation_spec(document['argument_specs']['main']['options'])
-
-
-def native(value):
-    """``value`` as plain Python types: validation messages then name ``str``, not ansible-core's tagged types."""
-    if isinstance(value, Mapping):
-        return dict((native(key), native(item)) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return [native(item) for item in value]
-    for kind in (bool, int, float, str):
-        if isinstance(value, kind):
-            return kind(value)
-    return value
+from ansible_collections.golive.readiness.plugins.plugin_utils.role_spec import native, role_spec
 
 
 def selected_areas(areas, run_tags, skip_tags):

@@ -53,7 +53,8 @@ def test_every_component_is_measured_by_the_one_task():
     """One task measures every component; each has an area, a switch and a runner."""
     from ansible_collections.golive.readiness.plugins.module_utils.components import RUNNERS
 
-    tasks = [t for t in load(os.path.join(ROLE, 'tasks', 'main.yml')) if 'golive.readiness.measure' in t]
+    tasks = [t for name in ('main.yml', 'measure.yml') for t in load(os.path.join(ROLE, 'tasks', name))
+             if 'golive.readiness.measure' in t]
     assert len(tasks) == 1
     assert tasks[0]['golive.readiness.measure']['components'] == (
         "{{ lookup('golive.readiness.role_components', validate=true) }}")

@@ -150,7 +150,7 @@ def test_without_validate_a_bad_value_is_left_to_the_module():
 
 
 def test_the_validation_spec_keeps_what_values_are_checked_against_and_drops_the_docs():
-    from ansible_collections.golive.readiness.plugins.lookup.role_components import role_spec
+    from ansible_collections.golive.readiness.plugins.plugin_utils.role_spec import role_spec
 
     spec = role_spec()
     assert spec['readiness_redis_port'] == {'type': 'int', 'default': 6379}
