@@ -17,7 +17,8 @@ description:
   - Writes metrics in the Prometheus text format to a C(.prom) file of node_exporter's textfile
     collector directory on the host, atomically, a temporary file in the same directory (whose
     name does not end in C(.prom), so node_exporter never reads it), then a rename. node_exporter
-    reads the directory at every scrape and would otherwise export a half-written file.
+    reads the directory at every scrape and would otherwise export a half-written file. A file
+    that is replaced keeps its owner, group and SELinux context; O(mode) is set on it.
   - Without O(content), the metrics are the host's readiness results of the run so far, as the
     P(golive.readiness.fleet_report#callback) callback collected them, in its Prometheus format
     (the C(golive_readiness_*) series the alert rules of the P(golive.readiness.prometheus#role)
@@ -151,8 +152,12 @@ def input_errors(params):
     return errors
 
 
-def write_atomic(directory, path, data, mode):
-    """``data`` into ``path`` by a temporary file in ``directory`` and a rename."""
+def write_atomic(module, directory, path, data, mode):
+    """``data`` into ``path`` by a temporary file in ``directory`` and a rename.
+
+    The rename is AnsibleModule.atomic_move: a file that is replaced keeps its owner, group and
+    SELinux context (a new one gets the directory's default context); then ``mode``.
+    """
     # Not *.prom and hidden: node_exporter skips it while it is written.
     handle, temporary = tempfile.mkstemp(prefix='.golive-', suffix='.tmp', dir=directory)
     try:
@@ -161,11 +166,11 @@ def write_atomic(directory, path, data, mode):
             out.flush()
             os.fchmod(out.fileno(), mode)
             os.fsync(out.fileno())
-        os.rename(temporary, path)
-    except BaseException:
+        module.atomic_move(temporary, path)
+        os.chmod(path, mode)
+    finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-        raise
 
 
 def main():
@@ -195,7 +200,7 @@ def main():
             if before == data:
                 os.chmod(path, mode)
             else:
-                write_atomic(params['directory'], path, data, mode)
+                write_atomic(module, params['directory'], path, data, mode)
         except (IOError, OSError) as exc:
             module.fail_json(msg='cannot write %s: %s' % (path, to_native(exc.strerror or exc)), path=path)
     module.exit_json(**result)

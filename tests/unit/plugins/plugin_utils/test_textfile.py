@@ -95,6 +95,20 @@ def test_writes_atomically_then_changes_nothing(tmp_path):
     assert newer['changed'] and os.stat(target).st_ino != inode  # replaced by a rename, not rewritten
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason='giving a file away needs root')
+def test_a_replaced_file_keeps_its_owner_and_gets_the_mode(tmp_path):
+    directory = tmp_path / 'textfile'
+    directory.mkdir()
+    target = directory / 'golive_readiness.prom'
+    target.write_text('# an older export\n')
+    os.chown(target, 65534, 65534)          # as an exporter's own user would own it
+    result = run(tmp_path, directory=str(directory), content=CONTENT, mode='0640')
+    assert result['changed'] and target.read_text() == CONTENT
+    stat = os.stat(target)
+    assert (stat.st_uid, stat.st_gid, oct(stat.st_mode & 0o777)) == (65534, 65534, '0o640')
+    assert sorted(os.listdir(directory)) == ['golive_readiness.prom']
+
+
 def test_check_mode_writes_nothing_and_shows_the_diff(tmp_path):
     directory = tmp_path / 'textfile'
     directory.mkdir()
