@@ -92,3 +92,20 @@ def test_every_per_check_variable_in_the_inventories_names_a_check(path):
         check = rest[len(prefix) + 1:]
         assert check in catalogue(prefix).by_name, '%s: %s names no check of %s' % (
             os.path.relpath(path, REPO), name, prefix)
+
+
+def test_readiness_yml_runs_one_task_per_host():
+    """Every other task of the plays over the whole fleet runs once for the play (R18)."""
+    playbooks = os.path.join(REPO, 'playbooks')
+    plays = load(os.path.join(playbooks, 'readiness.yml'))
+    plays = [p for play in plays for p in (load(os.path.join(playbooks, play['ansible.builtin.import_playbook']))
+                                           if 'ansible.builtin.import_playbook' in play else [play])]
+    per_host = []
+    for play in plays:
+        if not any(name in play['hosts'] for name in ('readiness_hosts', 'golive_gate_hosts')):
+            continue   # a play over the hosts that switch an optional step on
+        for task in play['tasks']:
+            imported = task.get('ansible.builtin.import_role')
+            tasks = load(os.path.join(ROLE, 'tasks', imported['tasks_from'] + '.yml')) if imported else [task]
+            per_host += [t['name'] for t in tasks if not t.get('run_once')]
+    assert per_host == ['Measure the enabled components side by side']
