@@ -64,7 +64,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
-from ansible_collections.golive.readiness.plugins.plugin_utils.role_spec import native, role_spec
+from ansible_collections.golive.readiness.plugins.plugin_utils.fleet import plain
+from ansible_collections.golive.readiness.plugins.plugin_utils.role_spec import role_spec
 
 
 def selected_areas(areas, run_tags, skip_tags):
@@ -101,7 +102,8 @@ class LookupModule(LookupBase):
 
     def _validate(self):
         spec = role_spec()
-        given = dict((name, native(self._get(name))) for name in spec if name in self._variables)
+        # plain: validation messages then name str, not ansible-core's tagged types.
+        given = dict((name, plain(self._get(name))) for name in spec if name in self._variables)
         errors = ArgumentSpecValidator(spec).validate(given).error_messages
         if errors:
             raise AnsibleError("The readiness role's variables do not fit its argument spec "

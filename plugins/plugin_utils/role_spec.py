@@ -45,14 +45,3 @@ def role_spec(path=ROLE_SPEC):
         document = yaml.load(handle, Loader=SafeLoader)
     return validation_spec(document['argument_specs']['main']['options'])
 
-
-def native(value):
-    """``value`` as plain Python types: validation messages then name ``str``, not ansible-core's tagged types."""
-    if isinstance(value, Mapping):
-        return dict((native(key), native(item)) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return [native(item) for item in value]
-    for kind in (bool, int, float, str):
-        if isinstance(value, kind):
-            return kind(value)
-    return value
