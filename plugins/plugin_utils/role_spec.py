@@ -44,4 +44,3 @@ def role_spec(path=ROLE_SPEC):
     with open(path) as handle:
         document = yaml.load(handle, Loader=SafeLoader)
     return validation_spec(document['argument_specs']['main']['options'])
-
